@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The architecture, bottom to top: NetCore (the simulator) <- ModelFiles (files <-> kernels)
+// <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands).
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "netview",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "netview", targets: ["netview"]),
+        .library(name: "NetCore", targets: ["NetCore"]),
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "NetCore", swiftSettings: optimize),
+        .target(name: "ModelFiles", dependencies: ["NetCore", .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimize),
+        .target(name: "Session", dependencies: ["NetCore", "ModelFiles"], swiftSettings: optimize),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "Workbench", dependencies: ["Session", "ModelFiles", "NetCore", "CNcursesw"]),
+        .executableTarget(name: "netview", dependencies: [
+            "NetCore", "ModelFiles", "Session", "Workbench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimize),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "NetCore"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session"]),
+        .testTarget(name: "NetviewTests", dependencies: ["ModelFiles"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,6 @@
+#ifndef NETVIEW_CNCURSESW_SHIM_H
+#define NETVIEW_CNCURSESW_SHIM_H
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <locale.h>
+#include <ncursesw/curses.h>
+#endif

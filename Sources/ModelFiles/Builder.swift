@@ -1,0 +1,147 @@
+import Foundation
+import NetCore
+
+/// A kernel built from a model file, with the file's names for its nodes.
+public final class BuiltModel: @unchecked Sendable {
+    public let model: ModelFile
+    public let kernel: Kernel
+    /// Ids of every node of the file, by name.
+    public let ids: [String: NodeCollection]
+    public let buildSeconds: Double
+
+    init(model: ModelFile, kernel: Kernel, ids: [String: NodeCollection], buildSeconds: Double) {
+        self.model = model
+        self.kernel = kernel
+        self.ids = ids
+        self.buildSeconds = buildSeconds
+    }
+
+    /// The file's name of the node holding `id`, with its index inside that node.
+    public func name(of id: Int) -> (node: String, index: Int)? {
+        for n in model.nodes {
+            if let c = ids[n.name], let first = c.ids.first, id >= first && id < first + c.count { return (n.name, id - first) }
+        }
+        return nil
+    }
+
+    public func selection(_ s: Selection) -> NodeCollection {
+        let all = ids[s.node]!
+        return s.range.map { all[$0] } ?? all
+    }
+
+    public var neuronNodes: [NodeSpec] { model.nodes.filter { ModelCatalog.spec($0.model)?.kind == .neuron } }
+    public var spikeRecorders: [NodeSpec] { model.nodes.filter { $0.model == "spike_recorder" } }
+}
+
+/// Estimates of what a model file builds, before building it.
+public struct BuildEstimate: Sendable {
+    public var neurons: Int
+    public var devices: Int
+    public var synapses: Int
+    public var bytes: Int
+}
+
+extension ModelFile {
+    public func estimate() -> BuildEstimate {
+        var neurons = 0, devices = 0
+        var sizes: [String: Int] = [:]
+        for n in nodes {
+            sizes[n.name] = n.n
+            if ModelCatalog.spec(n.model)?.kind == .neuron { neurons += n.n } else { devices += n.n }
+        }
+        var synapses = 0, bytes = 0
+        for c in connections {
+            let ns = c.source.reduce(0) { $0 + ($1.range?.count ?? sizes[$1.node]!) }
+            let nt = c.target.reduce(0) { $0 + ($1.range?.count ?? sizes[$1.node]!) }
+            let k: Int
+            switch c.conn.rule {
+            case .allToAll: k = ns.multipliedReportingOverflow(by: nt).overflow ? Int.max / 64 : ns * nt
+            case .oneToOne: k = nt
+            case let .fixedIndegree(d): k = d * nt
+            case let .fixedOutdegree(d): k = d * ns
+            case let .fixedTotalNumber(n): k = n
+            case let .pairwiseBernoulli(p, cap): k = Int(min(Double(cap ?? Int.max), p * Double(ns) + 1) * Double(nt))
+            }
+            synapses = synapses > Int.max / 2 - k ? Int.max / 2 : synapses + k
+            var per = 4
+            if case .random = c.syn.weight { per += 8 }
+            if case .random = c.syn.delay { per += 2 }
+            bytes = bytes > Int.max / 4 - k * per / 2 ? Int.max / 4 : bytes + k * per + ns * 8
+        }
+        bytes += neurons * 400
+        return BuildEstimate(neurons: neurons, devices: devices, synapses: synapses, bytes: bytes)
+    }
+
+    /// Builds the network: Create per node in file order, Connect per entry.
+    public func build(threads: Int? = nil, seeds: Seeds? = nil, memoryLimit: Int? = nil) throws -> BuiltModel {
+        let start = Date()
+        let est = estimate()
+        let limit = memoryLimit ?? availableMemory()
+        if est.bytes > limit {
+            throw ModelFileError(file: path, path: "", line: 0, message: String(
+                format: "the network is too large for this machine: about %.1f GB needed (%d neurons, %d synapses), %.1f GB available",
+                Double(est.bytes) / 1e9, est.neurons, est.synapses, Double(limit) / 1e9))
+        }
+        let kernel: Kernel
+        do {
+            kernel = try Kernel(resolution: resolution, seeds: seeds ?? self.seeds, threads: threads ?? self.threads)
+        } catch let e as NetError {
+            throw ModelFileError(file: path, path: "kernel", line: 0, message: e.message)
+        }
+        var ids: [String: NodeCollection] = [:]
+        for (i, n) in nodes.enumerated() {
+            do {
+                ids[n.name] = try kernel.create(n.model, n: n.n, params: Dictionary(n.params.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            } catch let e as NetError {
+                throw ModelFileError(file: path, path: "nodes[\(i)]", line: document["nodes"].flatMap(line(ofItem: i)) ?? 0, message: e.description)
+            }
+        }
+        for (i, c) in connections.enumerated() {
+            let pre = c.source.reduce(NodeCollection([])) { $0 + select($1, ids) }
+            let post = c.target.reduce(NodeCollection([])) { $0 + select($1, ids) }
+            do {
+                try kernel.connect(pre, post, c.conn, c.syn)
+            } catch let e as NetError {
+                throw ModelFileError(file: path, path: "connections[\(i)]", line: document["connections"].flatMap(line(ofItem: i)) ?? 0,
+                                     message: e.description)
+            }
+        }
+        return BuiltModel(model: self, kernel: kernel, ids: ids, buildSeconds: Date().timeIntervalSince(start))
+    }
+
+    private func select(_ s: Selection, _ ids: [String: NodeCollection]) -> NodeCollection {
+        let all = ids[s.node]!
+        return s.range.map { all[$0] } ?? all
+    }
+
+    private func line(ofItem i: Int) -> (Node) -> Int? {
+        { node in
+            if case let .array(items) = node.value, i < items.count { return items[i].line }
+            return nil
+        }
+    }
+}
+
+/// Memory this process may still use: MemAvailable on Linux.
+public func availableMemory() -> Int {
+    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kb * 1024
+        }
+    }
+    return Int(ProcessInfo.processInfo.physicalMemory)
+}
+
+/// Peak resident memory of this process in MB (VmHWM on Linux).
+public func peakMemoryMB() -> Double {
+    if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+    }
+    var usage = rusage()
+    getrusage(0, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}

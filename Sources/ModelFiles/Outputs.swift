@@ -1,0 +1,137 @@
+import Foundation
+import NetCore
+
+public let netviewVersion = "0.1.0"
+
+/// What a run produced, as summary.json reports it.
+public struct RunSummary: Sendable {
+    public var json: JSONOut
+    public var populations: [(name: String, n: Int, spikes: Int, rate: Double)]
+    public var activity: [(recorder: String, activity: Activity)]
+}
+
+extension BuiltModel {
+    /// Spike counts and rates of every neuron node over `duration` ms.
+    public func populationRates(duration: Double) -> [(name: String, n: Int, spikes: Int, rate: Double)] {
+        neuronNodes.map { node in
+            let c = ids[node.name]!
+            let spikes = c.ids.reduce(0) { $0 + kernel.spikeCounts[$1] }
+            return (node.name, c.count, spikes, duration > 0 ? Double(spikes) / Double(c.count) / (duration / 1000) : 0)
+        }
+    }
+
+    /// The activity block of one spike recorder: its neurons grouped by node, over `duration` ms.
+    public func activity(recorder name: String, duration: Double, since start: Double = 0) -> Activity? {
+        guard let id = ids[name]?.ids.first, let rec = kernel.spikeRecorder(id) else { return nil }
+        let sources = Set(rec.sourceIDs)
+        var cells: [(String, [Int])] = []
+        for node in neuronNodes {
+            let mine = ids[node.name]!.ids.filter { sources.contains($0) }
+            if !mine.isEmpty { cells.append((node.name, mine)) }
+        }
+        let times = rec.stamps.map { kernel.grid.ms($0) - start }
+        return Activity.compute(cells: cells, senders: rec.senders, times: times, duration: duration)
+    }
+
+    /// Writes `R.csv` per recorder and summary.json (last, atomically: a folder with a summary is complete).
+    @discardableResult
+    public func writeOutputs(to dir: String, simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
+                             extra: [(String, JSONOut)] = []) throws -> RunSummary {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ModelFileError(file: dir, path: "", line: 0, message: "cannot create the output folder: \(error.localizedDescription)")
+        }
+        try? fm.removeItem(atPath: dir + "/summary.json")
+        let grid = kernel.grid
+        for node in model.nodes where ModelCatalog.spec(node.model)?.kind == .recorder {
+            let id = ids[node.name]!.ids[0]
+            var out = ""
+            if let r = kernel.spikeRecorder(id) {
+                out.reserveCapacity(r.eventCount * 16 + 32)
+                out += "sender,time_ms\n"
+                var order = Array(r.senders.indices).filter { r.stamps[$0] > start }
+                order.sort { (r.stamps[$0], r.senders[$0]) < (r.stamps[$1], r.senders[$1]) }
+                for i in order { out += "\(r.senders[i]),\(grid.ms(r.stamps[i]))\n" }
+            } else if let m = kernel.multimeter(id) {
+                out += "sender,time_ms" + m.recordFrom.map { "," + $0 }.joined() + "\n"
+                let rows = m.rows.filter { $0.stamp > start }.sorted { ($0.stamp, $0.sender) < ($1.stamp, $1.sender) }
+                out.reserveCapacity(rows.count * 24 * (1 + m.recordFrom.count))
+                for row in rows {
+                    out += "\(row.sender),\(grid.ms(row.stamp))"
+                    for v in row.values { out += ",\(v)" }
+                    out += "\n"
+                }
+            }
+            try writeAtomically(out, to: "\(dir)/\(node.name).csv")
+        }
+        let summary = makeSummary(simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
+        try writeAtomically(summary.json.render() + "\n", to: "\(dir)/summary.json")
+        return summary
+    }
+
+    public func makeSummary(simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
+                            extra: [(String, JSONOut)] = []) -> RunSummary {
+        let pops = populationRates(duration: kernel.time)
+        var acts: [(String, Activity)] = []
+        for r in spikeRecorders {
+            if let a = activity(recorder: r.name, duration: kernel.time) { acts.append((r.name, a)) }
+        }
+        let seeds = kernel.seeds
+        let conns: [JSONOut] = zip(model.connections, kernel.connections).map { spec, rec in
+            .obj([("source", JSONOut(spec.sourceText)), ("target", JSONOut(spec.targetText)), ("rule", .str(rec.rule)),
+                  ("synapses", .int(rec.synapses)),
+                  ("indegree", .obj([("min", .int(rec.indegree.min)), ("mean", .num(rec.indegree.mean)), ("max", .int(rec.indegree.max))])),
+                  ("outdegree", .obj([("min", .int(rec.outdegree.min)), ("mean", .num(rec.outdegree.mean)), ("max", .int(rec.outdegree.max))]))])
+        }
+        var fields: [(String, JSONOut)] = [
+            ("model", .str(model.name)),
+            ("simulated_ms", .num(simulated)),
+            ("resolution", .num(kernel.grid.resolution)),
+            ("seeds", .obj([("network", .int(Int(seeds.network))), ("stimulus", .int(Int(seeds.stimulus))), ("state", .int(Int(seeds.state)))])),
+            ("threads", .int(kernel.threads)),
+            ("populations", .obj(pops.map { ($0.name, .obj([("n", .int($0.n)), ("spikes", .int($0.spikes)), ("rate_hz", .num($0.rate))])) })),
+            ("synapses", .int(kernel.synapseCount)),
+            ("connections", .arr(conns)),
+            ("activity", .obj(acts.map { ($0.0, $0.1.json) })),
+            ("build_s", .num(buildSeconds)),
+            ("simulate_s", .num(simulateSeconds)),
+            ("realtime_factor", .num(simulateSeconds > 0 ? simulated / 1000 / simulateSeconds : 0)),
+            ("peak_memory_mb", .num(peakMemoryMB())),
+            ("version", .str(netviewVersion)),
+            ("platform", .str(platformDescription())),
+        ]
+        fields += extra
+        return RunSummary(json: .obj(fields), populations: pops, activity: acts)
+    }
+}
+
+/// Writes a file through a temporary file in the same folder and a rename.
+public func writeAtomically(_ text: String, to path: String) throws {
+    let tmp = path + ".tmp-\(getpid())"
+    guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+        throw ModelFileError(file: path, path: "", line: 0, message: "cannot write the file (disk full or no permission?)")
+    }
+    let fd = open(tmp, O_RDONLY)
+    if fd >= 0 { fsync(fd); close(fd) }
+    if rename(tmp, path) != 0 {
+        unlink(tmp)
+        throw ModelFileError(file: path, path: "", line: 0, message: "cannot move the file into place: \(String(cString: strerror(errno)))")
+    }
+}
+
+public func platformDescription() -> String {
+    var cpu = "unknown CPU"
+    if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+       let name = line.split(separator: ":", maxSplits: 1).last {
+        cpu = name.trimmingCharacters(in: .whitespaces)
+    }
+    var uts = utsname()
+    uname(&uts)
+    let sys = withUnsafeBytes(of: &uts.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let rel = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let machine = withUnsafeBytes(of: &uts.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    return "\(sys) \(rel) \(machine), \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+}

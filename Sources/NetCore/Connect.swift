@@ -1,0 +1,231 @@
+import Foundation
+
+extension Kernel {
+    /// Bytes a connect call would need, estimated before building it.
+    public func estimateBytes(_ pre: NodeCollection, _ post: NodeCollection, _ conn: ConnSpec, _ syn: SynSpec) -> Int {
+        let e = PairEnumerator(spec: conn, sources: pre.ids, targets: post.ids, seed: 0, call: 0)
+        var per = 4
+        if case .random = syn.weight { per += 8 }
+        if case .random = syn.delay { per += 2 }
+        return e.estimatedSynapses * per
+    }
+
+    /// NEST 3's Connect. Neurons and spike generators connect to neurons; Poisson and DC generators
+    /// drive neurons; neurons connect to a spike_recorder; a voltmeter or multimeter connects to the
+    /// neurons it samples.
+    public func connect(_ pre: NodeCollection, _ post: NodeCollection, _ conn: ConnSpec = ConnSpec(),
+                        _ syn: SynSpec = SynSpec()) throws {
+        let f = "Connect"
+        guard !pre.ids.isEmpty, !post.ids.isEmpty else { throw NetError(f, "sources and targets must not be empty") }
+        let preGroups = try grouped(pre, function: f)
+        let postGroups = try grouped(post, function: f)
+        for case let .random(d) in [syn.weight, syn.delay] {
+            do { try d.validate() } catch let e as NetError { throw NetError(f, e.message) }
+        }
+        if case let .constant(w) = syn.weight, !w.isFinite { throw NetError(f, "weight must be finite, got \(formatNumber(w))") }
+        if case let .constant(d) = syn.delay {
+            guard d.isFinite else { throw NetError(f, "delay must be finite, got \(formatNumber(d))") }
+            if grid.delaySteps(d) < 1 {
+                throw NetError(f, "delay \(formatNumber(d)) ms is below the resolution \(grid.resolution) ms (it rounds to 0 steps)")
+            }
+            if grid.delaySteps(d) > Int(UInt16.max) { throw NetError(f, "delay \(formatNumber(d)) ms is too long") }
+        }
+        let preKinds = Set(preGroups.map { $0.0.baseModel })
+        let postKinds = Set(postGroups.map { $0.0.kind })
+        // Which sort of link this call makes.
+        let meters: Set<String> = ["voltmeter", "multimeter"]
+        if preKinds.isSubset(of: meters) {
+            guard postKinds == [.neuron] else { throw NetError(f, "a \(preKinds.first!) connects to neurons only") }
+        } else if postGroups.allSatisfy({ $0.0.baseModel == "spike_recorder" }) {
+            guard preGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "spike_generator" }) else {
+                throw NetError(f, "only neurons connect to a spike_recorder")
+            }
+        } else {
+            guard postKinds == [.neuron] else {
+                let bad = postGroups.first { $0.0.kind != .neuron }!.0.model
+                throw NetError(f, "targets must be neurons, but \(bad) is not (recorders: neurons connect to a spike_recorder; a voltmeter connects to neurons)")
+            }
+            if let bad = preGroups.first(where: { $0.0.kind == .recorder }) {
+                throw NetError(f, "\(bad.0.model) cannot be a source here: only voltmeters and multimeters send to neurons")
+            }
+        }
+        let call = UInt64(connections.count + 1)
+        let e = PairEnumerator(spec: conn, sources: pre.ids, targets: post.ids, seed: seeds.network, call: call)
+        try e.validate(function: f)
+
+        // Pass 1: count synapses per (source block, target population) and source; degrees.
+        var indeg = [Int](repeating: 0, count: post.count)
+        var outdeg = [Int](repeating: 0, count: pre.count)
+        struct Key: Hashable { let src: Int, pop: Int }
+        var counts: [Key: [Int]] = [:]
+        var recorderLinks: [(Int, Int)] = []
+        var driveLinks: [(Int, Int, UInt64, Int)] = []  // source idx, target idx, row, k in row
+        let srcBlock = pre.ids.map { Int(blockOf[$0]) }
+        let dstBlock = post.ids.map { Int(blockOf[$0]) }
+        var total = 0
+        e.forEachRow { row, pairs in
+            for (k, (s, t)) in pairs.enumerated() {
+                indeg[t] += 1
+                outdeg[s] += 1
+                total += 1
+                let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
+                if sb.kind == .recorder || tb.kind == .recorder {
+                    recorderLinks.append((s, t))
+                } else if sb.baseModel == "poisson_generator" || sb.baseModel == "dc_generator" {
+                    driveLinks.append((s, t, row, k))
+                } else {
+                    let key = Key(src: srcBlock[s], pop: tb.index)
+                    if counts[key] == nil { counts[key] = [Int](repeating: 0, count: sb.count) }
+                    counts[key]![pre.ids[s] - sb.firstID] += 1
+                }
+            }
+        }
+
+        var record = ConnectionRecord(rule: conn.ruleName, synapses: total,
+                                      indegree: Kernel.stats(indeg), outdegree: Kernel.stats(outdeg),
+                                      weight: syn.weight, delay: syn.delay)
+        let weightOf = { (rng: inout RandomStream) -> Double in
+            if case let .random(d) = syn.weight { return d.draw(&rng) }
+            if case let .constant(w) = syn.weight { return w }
+            return 1
+        }
+        var delayError: NetError?
+        let delayOf = { (rng: inout RandomStream) -> Int in
+            switch syn.delay {
+            case let .constant(d): return self.grid.delaySteps(d)
+            case let .random(dist):
+                let d = dist.draw(&rng)
+                let steps = d.isFinite ? self.grid.delaySteps(d) : 0
+                if steps < 1 || steps > Int(UInt16.max) {
+                    delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(d)) ms: below the resolution or too long")
+                    return 1
+                }
+                return steps
+            }
+        }
+        func synStream(_ row: UInt64) -> RandomStream { RandomStream(seed: seeds.network, call, row, 7) }
+
+        // Pass 2: fill the compressed rows.
+        var projections: [Key: Projection] = [:]
+        var cursor: [Key: [Int]] = [:]
+        let randomW: Bool, randomD: Bool
+        if case .random = syn.weight { randomW = true } else { randomW = false }
+        if case .random = syn.delay { randomD = true } else { randomD = false }
+        let constW: Double = { if case let .constant(w) = syn.weight { return w }; return 0 }()
+        let constD: Int = { if case let .constant(d) = syn.delay { return grid.delaySteps(d) }; return 0 }()
+        for (key, c) in counts {
+            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: c.count, counts: c,
+                               weight: constW, randomWeights: randomW, delay: constD, randomDelays: randomD,
+                               minDelay: 0, maxDelay: 0)
+            projections[key] = p
+            cursor[key] = (0..<c.count).map { p.offsets[$0] }
+        }
+        var minD = Int.max, maxD = 0
+        if !projections.isEmpty {
+            e.forEachRow { row, pairs in
+                var rng = synStream(row)
+                for (s, t) in pairs {
+                    let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
+                    if sb.kind == .recorder || tb.kind == .recorder { continue }
+                    if sb.baseModel == "poisson_generator" || sb.baseModel == "dc_generator" { continue }
+                    let key = Key(src: srcBlock[s], pop: tb.index)
+                    let p = projections[key]!
+                    let local = pre.ids[s] - sb.firstID
+                    let pos = cursor[key]![local]
+                    cursor[key]![local] = pos + 1
+                    p.targets[pos] = UInt32(post.ids[t] - tb.firstID)
+                    let w = weightOf(&rng)
+                    if randomW { p.weights![pos] = w }
+                    let d = delayOf(&rng)
+                    if randomD { p.delays![pos] = UInt16(d) }
+                    minD = min(minD, d)
+                    maxD = max(maxD, d)
+                }
+            }
+        }
+        if let delayError { throw delayError }
+        if !counts.isEmpty && !randomD { minD = min(minD, constD); maxD = max(maxD, constD) }
+
+        // Generator drives and recorder links.
+        var drives: [Key: Drive] = [:]
+        var rowStreams: [UInt64: RandomStream] = [:]
+        for (s, t, row, _) in driveLinks {
+            let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
+            let key = Key(src: sb.index + (pre.ids[s] - sb.firstID), pop: tb.index)
+            if drives[key] == nil { drives[key] = Drive(generatorNode: key.src, targetPop: tb.index) }
+            var rng = rowStreams[row] ?? synStream(row)
+            let w = weightOf(&rng)
+            let d = delayOf(&rng)
+            rowStreams[row] = rng
+            let dr = drives[key]!
+            dr.targets.append(Int32(post.ids[t] - tb.firstID))
+            dr.weights.append(w)
+            dr.delays.append(d)
+            minD = min(minD, d)
+            maxD = max(maxD, d)
+        }
+        if let delayError { throw delayError }
+        for (s, t) in recorderLinks {
+            let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
+            if let r = device(post.ids[t], tb) as? SpikeRecorder {
+                r.sources.insert(pre.ids[s])
+            } else if let m = device(pre.ids[s], sb) as? Multimeter {
+                for name in m.recordFrom where !populations[tb.index].spec.recordables.contains(name) {
+                    throw NetError(f, model: tb.model, "\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(populations[tb.index].spec.recordables.joined(separator: ", ")))")
+                }
+                m.targets[tb.index, default: []].append(post.ids[t] - tb.firstID)
+            }
+            let d = constD > 0 ? constD : 1
+            minD = min(minD, d)
+            maxD = max(maxD, d)
+        }
+        if now > 0 || initialState != nil {
+            if minD < minDelaySteps && minD != Int.max || maxD > maxDelaySteps {
+                throw NetError(f, "after simulating, new connections must keep delays within the network's [\(minDelay), \(maxDelay)] ms")
+            }
+        }
+
+        // Commit.
+        for p in projections.values.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
+            if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows() }
+            outgoing[p.sourceNode].append(p)
+            record.projections.append(p)
+        }
+        for d in drives.values.sorted(by: { ($0.generatorNode, $0.targetPop) < ($1.generatorNode, $1.targetPop) }) {
+            d.sortByTarget()
+            drivesByPop[d.targetPop].append(d)
+            record.drives.append(d)
+        }
+        for m in devices.compactMap({ $0 as? Multimeter }) {
+            for k in m.targets.keys { m.targets[k] = Array(Set(m.targets[k]!)).sorted() }
+        }
+        for r in devices.compactMap({ $0 as? SpikeRecorder }) {
+            r.sourceMask = [Bool](repeating: false, count: blockOf.count)
+            for s in r.sources { r.sourceMask[s] = true }
+        }
+        if minD != Int.max { minDelaySteps = min(minDelaySteps, minD) }
+        maxDelaySteps = max(maxDelaySteps, maxD)
+        connections.append(record)
+    }
+
+    static func stats(_ xs: [Int]) -> (min: Int, mean: Double, max: Int) {
+        guard !xs.isEmpty else { return (0, 0, 0) }
+        return (xs.min()!, Double(xs.reduce(0, +)) / Double(xs.count), xs.max()!)
+    }
+
+    /// Changes the weight of every synapse a connect call made (a live edit; per-synapse weights are
+    /// scaled to keep their distribution's shape).
+    public func setConnectionWeight(_ index: Int, _ w: Double) throws {
+        guard connections.indices.contains(index) else { throw NetError("SetStatus", "no connection group \(index)") }
+        guard w.isFinite else { throw NetError("SetStatus", "weight must be finite, got \(formatNumber(w))") }
+        for p in connections[index].projections {
+            if let ws = p.weights {
+                let old = p.weight == 0 ? 1 : p.weight
+                for k in 0..<ws.count { ws[k] = ws[k] / old * w }
+            }
+            p.weight = w
+        }
+        for d in connections[index].drives { d.weights = d.weights.map { _ in w } }
+        connections[index].weight = .constant(w)
+    }
+}

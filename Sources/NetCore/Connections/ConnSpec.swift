@@ -1,0 +1,69 @@
+/// NEST 3's `conn_spec`: a connection rule and its parameters.
+public struct ConnSpec: Equatable, Sendable {
+    public enum Rule: Equatable, Sendable {
+        case allToAll
+        case oneToOne
+        case fixedIndegree(Int)
+        case fixedOutdegree(Int)
+        case fixedTotalNumber(Int)
+        case pairwiseBernoulli(p: Double, maxIndegree: Int?)
+    }
+
+    public var rule: Rule
+    public var allowAutapses: Bool
+    public var allowMultapses: Bool
+
+    public init(_ rule: Rule = .allToAll, allowAutapses: Bool = true, allowMultapses: Bool = true) {
+        self.rule = rule
+        self.allowAutapses = allowAutapses
+        self.allowMultapses = allowMultapses
+    }
+
+    public var ruleName: String {
+        switch rule {
+        case .allToAll: return "all_to_all"
+        case .oneToOne: return "one_to_one"
+        case .fixedIndegree: return "fixed_indegree"
+        case .fixedOutdegree: return "fixed_outdegree"
+        case .fixedTotalNumber: return "fixed_total_number"
+        case .pairwiseBernoulli: return "pairwise_bernoulli"
+        }
+    }
+
+    public static let ruleNames = ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
+                                   "fixed_total_number", "pairwise_bernoulli"]
+}
+
+/// A weight or a delay: one number for the whole group, or a distribution drawn per synapse.
+public enum SynValue: Equatable, Sendable {
+    case constant(Double)
+    case random(Distribution)
+}
+
+/// NEST 3's `syn_spec` for `static_synapse`.
+public struct SynSpec: Equatable, Sendable {
+    public var weight: SynValue
+    public var delay: SynValue
+
+    public init(weight: SynValue = .constant(1), delay: SynValue = .constant(1)) {
+        self.weight = weight
+        self.delay = delay
+    }
+
+    public init(weight: Double, delay: Double) {
+        self.init(weight: .constant(weight), delay: .constant(delay))
+    }
+}
+
+/// What one `connect` call made: the numbers PrintNetwork and summary.json report.
+public struct ConnectionRecord: Sendable {
+    public var rule: String
+    public var synapses: Int
+    public var indegree: (min: Int, mean: Double, max: Int)
+    public var outdegree: (min: Int, mean: Double, max: Int)
+    public var weight: SynValue
+    public var delay: SynValue
+    /// Index of the projections and drives this call made, for live weight edits.
+    var projections: [Projection] = []
+    var drives: [Drive] = []
+}

@@ -1,0 +1,250 @@
+import Foundation
+
+/// A device node: a generator or a recorder. Its parameters are kept as values; the kernel reads
+/// the numbers it needs through typed accessors.
+public class Device: @unchecked Sendable {
+    public let spec: ModelSpec
+    public let id: Int
+    var params: [String: ParamValue]
+    var grid: TimeGrid
+
+    init(spec: ModelSpec, id: Int, grid: TimeGrid) {
+        self.spec = spec
+        self.id = id
+        self.grid = grid
+        params = Dictionary(uniqueKeysWithValues: spec.params.map { ($0.name, $0.defaultValue) })
+    }
+
+    func num(_ name: String) -> Double { params[name]?.number ?? 0 }
+
+    /// Window bounds in steps, origin included; stop may be "never".
+    var startStep: Int64 { grid.steps(num("start") + num("origin")) }
+    var stopStep: Int64 {
+        let s = num("stop")
+        return s >= 1e300 ? Int64.max / 4 : grid.steps(s + num("origin"))
+    }
+
+    /// Checks a new value against the table and the device's own rules; applies it at `now`.
+    func set(_ name: String, _ value: ParamValue, now: Int64) throws {
+        var next = params
+        next[name] = value
+        if let why = violation(next) { throw NetError("SetStatus", model: spec.name, why) }
+        params = next
+        changed(name, now: now)
+    }
+
+    func violation(_ p: [String: ParamValue]) -> String? {
+        if let a = p["start"]?.number, let b = p["stop"]?.number, b < a { return "stop must be >= start" }
+        return nil
+    }
+
+    func changed(_ name: String, now: Int64) {}
+    func resetDynamicState() {}
+}
+
+/// A value that changes between runs, remembered with the step from which it holds, so that an
+/// event emitted before a change and still in flight keeps the old value (as in NEST).
+struct ValueHistory {
+    private(set) var entries: [(from: Int64, value: Double)]
+
+    init(_ v: Double) { entries = [(Int64.min, v)] }
+
+    mutating func set(_ v: Double, from step: Int64) {
+        entries.removeAll { $0.from >= step }
+        entries.append((step, v))
+        if entries.count > 64 { entries.removeFirst(entries.count - 64) }
+    }
+
+    @inline(__always)
+    func value(at step: Int64) -> Double {
+        var i = entries.count - 1
+        while i > 0 && entries[i].from > step { i -= 1 }
+        return entries[i].value
+    }
+
+    var current: Double { entries.last!.value }
+}
+
+/// `poisson_generator`: each target draws its own Poisson count every active step.
+final class PoissonGenerator: Device, @unchecked Sendable {
+    var rate: ValueHistory
+
+    init(id: Int, grid: TimeGrid) {
+        rate = ValueHistory(0)
+        super.init(spec: ModelCatalog.poissonGenerator, id: id, grid: grid)
+    }
+
+    override func changed(_ name: String, now: Int64) {
+        if name == "rate" { rate.set(num("rate"), from: now) }
+    }
+
+    /// Active when the emitting step's left edge lies in (start, stop].
+    @inline(__always)
+    func isActive(emitStep s: Int64) -> Bool { startStep < s && s <= stopStep }
+
+    override func resetDynamicState() { rate = ValueHistory(num("rate")) }
+}
+
+/// `dc_generator`: a current of `amplitude` pA between start and stop.
+final class DCGenerator: Device, @unchecked Sendable {
+    var amplitude: ValueHistory
+
+    init(id: Int, grid: TimeGrid) {
+        amplitude = ValueHistory(0)
+        super.init(spec: ModelCatalog.dcGenerator, id: id, grid: grid)
+    }
+
+    override func changed(_ name: String, now: Int64) {
+        if name == "amplitude" { amplitude.set(num("amplitude"), from: now) }
+    }
+
+    /// NEST's current generators are active in step s when start < s + 2 <= stop (in steps).
+    @inline(__always)
+    func isActive(emitStep s: Int64) -> Bool { startStep < s + 2 && s + 2 <= stopStep }
+
+    override func resetDynamicState() { amplitude = ValueHistory(num("amplitude")) }
+}
+
+/// `spike_generator`: spikes at given times, stamped at those times.
+final class SpikeGenerator: Device, @unchecked Sendable {
+    /// Spike times in steps, and their weights (1 without spike_weights).
+    private(set) var stamps: [Int64] = []
+    private(set) var weights: [Double] = []
+    var position = 0
+
+    init(id: Int, grid: TimeGrid) {
+        super.init(spec: ModelCatalog.spikeGenerator, id: id, grid: grid)
+    }
+
+    override func violation(_ p: [String: ParamValue]) -> String? {
+        if let w = super.violation(p) { return w }
+        guard case let .numbers(times)? = p["spike_times"] else { return nil }
+        let offgrid = p["allow_offgrid_times"]?.number ?? 0 != 0
+        var last = -Double.infinity
+        for t in times {
+            if !t.isFinite { return "spike_times must be finite, got \(formatNumber(t))" }
+            if t < last { return "spike_times must be sorted in non-decreasing order (\(formatNumber(t)) after \(formatNumber(last)))" }
+            last = t
+            if !offgrid && !grid.isOnGrid(t) {
+                return "spike time \(formatNumber(t)) ms is not on the grid of resolution \(grid.resolution) ms (set allow_offgrid_times to round it up)"
+            }
+            if t <= 0 && (p["shift_now_spikes"]?.number ?? 0) == 0 {
+                return "spike time \(formatNumber(t)) ms must be > 0 (NEST cannot emit a spike at or before t = 0)"
+            }
+        }
+        if case let .numbers(w)? = p["spike_weights"], !w.isEmpty, w.count != times.count {
+            return "spike_weights must be empty or as long as spike_times (\(w.count) vs \(times.count))"
+        }
+        return nil
+    }
+
+    override func changed(_ name: String, now: Int64) { rebuild(now: now) }
+
+    func rebuild(now: Int64) {
+        guard case let .numbers(times)? = params["spike_times"] else { return }
+        var w: [Double] = []
+        if case let .numbers(ws)? = params["spike_weights"] { w = ws }
+        stamps = times.map { t in
+            let tics = grid.tics(t)
+            let s = (tics + grid.ticsPerStep - 1) / grid.ticsPerStep  // off-grid times round up
+            return max(s, 1)
+        }
+        weights = w.isEmpty ? Array(repeating: 1, count: stamps.count) : w
+        position = stamps.firstIndex { $0 > now } ?? stamps.count
+    }
+
+    override func resetDynamicState() { rebuild(now: 0) }
+}
+
+/// `spike_recorder`: the spikes of the neurons connected to it.
+public final class SpikeRecorder: Device, @unchecked Sendable {
+    public private(set) var senders: [Int32] = []
+    /// Spike times as step counts (the stamp: end of the step of the threshold crossing).
+    public private(set) var stamps: [Int64] = []
+    /// Which global ids feed this recorder.
+    var sources: Set<Int> = []
+    var sourceMask: [Bool] = []
+
+    init(id: Int, grid: TimeGrid) {
+        super.init(spec: ModelCatalog.spikeRecorder, id: id, grid: grid)
+    }
+
+    public var sourceIDs: [Int] { sources.sorted() }
+
+    @inline(__always)
+    func record(_ gid: Int, stamp: Int64) {
+        if gid < sourceMask.count && sourceMask[gid] && startStep < stamp && stamp <= stopStep {
+            senders.append(Int32(gid))
+            stamps.append(stamp)
+        }
+    }
+
+    /// Forgets recorded events (the bisection zeroes the count this way).
+    public func clearEvents() {
+        senders.removeAll(keepingCapacity: true)
+        stamps.removeAll(keepingCapacity: true)
+    }
+
+    public var eventCount: Int { senders.count }
+
+    func restore(senders: [Int32], stamps: [Int64]) {
+        self.senders = senders
+        self.stamps = stamps
+    }
+
+    override func resetDynamicState() { clearEvents() }
+}
+
+/// `multimeter` and `voltmeter`: sample state variables every `interval`.
+public final class Multimeter: Device, @unchecked Sendable {
+    public struct Row: Equatable, Sendable {
+        public var sender: Int32
+        public var stamp: Int64
+        public var values: [Double]
+    }
+
+    /// Rows per worker thread, merged after each slice.
+    var pending: [[Row]] = [[]]
+    public private(set) var rows: [Row] = []
+    /// Sampled neurons by population index: local indices, ascending.
+    var targets: [Int: [Int]] = [:]
+
+
+    public var recordFrom: [String] {
+        if case let .strings(s)? = params["record_from"] { return s }
+        return []
+    }
+
+    var intervalSteps: Int64 { max(1, grid.steps(num("interval"))) }
+
+    override func violation(_ p: [String: ParamValue]) -> String? {
+        if let w = super.violation(p) { return w }
+        if let iv = p["interval"]?.number, !grid.isOnGrid(iv) || iv < grid.resolution {
+            return "interval must be a multiple of the resolution \(grid.resolution) ms, got \(formatNumber(iv))"
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func samples(atStamp t: Int64) -> Bool { t % intervalSteps == 0 && startStep < t && t <= stopStep }
+
+    func merge() {
+        for k in pending.indices where !pending[k].isEmpty {
+            rows.append(contentsOf: pending[k])
+            pending[k].removeAll(keepingCapacity: true)
+        }
+    }
+
+    public func clearEvents() { rows.removeAll() }
+
+    func restore(rows: [Row]) { self.rows = rows }
+
+    override func resetDynamicState() { clearEvents() }
+}
+
+extension ValueHistory {
+    init(restoring e: [(from: Int64, value: Double)]) {
+        self.init(e.last?.value ?? 0)
+        for x in e { set(x.value, from: x.from) }
+    }
+}

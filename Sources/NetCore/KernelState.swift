@@ -1,0 +1,115 @@
+import Foundation
+
+/// Everything that changes while a network runs, and nothing that is rebuilt from the model:
+/// enough to go on bit for bit from where it was taken.
+public struct KernelState: Codable, Equatable, Sendable {
+    public struct Population: Codable, Equatable, Sendable {
+        public var state: [String: [Double]]
+        public var refractory: [Int32]
+        public var stimulus: [UInt64]
+        public var inputSlots: Int
+        public var input: [Double]
+    }
+
+    public struct Generator: Codable, Equatable, Sendable {
+        public var id: Int
+        /// Value history of rate or amplitude: (from step, value).
+        public var history: [[Double]]
+        public var position: Int
+    }
+
+    public struct Recorder: Codable, Equatable, Sendable {
+        public var id: Int
+        public var senders: [Int32]
+        public var stamps: [Int64]
+        public var values: [[Double]]
+    }
+
+    public var now: Int64
+    public var populations: [Population]
+    public var generators: [Generator]
+    public var recorders: [Recorder]
+    public var spikeCounts: [Int]
+}
+
+extension Kernel {
+    public func dynamicState() -> KernelState {
+        let pops = populations.map { p -> KernelState.Population in
+            var st: [String: [Double]] = [:]
+            for name in p.stateNames { st[name] = (0..<p.count).map { p.getState(name, $0) } }
+            for (k, v) in p.extraState { st["_" + k] = v }
+            return .init(state: st, refractory: p.refractory.array, stimulus: p.stimulus.array,
+                         inputSlots: p.input.slots, input: p.input.snapshot)
+        }
+        var gens: [KernelState.Generator] = []
+        var recs: [KernelState.Recorder] = []
+        for d in devices {
+            switch d {
+            case let g as PoissonGenerator:
+                gens.append(.init(id: g.id, history: g.rate.entries.map { [Double($0.from), $0.value] }, position: 0))
+            case let g as DCGenerator:
+                gens.append(.init(id: g.id, history: g.amplitude.entries.map { [Double($0.from), $0.value] }, position: 0))
+            case let g as SpikeGenerator:
+                gens.append(.init(id: g.id, history: [], position: g.position))
+            case let r as SpikeRecorder:
+                recs.append(.init(id: r.id, senders: r.senders, stamps: r.stamps, values: []))
+            case let m as Multimeter:
+                recs.append(.init(id: m.id, senders: m.rows.map(\.sender), stamps: m.rows.map(\.stamp), values: m.rows.map(\.values)))
+            default: break
+            }
+        }
+        return KernelState(now: now, populations: pops, generators: gens, recorders: recs, spikeCounts: spikeCounts)
+    }
+
+    /// Puts a state taken from a network built the same way back in place; refuses a state that
+    /// does not fit this network.
+    public func restoreDynamicState(_ s: KernelState) throws {
+        let f = "RestoreState"
+        guard s.populations.count == populations.count else {
+            throw NetError(f, "the state has \(s.populations.count) populations, the network \(populations.count)")
+        }
+        guard s.spikeCounts.count == spikeCounts.count else { throw NetError(f, "the state has \(s.spikeCounts.count - 1) nodes, the network \(nodeCount)") }
+        for (p, ps) in zip(populations, s.populations) {
+            guard ps.refractory.count == p.count, ps.stimulus.count == p.count,
+                  ps.input.count == p.input.channels * ps.inputSlots * p.count else {
+                throw NetError(f, model: p.spec.name, "population of \(p.count) does not match the saved state")
+            }
+            for (name, values) in ps.state {
+                guard values.count == p.count else { throw NetError(f, model: p.spec.name, "\(name) has \(values.count) values for \(p.count) neurons") }
+                if name.hasPrefix("_") {
+                    p.restoreExtra(String(name.dropFirst()), values)
+                } else if p.stateNames.contains(name) {
+                    for (i, v) in values.enumerated() { p.setState(name, i, v) }
+                } else {
+                    throw NetError(f, model: p.spec.name, "unknown state variable '\(name)'")
+                }
+            }
+            for i in 0..<p.count {
+                p.refractory[i] = ps.refractory[i]
+                p.stimulus[i] = ps.stimulus[i]
+            }
+            p.input.restore(ps.input, slots: ps.inputSlots)
+        }
+        for g in s.generators {
+            guard let b = blockInfo(of: g.id), b.kind == .generator else { throw NetError(f, "node \(g.id) is not a generator") }
+            let hist = g.history.map { (from: Int64($0[0]), value: $0[1]) }
+            switch device(g.id, b) {
+            case let p as PoissonGenerator where !hist.isEmpty: p.rate = ValueHistory(restoring: hist)
+            case let d as DCGenerator where !hist.isEmpty: d.amplitude = ValueHistory(restoring: hist)
+            case let sg as SpikeGenerator: sg.position = g.position
+            default: break
+            }
+        }
+        for r in s.recorders {
+            guard let b = blockInfo(of: r.id), b.kind == .recorder else { throw NetError(f, "node \(r.id) is not a recorder") }
+            switch device(r.id, b) {
+            case let sr as SpikeRecorder: sr.restore(senders: r.senders, stamps: r.stamps)
+            case let m as Multimeter:
+                m.restore(rows: (0..<r.senders.count).map { Multimeter.Row(sender: r.senders[$0], stamp: r.stamps[$0], values: r.values[$0]) })
+            default: break
+            }
+        }
+        spikeCounts = s.spikeCounts
+        now = s.now
+    }
+}

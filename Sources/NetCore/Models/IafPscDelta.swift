@@ -1,0 +1,103 @@
+import Foundation
+
+/// `iaf_psc_delta`: exact integration of a leaky membrane; a spike of weight w (mV) makes V_m
+/// jump by w in the step it arrives.
+final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
+    override class var channelCount: Int { 2 }  // spikes (either sign), current
+
+    /// V_m relative to E_L, NEST's y3.
+    let v: Column<Double>
+    /// Current input acting in this step (NEST's y0).
+    let iStim: Column<Double>
+    /// Input that arrived while refractory (with refractory_input).
+    let refrBuffer: Column<Double>
+    // Derived, per neuron.
+    let p33: Column<Double>, p30: Column<Double>, vth: Column<Double>, vreset: Column<Double>, vmin: Column<Double>
+    let refCounts: Column<Int32>
+    var anyRefractoryInput = false
+
+    init(count: Int, grid: TimeGrid) {
+        v = Column(count: count, repeating: 0)
+        iStim = Column(count: count, repeating: 0)
+        refrBuffer = Column(count: count, repeating: 0)
+        p33 = Column(count: count, repeating: 0)
+        p30 = Column(count: count, repeating: 0)
+        vth = Column(count: count, repeating: 0)
+        vreset = Column(count: count, repeating: 0)
+        vmin = Column(count: count, repeating: 0)
+        refCounts = Column(count: count, repeating: 0)
+        super.init(spec: ModelCatalog.iafPscDelta, count: count, grid: grid)
+    }
+
+    override var stateNames: [String] { ["V_m"] }
+    override func getState(_ name: String, _ i: Int) -> Double { v[i] + col("E_L")[i] }
+    override func setState(_ name: String, _ i: Int, _ x: Double) { v[i] = x - col("E_L")[i] }
+    override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
+    override var extraState: [String: [Double]] { ["I_stim": iStim.array, "refr_buffer": refrBuffer.array] }
+    override func restoreExtra(_ name: String, _ values: [Double]) {
+        let c = name == "I_stim" ? iStim : refrBuffer
+        for (i, x) in values.enumerated() where i < count { c[i] = x }
+    }
+
+    override func violation(_ i: Int) -> String? {
+        if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
+        if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported" }
+        return nil
+    }
+
+    override func prepare() throws {
+        let h = grid.resolution
+        let el = col("E_L"), tau = col("tau_m"), cm = col("C_m")
+        anyRefractoryInput = false
+        for i in 0..<count {
+            p33[i] = exp(-h / tau[i])
+            p30[i] = 1 / cm[i] * (1 - p33[i]) * tau[i]
+            vth[i] = col("V_th")[i] - el[i]
+            vreset[i] = col("V_reset")[i] - el[i]
+            vmin[i] = col("V_min")[i] - el[i]
+            refCounts[i] = refractorySteps(col("t_ref")[i])
+            if col("refractory_input")[i] != 0 { anyRefractoryInput = true }
+        }
+        prepared = true
+    }
+
+    override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
+        let inp = input.row(0, slot), cur = input.row(1, slot)
+        let ie = col("I_e"), refrIn = col("refractory_input"), tau = col("tau_m")
+        let h = grid.resolution
+        let v = v.ptr, y0 = iStim.ptr, r = refractory.ptr, p33 = p33.ptr, p30 = p30.ptr
+        let vth = vth.ptr, vreset = vreset.ptr, vmin = vmin.ptr, rc = refCounts.ptr
+        for i in lo..<hi {
+            let arriving = inp[i]
+            inp[i] = 0
+            var x = v[i]
+            if r[i] == 0 {
+                x = p30[i] * (y0[i] + ie[i]) + p33[i] * x + arriving
+                if anyRefractoryInput && refrIn[i] != 0 && refrBuffer[i] != 0 {
+                    x += refrBuffer[i]
+                    refrBuffer[i] = 0
+                }
+                x = x < vmin[i] ? vmin[i] : x
+            } else {
+                if anyRefractoryInput && refrIn[i] != 0 {
+                    refrBuffer[i] += arriving * exp(-Double(r[i]) * h / tau[i])
+                }
+                r[i] -= 1
+            }
+            if x >= vth[i] {
+                r[i] = rc[i]
+                x = vreset[i]
+                spikes.append(Int32(i))
+            }
+            v[i] = x
+            y0[i] = cur[i]
+            cur[i] = 0
+        }
+    }
+
+    override func resetDynamicState() {
+        super.resetDynamicState()
+        iStim.fill(0)
+        refrBuffer.fill(0)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// `iaf_psc_exp`: exact integration with exponentially decaying synaptic currents (weights in pA).
+final class IafPscExp: NeuronPopulation, @unchecked Sendable {
+    let v: Column<Double>, iStim: Column<Double>, iEx: Column<Double>, iIn: Column<Double>
+    let p11ex: Column<Double>, p11in: Column<Double>, p22: Column<Double>
+    let p21ex: Column<Double>, p21in: Column<Double>, p20: Column<Double>
+    let vth: Column<Double>, vreset: Column<Double>
+    let refCounts: Column<Int32>
+
+    init(count: Int, grid: TimeGrid) {
+        func c() -> Column<Double> { Column(count: count, repeating: 0) }
+        v = c(); iStim = c(); iEx = c(); iIn = c()
+        p11ex = c(); p11in = c(); p22 = c(); p21ex = c(); p21in = c(); p20 = c(); vth = c(); vreset = c()
+        refCounts = Column(count: count, repeating: 0)
+        super.init(spec: ModelCatalog.iafPscExp, count: count, grid: grid)
+    }
+
+    override var stateNames: [String] { ["V_m", "I_syn_ex", "I_syn_in"] }
+    override func getState(_ name: String, _ i: Int) -> Double {
+        switch name {
+        case "I_syn_ex": return iEx[i]
+        case "I_syn_in": return iIn[i]
+        default: return v[i] + col("E_L")[i]
+        }
+    }
+    override func setState(_ name: String, _ i: Int, _ x: Double) {
+        switch name {
+        case "I_syn_ex": iEx[i] = x
+        case "I_syn_in": iIn[i] = x
+        default: v[i] = x - col("E_L")[i]
+        }
+    }
+    override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
+    override var extraState: [String: [Double]] { ["I_stim": iStim.array] }
+    override func restoreExtra(_ name: String, _ values: [Double]) {
+        for (i, x) in values.enumerated() where i < count { iStim[i] = x }
+    }
+
+    override func violation(_ i: Int) -> String? {
+        if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
+        if col("delta")[i] != 0 { return "delta > 0 (stochastic threshold) is not supported by netview" }
+        if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported by netview" }
+        return nil
+    }
+
+    override func prepare() throws {
+        let h = grid.resolution
+        let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
+        for i in 0..<count {
+            p11ex[i] = exp(-h / tex[i])
+            p11in[i] = exp(-h / tin[i])
+            p22[i] = exp(-h / tau[i])
+            p21ex[i] = IafPropagator(tauSyn: tex[i], tauM: tau[i], cm: cm[i]).p32(h).p32
+            p21in[i] = IafPropagator(tauSyn: tin[i], tauM: tau[i], cm: cm[i]).p32(h).p32
+            p20[i] = tau[i] / cm[i] * (1 - p22[i])
+            vth[i] = col("V_th")[i] - el[i]
+            vreset[i] = col("V_reset")[i] - el[i]
+            refCounts[i] = refractorySteps(col("t_ref")[i])
+        }
+        prepared = true
+    }
+
+    override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
+        let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
+        let ie = col("I_e")
+        let v = v.ptr, i0 = iStim.ptr, r = refractory.ptr, iEx = iEx.ptr, iIn = iIn.ptr
+        for i in lo..<hi {
+            var x = v[i]
+            if r[i] == 0 {
+                x = x * p22[i] + iEx[i] * p21ex[i] + iIn[i] * p21in[i] + (ie[i] + i0[i]) * p20[i]
+            } else {
+                r[i] -= 1
+            }
+            iEx[i] *= p11ex[i]
+            iIn[i] *= p11in[i]
+            iEx[i] += ex[i]
+            iIn[i] += inh[i]
+            ex[i] = 0
+            inh[i] = 0
+            if x >= vth[i] {
+                r[i] = refCounts[i]
+                x = vreset[i]
+                spikes.append(Int32(i))
+            }
+            v[i] = x
+            i0[i] = cur[i]
+            cur[i] = 0
+        }
+    }
+
+    override func resetDynamicState() {
+        super.resetDynamicState()
+        iStim.fill(0)
+    }
+}

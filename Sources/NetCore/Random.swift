@@ -1,0 +1,178 @@
+import Foundation
+
+/// The three named random streams of a kernel.
+public struct Seeds: Equatable, Codable, Sendable {
+    public var network: UInt64
+    public var stimulus: UInt64
+    public var state: UInt64
+
+    public init(network: UInt64, stimulus: UInt64, state: UInt64) {
+        self.network = network
+        self.stimulus = stimulus
+        self.state = state
+    }
+
+    /// Every stream derived from one master seed.
+    public init(master: UInt64) {
+        network = Seeds.derive(master, 1)
+        stimulus = Seeds.derive(master, 2)
+        state = Seeds.derive(master, 3)
+    }
+
+    static func derive(_ master: UInt64, _ tag: UInt64) -> UInt64 {
+        // Small numbers keep the seeds readable; they only need to differ.
+        (RandomStream.mix(master, tag) % 1_000_000_000) + 1
+    }
+}
+
+/// SplitMix64: a 64-bit state per stream, so a stream per neuron or per connection row is cheap
+/// and its state saves as one number.
+public struct RandomStream: Equatable, Sendable {
+    public var state: UInt64
+
+    public init(state: UInt64) { self.state = state }
+
+    /// A stream for one purpose, keyed by a seed and up to three integers.
+    public init(seed: UInt64, _ a: UInt64, _ b: UInt64 = 0, _ c: UInt64 = 0) {
+        state = RandomStream.mix(RandomStream.mix(RandomStream.mix(seed, a), b), c)
+    }
+
+    @inline(__always)
+    static func finalize(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        finalize(a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1) ^ finalize(b &+ 0x632B_E59B_D9B4_E019))
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return RandomStream.finalize(state)
+    }
+
+    /// Uniform in [0, 1).
+    @inline(__always)
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform integer in 0..<n (Lemire's method, unbiased).
+    @inline(__always)
+    public mutating func below(_ n: Int) -> Int {
+        let bound = UInt64(n)
+        var m = next().multipliedFullWidth(by: bound)
+        if m.low < bound {
+            let threshold = (0 &- bound) % bound
+            while m.low < threshold { m = next().multipliedFullWidth(by: bound) }
+        }
+        return Int(m.high)
+    }
+
+    public mutating func normal() -> Double {
+        // Box-Muller without a cached second value, so the state stays one number.
+        var u1 = uniform()
+        while u1 <= 0 { u1 = uniform() }
+        let u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A Poisson count of mean `mu`, `expNegMu = exp(-mu)` precomputed by the caller.
+    @inline(__always)
+    public mutating func poisson(mu: Double, expNegMu: Double) -> Int {
+        if mu <= 0 { return 0 }
+        if mu < 12 {
+            // Inversion by sequential search: one uniform per draw.
+            let u = uniform()
+            var k = 0
+            var p = expNegMu
+            var cdf = p
+            while u > cdf && k < 1000 {
+                k += 1
+                p *= mu / Double(k)
+                cdf += p
+            }
+            return k
+        }
+        return poissonPTRS(mu)
+    }
+
+    /// Hörmann's transformed rejection with squeeze (PTRS), for large means.
+    mutating func poissonPTRS(_ mu: Double) -> Int {
+        let slam = mu.squareRoot()
+        let loglam = log(mu)
+        let b = 0.931 + 2.53 * slam
+        let a = -0.059 + 0.02483 * b
+        let invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        let vr = 0.9277 - 3.6224 / (b - 2)
+        while true {
+            let u = uniform() - 0.5
+            let v = uniform()
+            let us = 0.5 - abs(u)
+            let k = ((2 * a / us + b) * u + mu + 0.43).rounded(.down)
+            if us >= 0.07 && v <= vr { return Int(k) }
+            if k < 0 || (us < 0.013 && v > us) { continue }
+            if log(v) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - lgamma(k + 1) {
+                return Int(k)
+            }
+        }
+    }
+}
+
+/// A distribution for per-neuron parameters, weights and delays.
+public enum Distribution: Equatable, Sendable, Codable {
+    case uniform(min: Double, max: Double)
+    case normal(mean: Double, std: Double, min: Double?, max: Double?)
+    case lognormal(mu: Double, sigma: Double)
+
+    public func validate() throws {
+        switch self {
+        case let .uniform(lo, hi):
+            guard lo.isFinite, hi.isFinite, lo <= hi else {
+                throw NetError("distribution", "uniform needs finite min <= max, got min \(lo), max \(hi)")
+            }
+        case let .normal(m, s, lo, hi):
+            guard m.isFinite, s.isFinite, s >= 0 else {
+                throw NetError("distribution", "normal needs a finite mean and std >= 0, got mean \(m), std \(s)")
+            }
+            if let lo, let hi, !(lo < hi) {
+                throw NetError("distribution", "normal needs min < max, got min \(lo), max \(hi)")
+            }
+        case let .lognormal(mu, sigma):
+            guard mu.isFinite, sigma.isFinite, sigma >= 0 else {
+                throw NetError("distribution", "lognormal needs a finite mu and sigma >= 0, got mu \(mu), sigma \(sigma)")
+            }
+        }
+    }
+
+    public func draw(_ rng: inout RandomStream) -> Double {
+        switch self {
+        case let .uniform(lo, hi):
+            return lo + (hi - lo) * rng.uniform()
+        case let .normal(m, s, lo, hi):
+            for _ in 0..<10_000 {
+                let x = m + s * rng.normal()
+                if let lo, x < lo { continue }
+                if let hi, x > hi { continue }
+                return x
+            }
+            return min(max(m, lo ?? m), hi ?? m)
+        case let .lognormal(mu, sigma):
+            return exp(mu + sigma * rng.normal())
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case let .uniform(lo, hi): return "uniform(\(lo), \(hi))"
+        case let .normal(m, s, lo, hi):
+            var t = "normal(\(m), \(s)"
+            if let lo { t += ", min \(lo)" }
+            if let hi { t += ", max \(hi)" }
+            return t + ")"
+        case let .lognormal(mu, sigma): return "lognormal(\(mu), \(sigma))"
+        }
+    }
+}

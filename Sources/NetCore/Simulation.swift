@@ -1,0 +1,201 @@
+import Foundation
+
+/// One spike of a slice: its emission step, its sender, and its weight factor (spike generators
+/// with spike_weights).
+struct SliceEvent {
+    var step: Int64
+    var id: Int32
+    var factor: Double
+}
+
+extension Kernel {
+    /// The neurons of population `p` that worker `t` of `n` owns.
+    @inline(__always)
+    func part(_ p: Int, _ t: Int, _ n: Int) -> Range<Int> {
+        let c = populations[p].count
+        return (c * t / n)..<(c * (t + 1) / n)
+    }
+
+    func prepareRun() throws {
+        for p in populations where !p.prepared {
+            do { try p.prepare() } catch let e as NetError { throw NetError("Simulate", model: p.spec.name, e.message) }
+        }
+        let slots = max(minDelaySteps == Int.max ? 1 : minDelaySteps, 1) + max(maxDelaySteps, 1) + 1
+        for p in populations where p.input.slots < slots { p.input.resize(slots: slots, now: now) }
+        for m in devices.compactMap({ $0 as? Multimeter }) where m.pending.count != threads {
+            m.merge()
+            m.pending = Array(repeating: [], count: threads)
+        }
+        if initialState == nil { initialState = dynamicState() }
+    }
+
+    /// NEST's Simulate: advances model time by `ms`, in slices of min_delay steps.
+    public func simulate(_ ms: Double) throws {
+        guard ms.isFinite, ms >= 0 else { throw NetError("Simulate", "time must be a finite number >= 0 ms, got \(formatNumber(ms))") }
+        guard grid.isOnGrid(ms) else {
+            throw NetError("Simulate", "time \(formatNumber(ms)) ms is not a multiple of the resolution \(grid.resolution) ms")
+        }
+        try prepareRun()
+        let end = now + grid.steps(ms)
+        let slice = Int64(minDelaySteps == Int.max ? 1 : max(1, minDelaySteps))
+        while now < end {
+            let sliceEnd = min(end, (now / slice + 1) * slice)
+            try runSlice(from: now, to: sliceEnd)
+            now = sliceEnd
+        }
+    }
+
+    private func runSlice(from: Int64, to: Int64) throws {
+        let n = threads
+        var spikeLists = [[SliceEvent]](repeating: [], count: n)
+        var errors = [Error?](repeating: nil, count: n)
+        if n == 1 {
+            do { try updateNeurons(thread: 0, of: 1, from: from, to: to, into: &spikeLists[0]) } catch { errors[0] = error }
+        } else {
+            spikeLists.withUnsafeMutableBufferPointer { lists in
+                errors.withUnsafeMutableBufferPointer { errs in
+                    DispatchQueue.concurrentPerform(iterations: n) { t in
+                        do { try updateNeurons(thread: t, of: n, from: from, to: to, into: &lists[t]) } catch { errs[t] = error }
+                    }
+                }
+            }
+        }
+        if let e = errors.compactMap({ $0 }).first { throw e }
+        for m in devices.compactMap({ $0 as? Multimeter }) { m.merge() }
+
+        // Gather the slice's spikes in (step, id) order: the order of delivery, whatever the threads.
+        var events = spikeLists.count == 1 ? spikeLists[0] : Array(spikeLists.joined())
+        let neuronEvents = events.count
+        for d in devices {
+            guard let g = d as? SpikeGenerator else { continue }
+            while g.position < g.stamps.count && g.stamps[g.position] - 1 < to {
+                let stamp = g.stamps[g.position]
+                if stamp - 1 >= from && g.startStep < stamp && stamp <= g.stopStep {
+                    events.append(SliceEvent(step: stamp - 1, id: Int32(g.id), factor: g.weights[g.position]))
+                }
+                g.position += 1
+            }
+        }
+        if n > 1 || events.count > neuronEvents {
+            events.sort { ($0.step, $0.id) < ($1.step, $1.id) }
+        }
+
+        // Record.
+        let recorders = devices.compactMap { $0 as? SpikeRecorder }
+        var tapStamps: [Int64] = [], tapIDs: [Int32] = []
+        for ev in events where blocks[Int(blockOf[Int(ev.id)])].kind == .neuron {
+            spikeCounts[Int(ev.id)] += 1
+            for r in recorders { r.record(Int(ev.id), stamp: ev.step + 1) }
+            if spikeTap != nil {
+                tapStamps.append(ev.step + 1)
+                tapIDs.append(ev.id)
+            }
+        }
+        spikeTap?(tapStamps, tapIDs)
+
+        // Deliver: each worker adds into the ring buffers of the neurons it owns.
+        if events.isEmpty { return }
+        if n == 1 {
+            deliver(events, thread: 0, of: 1)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: n) { t in deliver(events, thread: t, of: n) }
+        }
+    }
+
+    private func deliver(_ events: [SliceEvent], thread t: Int, of n: Int) {
+        for ev in events {
+            let id = Int(ev.id)
+            let b = Int(blockOf[id])
+            let local = id - blocks[b].firstID
+            for p in outgoing[b] {
+                let pop = populations[p.targetPop]
+                p.deliver(local, step: ev.step, multiplicity: ev.factor, into: pop, range: part(p.targetPop, t, n), whole: n == 1)
+            }
+        }
+    }
+
+    private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
+        var local: [Int32] = []
+        local.reserveCapacity(256)
+        let meters = devices.compactMap { $0 as? Multimeter }
+        // Each worker's share of every drive, found once per slice.
+        var driveRanges: [[Range<Int>]] = []
+        for (p, drives) in drivesByPop.enumerated() {
+            let r = part(p, t, n)
+            driveRanges.append(drives.map { $0.range(for: r) })
+        }
+        for step in from..<to {
+            for (p, pop) in populations.enumerated() {
+                let r = part(p, t, n)
+                if r.isEmpty { continue }
+                let slot = pop.input.slot(for: step)
+                for (k, drive) in drivesByPop[p].enumerated() {
+                    applyDrive(drive, range: driveRanges[p][k], pop: pop, step: step, slot: slot)
+                }
+                local.removeAll(keepingCapacity: true)
+                try pop.update(r.lowerBound, r.upperBound, slot: slot, spikes: &local)
+                for i in local { out.append(SliceEvent(step: step, id: Int32(pop.firstID) + i, factor: 1)) }
+            }
+            let stamp = step + 1
+            for m in meters where m.samples(atStamp: stamp) {
+                let names = m.recordFrom
+                for (p, locals) in m.targets.sorted(by: { $0.key < $1.key }) {
+                    let pop = populations[p]
+                    let r = part(p, t, n)
+                    let readers = names.map { pop.reader($0)! }
+                    for i in locals where r.contains(i) {
+                        m.pending[t].append(Multimeter.Row(sender: Int32(pop.firstID + i), stamp: stamp,
+                                                           values: readers.map { $0(i) }))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Poisson and DC input for step `step`: an event emitted `d` steps earlier arrives now, so the
+    /// generator's state at step - d decides, as if the event had travelled.
+    @inline(__always)
+    private func applyDrive(_ drive: Drive, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int) {
+        if range.isEmpty { return }
+        let dev = devices[drive.generatorNode]
+        let h = grid.resolution
+        if let g = dev as? PoissonGenerator {
+            var lastDelay = -1
+            var active = false, mu = 0.0, emu = 1.0
+            let rng = pop.stimulus.ptr
+            let ex = pop.input.row(0, slot), inh = pop.input.row(1, slot)
+            drive.targets.withUnsafeBufferPointer { targets in
+                drive.weights.withUnsafeBufferPointer { weights in
+                    drive.delays.withUnsafeBufferPointer { delays in
+                        for e in range {
+                            if delays[e] != lastDelay {
+                                lastDelay = delays[e]
+                                let s = step - Int64(lastDelay)
+                                active = g.isActive(emitStep: s)
+                                mu = g.rate.value(at: s) * h / 1000
+                                emu = exp(-mu)
+                            }
+                            if !active { continue }
+                            let j = Int(targets[e])
+                            var stream = RandomStream(state: rng[j])
+                            let k = stream.poisson(mu: mu, expNegMu: emu)
+                            rng[j] = stream.state
+                            if k > 0 {
+                                let w = Double(k) * weights[e]
+                                if pop.channel(forWeight: w) == 0 { ex[j] += w } else { inh[j] += w }
+                            }
+                        }
+                    }
+                }
+            }
+        } else if let g = dev as? DCGenerator {
+            let cur = pop.input.row(pop.currentChannel, slot)
+            for e in range {
+                let s = step - Int64(drive.delays[e])
+                if g.isActive(emitStep: s) {
+                    cur[Int(drive.targets[e])] += drive.weights[e] * g.amplitude.value(at: s)
+                }
+            }
+        }
+    }
+}

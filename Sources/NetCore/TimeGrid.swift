@@ -1,0 +1,53 @@
+import Foundation
+
+/// NEST's time grid: 1000 tics per ms, a step of `ticsPerStep` tics.
+public struct TimeGrid: Equatable, Sendable {
+    public static let ticsPerMs: Int64 = 1000
+    public let resolution: Double
+    public let ticsPerStep: Int64
+
+    public init(resolution: Double) throws {
+        guard resolution.isFinite, resolution > 0 else {
+            throw NetError("SetKernelStatus", "resolution must be a positive number of ms, got \(resolution)")
+        }
+        let tics = (resolution * Double(Self.ticsPerMs)).rounded()
+        guard tics >= 1, abs(tics - resolution * 1000) < 1e-6 * max(1, tics) else {
+            throw NetError("SetKernelStatus", "resolution must be a multiple of 0.001 ms, got \(resolution)")
+        }
+        self.resolution = resolution
+        self.ticsPerStep = Int64(tics)
+    }
+
+    /// Milliseconds rounded to the nearest tic.
+    public func tics(_ ms: Double) -> Int64 {
+        if ms >= 9e15 { return Int64.max / 4 }
+        if ms <= -9e15 { return Int64.min / 4 }
+        return Int64((ms * Double(Self.ticsPerMs)).rounded())
+    }
+
+    /// A point in time (start, stop, spike time) in steps, rounded to the nearest step.
+    public func steps(_ ms: Double) -> Int64 {
+        let t = tics(ms)
+        if t >= Int64.max / 4 { return Int64.max / 4 }
+        if t <= Int64.min / 4 { return Int64.min / 4 }
+        return Int64((Double(t) / Double(ticsPerStep)).rounded())
+    }
+
+    /// A duration (t_ref) in steps, rounded up as NEST's `Time::get_steps` does for a tic count.
+    public func durationSteps(_ ms: Double) -> Int {
+        let t = tics(ms)
+        return Int((t + ticsPerStep - 1) / ticsPerStep)
+    }
+
+    /// A delay in steps: `floor(d/h + 0.5)`.
+    public func delaySteps(_ ms: Double) -> Int {
+        Int((ms / resolution + 0.5).rounded(.down))
+    }
+
+    /// Whether a time lies on the grid.
+    public func isOnGrid(_ ms: Double) -> Bool { tics(ms) % ticsPerStep == 0 }
+
+    /// The time at the end of `steps` steps, as NEST writes it (tics * 0.001).
+    public func ms(_ steps: Int64) -> Double { Double(steps * ticsPerStep) * 0.001 }
+    public func ms(_ steps: Int) -> Double { ms(Int64(steps)) }
+}

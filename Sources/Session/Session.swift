@@ -1,0 +1,2 @@
+import NetCore
+public enum SessionInfo {}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import ModelFiles
+import NetCore
+
+@main
+struct Netview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "netview",
+        abstract: "A terminal workbench for spiking neural networks, speaking NEST 3's language.",
+        discussion: """
+        With no command, opens the workbench (`netview [FILE]`). Model files are described in the README.
+        Files: assets/ and sessions/ are looked up in the working directory, then in $NETVIEW_HOME, then beside \
+        the package netview was built from (here: \(Home.root)).
+        Exit codes: 0 success, 1 runtime error, 2 bad input (model file, arguments), 3 comparison disagrees.
+        """,
+        subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self],
+        defaultSubcommand: WorkbenchCommand.self
+    )
+}
+
+/// Reports an error in one line on stderr and exits with `code`.
+func fail(_ message: String, code: Int32 = 2) -> ExitCode {
+    FileHandle.standardError.write(Data("netview: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// `--param NAME=VALUE` pairs.
+func parseParams(_ items: [String]) throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for item in items {
+        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
+            throw fail("--param expects NAME=NUMBER, got '\(item)'")
+        }
+        out[parts[0]] = v
+    }
+    return out
+}
+
+func loadModel(_ path: String, params: [String], seed: UInt64?) throws -> ModelFile {
+    do {
+        return try ModelFile.load(path: path, overrides: try parseParams(params), seed: seed)
+    } catch let e as ModelFileError {
+        throw fail(e.description)
+    }
+}
+
+/// Where netview finds assets/ and sessions/.
+enum Home {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static var root: String {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: "assets") { return fm.currentDirectoryPath }
+        if let h = ProcessInfo.processInfo.environment["NETVIEW_HOME"], fm.fileExists(atPath: h + "/assets") { return h }
+        return packageRoot
+    }
+}
+
+struct Models: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the models netview implements.")
+
+    func run() throws {
+        for spec in ModelCatalog.all {
+            print("\(spec.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.doc)")
+        }
+    }
+}
+
+struct Defaults: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a model's defaults as JSON, with NEST's keys and values.")
+
+    @Argument(help: "A model name, e.g. iaf_psc_alpha.") var model: String
+
+    func run() throws {
+        do {
+            let d = try Kernel.defaults(of: model)
+            print(JSONOut.obj(d.map { ($0.0, JSONOut($0.1)) }).render())
+        } catch let e as NetError {
+            throw fail(e.message)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate a model file and say what it would build.")
+
+    @Argument(help: "Model file (.json, .yaml).") var file: String
+    @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
+
+    func run() throws {
+        let m = try loadModel(file, params: params, seed: nil)
+        let e = m.estimate()
+        print("\(m.name): valid")
+        print("  nodes: \(m.nodes.count) (\(e.neurons) neurons, \(e.devices) devices)")
+        for n in m.nodes { print("    \(n.name): \(n.model) x \(n.n)") }
+        print("  connections: \(m.connections.count), about \(e.synapses) synapses")
+        print(String(format: "  memory: about %.1f MB; available %.1f GB", Double(e.bytes) / 1e6, Double(availableMemory()) / 1e9))
+        print("  simulate: \(m.simulate) ms at resolution \(m.resolution) ms; seeds network \(m.seeds.network), stimulus \(m.seeds.stimulus), state \(m.seeds.state)")
+        if let b = m.bisection { print("  bisection: \(b.node).\(b.param) in [\(b.lower), \(b.upper)] for \(b.target) Hz") }
+        if e.bytes > availableMemory() { throw fail("the network is too large for the memory of this machine") }
+    }
+}

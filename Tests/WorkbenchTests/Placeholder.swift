@@ -1,0 +1,2 @@
+import XCTest
+final class WorkbenchTestsPlaceholder: XCTestCase { func testNothing() {} }
