@@ -57,26 +57,44 @@ extension Kernel {
         var indeg = [Int](repeating: 0, count: post.count)
         var outdeg = [Int](repeating: 0, count: pre.count)
         struct Key: Hashable { let src: Int, pop: Int }
-        var counts: [Key: [Int]] = [:]
         var recorderLinks: [(Int, Int)] = []
         var driveLinks: [(Int, Int, UInt64, Int)] = []  // source idx, target idx, row, k in row
         let srcBlock = pre.ids.map { Int(blockOf[$0]) }
         let dstBlock = post.ids.map { Int(blockOf[$0]) }
+        let srcLocal = pre.ids.indices.map { pre.ids[$0] - blocks[srcBlock[$0]].firstID }
+        let dstLocal = post.ids.indices.map { post.ids[$0] - blocks[dstBlock[$0]].firstID }
+        // What each pair makes: 0 a synapse, 1 a generator drive, 2 a recorder link.
+        let srcClass = srcBlock.map { b -> UInt8 in
+            let blk = blocks[b]
+            if blk.kind == .recorder { return 2 }
+            return blk.baseModel == "poisson_generator" || blk.baseModel == "dc_generator" ? 1 : 0
+        }
+        let dstPop = dstBlock.map { blocks[$0].kind == .neuron ? blocks[$0].index : -1 }
+        let nPops = max(populations.count, 1)
+        var projIndex = [Int](repeating: -1, count: blocks.count * nPops)
+        var keys: [Key] = []
+        var counts: [[Int]] = []
         var total = 0
         e.forEachRow { row, pairs in
             for (k, (s, t)) in pairs.enumerated() {
                 indeg[t] += 1
                 outdeg[s] += 1
                 total += 1
-                let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
-                if sb.kind == .recorder || tb.kind == .recorder {
+                let pop = dstPop[t]
+                if srcClass[s] == 2 || pop < 0 {
                     recorderLinks.append((s, t))
-                } else if sb.baseModel == "poisson_generator" || sb.baseModel == "dc_generator" {
+                } else if srcClass[s] == 1 {
                     driveLinks.append((s, t, row, k))
                 } else {
-                    let key = Key(src: srcBlock[s], pop: tb.index)
-                    if counts[key] == nil { counts[key] = [Int](repeating: 0, count: sb.count) }
-                    counts[key]![pre.ids[s] - sb.firstID] += 1
+                    let slot = srcBlock[s] * nPops + pop
+                    var pi = projIndex[slot]
+                    if pi < 0 {
+                        pi = keys.count
+                        projIndex[slot] = pi
+                        keys.append(Key(src: srcBlock[s], pop: pop))
+                        counts.append([Int](repeating: 0, count: blocks[srcBlock[s]].count))
+                    }
+                    counts[pi][srcLocal[s]] += 1
                 }
             }
         }
@@ -106,45 +124,46 @@ extension Kernel {
         func synStream(_ row: UInt64) -> RandomStream { RandomStream(seed: seeds.network, call, row, 7) }
 
         // Pass 2: fill the compressed rows.
-        var projections: [Key: Projection] = [:]
-        var cursor: [Key: [Int]] = [:]
+        var projections: [Projection] = []
+        var cursors: [[Int]] = []
         let randomW: Bool, randomD: Bool
         if case .random = syn.weight { randomW = true } else { randomW = false }
         if case .random = syn.delay { randomD = true } else { randomD = false }
         let constW: Double = { if case let .constant(w) = syn.weight { return w }; return 0 }()
         let constD: Int = { if case let .constant(d) = syn.delay { return grid.delaySteps(d) }; return 0 }()
-        for (key, c) in counts {
-            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: c.count, counts: c,
+        for (pi, key) in keys.enumerated() {
+            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: counts[pi].count, counts: counts[pi],
                                weight: constW, randomWeights: randomW, delay: constD, randomDelays: randomD,
                                minDelay: 0, maxDelay: 0)
-            projections[key] = p
-            cursor[key] = (0..<c.count).map { p.offsets[$0] }
+            projections.append(p)
+            cursors.append((0..<counts[pi].count).map { p.offsets[$0] })
         }
+        counts = []
         var minD = Int.max, maxD = 0
         if !projections.isEmpty {
             e.forEachRow { row, pairs in
                 var rng = synStream(row)
                 for (s, t) in pairs {
-                    let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
-                    if sb.kind == .recorder || tb.kind == .recorder { continue }
-                    if sb.baseModel == "poisson_generator" || sb.baseModel == "dc_generator" { continue }
-                    let key = Key(src: srcBlock[s], pop: tb.index)
-                    let p = projections[key]!
-                    let local = pre.ids[s] - sb.firstID
-                    let pos = cursor[key]![local]
-                    cursor[key]![local] = pos + 1
-                    p.targets[pos] = UInt32(post.ids[t] - tb.firstID)
-                    let w = weightOf(&rng)
-                    if randomW { p.weights![pos] = w }
-                    let d = delayOf(&rng)
-                    if randomD { p.delays![pos] = UInt16(d) }
-                    minD = min(minD, d)
-                    maxD = max(maxD, d)
+                    let pop = dstPop[t]
+                    if srcClass[s] != 0 || pop < 0 { continue }
+                    let pi = projIndex[srcBlock[s] * nPops + pop]
+                    let p = projections[pi]
+                    let local = srcLocal[s]
+                    let pos = cursors[pi][local]
+                    cursors[pi][local] = pos + 1
+                    p.targets[pos] = UInt32(dstLocal[t])
+                    if randomW { p.weights![pos] = weightOf(&rng) }
+                    if randomD {
+                        let d = delayOf(&rng)
+                        p.delays![pos] = UInt16(d)
+                        minD = min(minD, d)
+                        maxD = max(maxD, d)
+                    }
                 }
             }
         }
         if let delayError { throw delayError }
-        if !counts.isEmpty && !randomD { minD = min(minD, constD); maxD = max(maxD, constD) }
+        if !projections.isEmpty && !randomD { minD = min(minD, constD); maxD = max(maxD, constD) }
 
         // Generator drives and recorder links.
         var drives: [Key: Drive] = [:]
@@ -186,7 +205,7 @@ extension Kernel {
         }
 
         // Commit.
-        for p in projections.values.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
+        for p in projections.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
             if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows() }
             outgoing[p.sourceNode].append(p)
             record.projections.append(p)

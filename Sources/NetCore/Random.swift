@@ -176,3 +176,48 @@ public enum Distribution: Equatable, Sendable, Codable {
         }
     }
 }
+
+/// The cumulative Poisson distribution of one mean, so a count is one uniform and a short scan:
+/// the same inversion as `RandomStream.poisson`, without its divisions.
+struct PoissonTable {
+    private(set) var mu = -1.0
+    private(set) var cdf: [Double] = []
+
+    mutating func prepare(_ m: Double) {
+        if m == mu { return }
+        mu = m
+        cdf.removeAll(keepingCapacity: true)
+        guard m > 0 && m < 12 else { return }
+        var p = exp(-m)
+        var f = p
+        var k = 0
+        cdf.append(f)
+        while f < 1 && k < 1000 {
+            k += 1
+            p *= m / Double(k)
+            let next = f + p
+            if next == f { break }
+            f = next
+            cdf.append(f)
+        }
+    }
+
+    @inline(__always)
+    func sample(_ rng: inout RandomStream) -> Int {
+        if mu <= 0 { return 0 }
+        if cdf.isEmpty { return rng.poissonPTRS(mu) }
+        let u = rng.uniform()
+        return cdf.withUnsafeBufferPointer { c in
+            // Branch-free over the first entries, which hold most of the mass; a scan beyond.
+            let n = c.count
+            if n >= 4 {
+                var k = (u > c[0] ? 1 : 0) + (u > c[1] ? 1 : 0)
+                k += (u > c[2] ? 1 : 0) + (u > c[3] ? 1 : 0)
+                if k < 4 { return k }
+            }
+            var k = n >= 4 ? 4 : 0
+            while k < n && u > c[k] { k += 1 }
+            return k
+        }
+    }
+}

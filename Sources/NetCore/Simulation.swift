@@ -161,9 +161,11 @@ extension Kernel {
         let h = grid.resolution
         if let g = dev as? PoissonGenerator {
             var lastDelay = -1
-            var active = false, mu = 0.0, emu = 1.0
+            var active = false
+            var table = PoissonTable()
             let rng = pop.stimulus.ptr
-            let ex = pop.input.row(0, slot), inh = pop.input.row(1, slot)
+            let single = pop.singleSpikeChannel
+            let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
             drive.targets.withUnsafeBufferPointer { targets in
                 drive.weights.withUnsafeBufferPointer { weights in
                     drive.delays.withUnsafeBufferPointer { delays in
@@ -172,17 +174,16 @@ extension Kernel {
                                 lastDelay = delays[e]
                                 let s = step - Int64(lastDelay)
                                 active = g.isActive(emitStep: s)
-                                mu = g.rate.value(at: s) * h / 1000
-                                emu = exp(-mu)
+                                table.prepare(g.rate.value(at: s) * h / 1000)
                             }
                             if !active { continue }
                             let j = Int(targets[e])
                             var stream = RandomStream(state: rng[j])
-                            let k = stream.poisson(mu: mu, expNegMu: emu)
+                            let k = table.sample(&stream)
                             rng[j] = stream.state
                             if k > 0 {
                                 let w = Double(k) * weights[e]
-                                if pop.channel(forWeight: w) == 0 { ex[j] += w } else { inh[j] += w }
+                                if w > 0 { ex[j] += w } else { inh[j] += w }
                             }
                         }
                     }

@@ -15,6 +15,8 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
     let p33: Column<Double>, p30: Column<Double>, vth: Column<Double>, vreset: Column<Double>, vmin: Column<Double>
     let refCounts: Column<Int32>
     var anyRefractoryInput = false
+    /// All neurons share their parameters: the update reads scalars, not columns.
+    var uniform: (p33: Double, p30: Double, ie: Double, vth: Double, vreset: Double, vmin: Double, rc: Int32)?
 
     init(count: Int, grid: TimeGrid) {
         v = Column(count: count, repeating: 0)
@@ -58,6 +60,9 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
             refCounts[i] = refractorySteps(col("t_ref")[i])
             if col("refractory_input")[i] != 0 { anyRefractoryInput = true }
         }
+        let same = columns.allSatisfy { c in (0..<count).allSatisfy { c[$0] == c[0] || (c[$0].isNaN && c[0].isNaN) } }
+        uniform = same && !anyRefractoryInput && count > 0
+            ? (p33[0], p30[0], col("I_e")[0], vth[0], vreset[0], vmin[0], refCounts[0]) : nil
         prepared = true
     }
 
@@ -67,6 +72,28 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
         let h = grid.resolution
         let v = v.ptr, y0 = iStim.ptr, r = refractory.ptr, p33 = p33.ptr, p30 = p30.ptr
         let vth = vth.ptr, vreset = vreset.ptr, vmin = vmin.ptr, rc = refCounts.ptr
+        if let u = uniform {
+            for i in lo..<hi {
+                let arriving = inp[i]
+                inp[i] = 0
+                var x = v[i]
+                if r[i] == 0 {
+                    x = u.p30 * (y0[i] + u.ie) + u.p33 * x + arriving
+                    x = x < u.vmin ? u.vmin : x
+                } else {
+                    r[i] -= 1
+                }
+                if x >= u.vth {
+                    r[i] = u.rc
+                    x = u.vreset
+                    spikes.append(Int32(i))
+                }
+                v[i] = x
+                y0[i] = cur[i]
+                cur[i] = 0
+            }
+            return
+        }
         for i in lo..<hi {
             let arriving = inp[i]
             inp[i] = 0
