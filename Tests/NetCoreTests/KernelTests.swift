@@ -1,0 +1,175 @@
+import XCTest
+import NetCore
+
+/// A small balanced network built through the Swift API, as a PyNEST user would.
+func smallBrunel(threads: Int = 1, seed: UInt64 = 1, order: Int = 50) throws -> (Kernel, NodeCollection) {
+    let k = try Kernel(resolution: 0.1, seeds: Seeds(master: seed), threads: threads)
+    let p: [String: ParamValue] = ["C_m": .number(1), "tau_m": .number(20), "t_ref": .number(2), "E_L": .number(0),
+                                   "V_reset": .number(0), "V_m": .number(0), "V_th": .number(20)]
+    let e = try k.create("iaf_psc_delta", n: 4 * order, params: p)
+    let i = try k.create("iaf_psc_delta", n: order, params: p)
+    let noise = try k.create("poisson_generator", params: ["rate": .number(20000)])
+    let all = e + i
+    try k.connect(noise, all, ConnSpec(), SynSpec(weight: 0.1, delay: 1.5))
+    try k.connect(e, all, ConnSpec(.fixedIndegree(4 * order / 10)), SynSpec(weight: 0.1, delay: 1.5))
+    try k.connect(i, all, ConnSpec(.fixedIndegree(order / 10)), SynSpec(weight: -0.5, delay: 1.5))
+    return (k, all)
+}
+
+final class KernelTests: XCTestCase {
+    func testSimulateInChunksEqualsOneCallBitForBit() throws {
+        let (a, _) = try smallBrunel()
+        try a.simulate(200)
+        let (b, _) = try smallBrunel()
+        for _ in 0..<8 { try b.simulate(25) }
+        let (c, _) = try smallBrunel()
+        try c.simulate(0.7)
+        try c.simulate(199.3)
+        XCTAssertEqual(a.dynamicState(), b.dynamicState())
+        XCTAssertEqual(a.dynamicState(), c.dynamicState())
+        XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 1000)
+    }
+
+    func testThreadCountDoesNotChangeTheNetwork() throws {
+        let (a, _) = try smallBrunel(threads: 1)
+        let (b, _) = try smallBrunel(threads: 2)
+        let (c, _) = try smallBrunel(threads: 3)
+        try a.simulate(100)
+        try b.simulate(100)
+        try c.simulate(100)
+        XCTAssertEqual(a.dynamicState(), b.dynamicState())
+        XCTAssertEqual(a.dynamicState(), c.dynamicState())
+    }
+
+    func testSeedsChangeTheSpikes() throws {
+        let (a, _) = try smallBrunel(seed: 1)
+        let (b, _) = try smallBrunel(seed: 2)
+        try a.simulate(100)
+        try b.simulate(100)
+        XCTAssertNotEqual(a.spikeCounts, b.spikeCounts)
+    }
+
+    func testParameterOutOfRangeIsAnErrorNamingModelParameterAndRule() throws {
+        let k = try Kernel()
+        XCTAssertThrowsError(try k.create("iaf_psc_alpha", params: ["C_m": .number(0)])) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("iaf_psc_alpha") && text.contains("C_m must be > 0"), text)
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_delta", params: ["tau_m": .number(.nan)])) { e in
+            XCTAssertTrue("\(e)".contains("NaN"), "\(e)")
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_delta", params: ["V_reset": .number(-50)])) { e in
+            XCTAssertTrue("\(e)".contains("V_reset must be < V_th"), "\(e)")
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_delta", params: ["tau_mm": .number(1)])) { e in
+            XCTAssertTrue("\(e)".contains("did you mean 'tau_m'"), "\(e)")
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_delta", params: ["t_spike": .number(1)])) { e in
+            XCTAssertTrue("\(e)".contains("read-only"), "\(e)")
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_delta", params: ["tau_minus": .number(1)])) { e in
+            XCTAssertTrue("\(e)".contains("not supported"), "\(e)")
+        }
+        XCTAssertThrowsError(try k.create("iaf_psc_dleta")) { e in XCTAssertTrue("\(e)".contains("iaf_psc_delta"), "\(e)") }
+        XCTAssertEqual(k.nodeCount, 0, "a failed Create leaves nothing behind")
+    }
+
+    func testFailedSetStatusChangesNothing() throws {
+        let k = try Kernel()
+        let n = try k.create("aeif_cond_exp", n: 3)
+        XCTAssertThrowsError(try k.setStatus(n, ["V_th": .number(-40), "V_peak": .number(-45)]))
+        XCTAssertEqual(try k.get(1, "V_th"), .number(-50.4))
+        try k.setStatus(n, ["V_th": .number(-40), "V_peak": .number(-30)])
+        XCTAssertEqual(try k.get(3, "V_peak"), .number(-30))
+    }
+
+    func testDelayBelowResolutionIsRefused() throws {
+        let k = try Kernel(resolution: 0.1)
+        let a = try k.create("iaf_psc_delta", n: 2)
+        XCTAssertThrowsError(try k.connect(a, a, ConnSpec(), SynSpec(weight: 1, delay: 0.04))) { e in
+            XCTAssertTrue("\(e)".contains("below the resolution"), "\(e)")
+        }
+        try k.connect(a, a, ConnSpec(), SynSpec(weight: 1, delay: 0.05))  // rounds to one step, as in NEST
+    }
+
+    func testFixedIndegreeGivesEveryTargetExactlyItsIndegree() throws {
+        let k = try Kernel()
+        let a = try k.create("iaf_psc_delta", n: 100)
+        let b = try k.create("iaf_psc_delta", n: 40)
+        try k.connect(a, b, ConnSpec(.fixedIndegree(7), allowAutapses: false, allowMultapses: false))
+        let c = k.connections[0]
+        XCTAssertEqual(c.synapses, 280)
+        XCTAssertEqual(c.indegree.min, 7)
+        XCTAssertEqual(c.indegree.max, 7)
+    }
+
+    func testPairwiseBernoulliRespectsMaxIndegree() throws {
+        let k = try Kernel()
+        // Destexhe 2009: 400 excitatory sources to all 500 cells, capped at 32 inputs.
+        let a = try k.create("aeif_cond_exp", n: 500)
+        try k.connect(a[0..<400], a, ConnSpec(.pairwiseBernoulli(p: 0.08, maxIndegree: 32), allowAutapses: false))
+        let c = k.connections[0]
+        XCTAssertEqual(c.indegree.max, 32)
+        XCTAssertGreaterThan(c.indegree.mean, 29.1)
+        XCTAssertLessThan(c.indegree.mean, 30.6)
+    }
+
+    func testOneToOneNeedsEqualSizes() throws {
+        let k = try Kernel()
+        let a = try k.create("iaf_psc_delta", n: 3)
+        let b = try k.create("iaf_psc_delta", n: 4)
+        XCTAssertThrowsError(try k.connect(a, b, ConnSpec(.oneToOne)))
+    }
+
+    func testPoissonCountsHaveMeanAndVarianceOfTheRate() throws {
+        // 1000 neurons each driven at 20 kHz * 0.1 ms = 2 events per step: count received input.
+        let k = try Kernel()
+        let n = try k.create("iaf_psc_delta", n: 1000, params: ["V_th": .number(1e9), "E_L": .number(0), "V_m": .number(0),
+                                                               "V_reset": .number(0), "tau_m": .number(1e12), "C_m": .number(1)])
+        let g = try k.create("poisson_generator", params: ["rate": .number(20000)])
+        try k.connect(g, n, ConnSpec(), SynSpec(weight: 1, delay: 0.1))
+        try k.simulate(100.1)
+        // Each neuron integrated (1000 steps) of input: its V_m is its event count.
+        let counts = try (1...1000).map { try k.get($0, "V_m").number! }
+        let mean = counts.reduce(0, +) / 1000
+        let variance = counts.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 999
+        XCTAssertEqual(mean, 2000, accuracy: 2000 * 0.01)
+        XCTAssertEqual(variance, 2000, accuracy: 2000 * 0.15)
+    }
+
+    func testNumericalInstabilityNamesTheNeuron() throws {
+        let k = try Kernel()
+        let n = try k.create("aeif_cond_exp", n: 2, params: ["I_e": .number(-1e7)])
+        _ = n
+        XCTAssertThrowsError(try k.simulate(10)) { e in
+            XCTAssertTrue("\(e)".contains("NumericalInstability in neuron 1"), "\(e)")
+        }
+    }
+
+    func testResetNetworkReturnsToTheFirstRun() throws {
+        let (a, _) = try smallBrunel()
+        try a.simulate(50)
+        let first = a.spikeCounts
+        a.resetNetwork()
+        XCTAssertEqual(a.time, 0)
+        try a.simulate(50)
+        XCTAssertEqual(a.spikeCounts, first)
+    }
+
+    func testDefaultsMirrorGetDefaults() throws {
+        let d = Dictionary(uniqueKeysWithValues: try Kernel.defaults(of: "aeif_cond_exp"))
+        XCTAssertEqual(d["C_m"], .number(281))
+        XCTAssertEqual(d["V_m"], .number(-70.6))
+        XCTAssertEqual(d["recordables"], .strings(["V_m", "g_ex", "g_in", "w"]))
+    }
+
+    func testCopyModelAndSetDefaults() throws {
+        let k = try Kernel()
+        try k.copyModel("iaf_psc_alpha", "exc", ["I_e": .number(100)])
+        try k.setDefaults("exc", ["tau_m": .number(20)])
+        let n = try k.create("exc", n: 2)
+        XCTAssertEqual(try k.get(n.ids[0], "I_e"), .number(100))
+        XCTAssertEqual(try k.get(n.ids[1], "tau_m"), .number(20))
+        XCTAssertTrue(k.models().contains("exc"))
+    }
+}

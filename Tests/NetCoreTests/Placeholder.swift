@@ -1,2 +1,0 @@
-import XCTest
-final class NetCoreTestsPlaceholder: XCTestCase { func testNothing() {} }
