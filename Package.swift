@@ -3,7 +3,7 @@ import PackageDescription
 
 // The architecture, bottom to top: NetCore (the simulator) <- ModelFiles (files <-> kernels)
 // <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands).
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let optimize: [SwiftSetting] = []
 
 let package = Package(
     name: "netview",

@@ -186,9 +186,9 @@ extension Kernel {
         if let delayError { throw delayError }
         for (s, t) in recorderLinks {
             let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
-            if let r = device(post.ids[t], tb) as? SpikeRecorder {
+            if tb.kind == .recorder, let r = device(post.ids[t], tb) as? SpikeRecorder {
                 r.sources.insert(pre.ids[s])
-            } else if let m = device(pre.ids[s], sb) as? Multimeter {
+            } else if sb.kind == .recorder, tb.kind == .neuron, let m = device(pre.ids[s], sb) as? Multimeter {
                 for name in m.recordFrom where !populations[tb.index].spec.recordables.contains(name) {
                     throw NetError(f, model: tb.model, "\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(populations[tb.index].spec.recordables.joined(separator: ", ")))")
                 }
