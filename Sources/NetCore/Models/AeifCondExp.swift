@@ -110,6 +110,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                 }
             }
             hInt[i] = hi0
+            state = flushTiny(state)
             if r[i] > 0 { r[i] -= 1 }
             state[1] += ex[i]
             state[2] -= inh[i]

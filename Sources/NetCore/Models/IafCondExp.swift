@@ -83,6 +83,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
                 RKF45.evolve(field, ctl, t: &t, t1: h, h: &hi0, y: &state)
             }
             hInt[i] = hi0
+            state = flushTiny(state)
             state[1] += ex[i]
             state[2] -= inh[i]
             ex[i] = 0

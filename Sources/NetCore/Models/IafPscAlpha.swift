@@ -128,6 +128,10 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
             iIn[i] = p21in[i] * dIin[i] + p11in[i] * iIn[i]
             dIin[i] *= p11in[i]
             dIin[i] += ipscInit[i] * inh[i]
+            dIex[i] = flushTiny(dIex[i])
+            iEx[i] = flushTiny(iEx[i])
+            dIin[i] = flushTiny(dIin[i])
+            iIn[i] = flushTiny(iIn[i])
             ex[i] = 0
             inh[i] = 0
             if x >= vth[i] {

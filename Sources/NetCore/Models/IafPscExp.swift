@@ -76,6 +76,8 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
             iIn[i] *= p11in[i]
             iEx[i] += ex[i]
             iIn[i] += inh[i]
+            iEx[i] = flushTiny(iEx[i])
+            iIn[i] = flushTiny(iIn[i])
             ex[i] = 0
             inh[i] = 0
             if x >= vth[i] {

@@ -95,7 +95,8 @@ enum RKF45 {
                 }
                 h0 = hOld
             } else if rmax < 0.5 {
-                var r = 0.9 / pow(rmax, 1.0 / 6.0)
+                // Below (0.9/5)^6 the factor is capped at 5 anyway: skip the pow.
+                var r = rmax < 3.4e-5 ? 5 : 0.9 / pow(rmax, 1.0 / 6.0)
                 if r > 5 { r = 5 }
                 if r < 1 { r = 1 }
                 h0 = r * hOld
@@ -109,3 +110,11 @@ enum RKF45 {
 
 @inline(__always)
 func vabs(_ v: SIMD4<Double>) -> SIMD4<Double> { v.replacing(with: -v, where: v .< 0) }
+
+/// Decaying state variables would reach subnormal numbers after seconds of silence, where every
+/// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
+@inline(__always)
+func flushTiny(_ v: SIMD4<Double>) -> SIMD4<Double> { v.replacing(with: 0, where: vabs(v) .< 1e-100) }
+
+@inline(__always)
+func flushTiny(_ x: Double) -> Double { abs(x) < 1e-100 ? 0 : x }
