@@ -3,7 +3,7 @@ import PackageDescription
 
 // The architecture, bottom to top: NetCore (the simulator) <- ModelFiles (files <-> kernels)
 // <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands).
-let optimize: [SwiftSetting] = []
+let optimize: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "netview",

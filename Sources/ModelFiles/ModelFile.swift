@@ -57,6 +57,8 @@ public struct BisectionSpec: Sendable {
     public var xtol: Double
     public var tEval: Double
     public var resetBetween: Bool
+    /// How transcripts name the varied quantity ("Inhibitory rate").
+    public var label: String?
 }
 
 /// A model file as the spec defines it, read and checked.

@@ -413,7 +413,7 @@ struct ModelFileReader {
 
     func readBisection(_ b: Node, nodes: [NodeSpec], grid: TimeGrid) throws -> BisectionSpec {
         let p = "bisection"
-        let pairs = try object(b, p, allowed: ["vary", "measure", "target", "lower", "upper", "xtol", "t_eval", "reset_between"])
+        let pairs = try object(b, p, allowed: ["vary", "measure", "target", "lower", "upper", "xtol", "t_eval", "reset_between", "label"])
         func get(_ k: String) throws -> Node {
             guard let v = pairs.first(where: { $0.key == k })?.value else { throw fail(p, b, "missing required key '\(k)'") }
             return v
@@ -447,6 +447,7 @@ struct ModelFileReader {
         if let r = pairs.first(where: { $0.key == "reset_between" })?.value { reset = try bool(r, "\(p).reset_between") }
         return BisectionSpec(node: nodeName, param: param, scale: scale, recorder: rec,
                              target: try finite(try get("target"), "\(p).target"), lower: lower, upper: upper,
-                             xtol: xtol, tEval: tEval, resetBetween: reset)
+                             xtol: xtol, tEval: tEval, resetBetween: reset,
+                             label: try pairs.first(where: { $0.key == "label" }).map { try string($0.value, "\(p).label") })
     }
 }

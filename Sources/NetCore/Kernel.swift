@@ -46,6 +46,11 @@ public final class Kernel: @unchecked Sendable {
     public internal(set) var spikeCounts: [Int] = [0]
     var customModels: [String: (base: String, params: [String: ParamValue])] = [:]
     var initialState: KernelState?
+    // Device lists by kind, refreshed before each run.
+    var meters: [Multimeter] = []
+    var sampling: [[Sampling]] = []
+    var recorders: [SpikeRecorder] = []
+    var spikeGenerators: [SpikeGenerator] = []
     /// Called after every slice with the spikes of its neurons, in time then id order.
     public var spikeTap: ((_ stamps: [Int64], _ ids: [Int32]) -> Void)?
 
@@ -197,6 +202,7 @@ public final class Kernel: @unchecked Sendable {
                 case "spike_recorder": d = SpikeRecorder(id: id, grid: grid)
                 default: d = Multimeter(spec: spec, id: id, grid: grid)
                 }
+                d.changed("", now: now)
                 devices.append(d)
             }
         }

@@ -8,6 +8,13 @@ struct SliceEvent {
     var factor: Double
 }
 
+/// What one multimeter samples in one population.
+struct Sampling {
+    let pop: Int
+    let locals: [Int]
+    let readers: [(Int) -> Double]
+}
+
 extension Kernel {
     /// The neurons of population `p` that worker `t` of `n` owns.
     @inline(__always)
@@ -26,6 +33,17 @@ extension Kernel {
             m.merge()
             m.pending = Array(repeating: [], count: threads)
         }
+        for d in drivesByPop.joined() where d.tables.count != threads {
+            d.tables = Column(count: threads, repeating: PoissonTable())
+        }
+        meters = devices.compactMap { $0 as? Multimeter }
+        sampling = meters.map { m in
+            m.targets.keys.sorted().map { p in
+                Sampling(pop: p, locals: m.targets[p]!, readers: m.recordFrom.map { populations[p].reader($0)! })
+            }
+        }
+        recorders = devices.compactMap { $0 as? SpikeRecorder }
+        spikeGenerators = devices.compactMap { $0 as? SpikeGenerator }
         if initialState == nil { initialState = dynamicState() }
     }
 
@@ -61,13 +79,12 @@ extension Kernel {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        for m in devices.compactMap({ $0 as? Multimeter }) { m.merge() }
+        for m in meters { m.merge() }
 
         // Gather the slice's spikes in (step, id) order: the order of delivery, whatever the threads.
         var events = spikeLists.count == 1 ? spikeLists[0] : Array(spikeLists.joined())
         let neuronEvents = events.count
-        for d in devices {
-            guard let g = d as? SpikeGenerator else { continue }
+        for g in spikeGenerators {
             while g.position < g.stamps.count && g.stamps[g.position] - 1 < to {
                 let stamp = g.stamps[g.position]
                 if stamp - 1 >= from && g.startStep < stamp && stamp <= g.stopStep {
@@ -81,7 +98,6 @@ extension Kernel {
         }
 
         // Record.
-        let recorders = devices.compactMap { $0 as? SpikeRecorder }
         var tapStamps: [Int64] = [], tapIDs: [Int32] = []
         for ev in events where blocks[Int(blockOf[Int(ev.id)])].kind == .neuron {
             spikeCounts[Int(ev.id)] += 1
@@ -117,7 +133,6 @@ extension Kernel {
     private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
         var local: [Int32] = []
         local.reserveCapacity(256)
-        let meters = devices.compactMap { $0 as? Multimeter }
         // Each worker's share of every drive, found once per slice.
         var driveRanges: [[Range<Int>]] = []
         for (p, drives) in drivesByPop.enumerated() {
@@ -130,22 +145,19 @@ extension Kernel {
                 if r.isEmpty { continue }
                 let slot = pop.input.slot(for: step)
                 for (k, drive) in drivesByPop[p].enumerated() {
-                    applyDrive(drive, range: driveRanges[p][k], pop: pop, step: step, slot: slot)
+                    applyDrive(drive, range: driveRanges[p][k], pop: pop, step: step, slot: slot, thread: t)
                 }
                 local.removeAll(keepingCapacity: true)
                 try pop.update(r.lowerBound, r.upperBound, slot: slot, spikes: &local)
                 for i in local { out.append(SliceEvent(step: step, id: Int32(pop.firstID) + i, factor: 1)) }
             }
             let stamp = step + 1
-            for m in meters where m.samples(atStamp: stamp) {
-                let names = m.recordFrom
-                for (p, locals) in m.targets.sorted(by: { $0.key < $1.key }) {
-                    let pop = populations[p]
-                    let r = part(p, t, n)
-                    let readers = names.map { pop.reader($0)! }
-                    for i in locals where r.contains(i) {
-                        m.pending[t].append(Multimeter.Row(sender: Int32(pop.firstID + i), stamp: stamp,
-                                                           values: readers.map { $0(i) }))
+            for (mi, m) in meters.enumerated() where m.samples(atStamp: stamp) {
+                for s in sampling[mi] {
+                    let r = part(s.pop, t, n)
+                    for i in s.locals where r.contains(i) {
+                        m.pending[t].append(Multimeter.Row(sender: Int32(populations[s.pop].firstID + i), stamp: stamp,
+                                                           values: s.readers.map { $0(i) }))
                     }
                 }
             }
@@ -155,14 +167,14 @@ extension Kernel {
     /// Poisson and DC input for step `step`: an event emitted `d` steps earlier arrives now, so the
     /// generator's state at step - d decides, as if the event had travelled.
     @inline(__always)
-    private func applyDrive(_ drive: Drive, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int) {
+    private func applyDrive(_ drive: Drive, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int, thread: Int) {
         if range.isEmpty { return }
         let dev = devices[drive.generatorNode]
         let h = grid.resolution
         if let g = dev as? PoissonGenerator {
             var lastDelay = -1
             var active = false
-            var table = PoissonTable()
+            let table = drive.tables.ptr + thread
             let rng = pop.stimulus.ptr
             let single = pop.singleSpikeChannel
             let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
@@ -174,12 +186,12 @@ extension Kernel {
                                 lastDelay = delays[e]
                                 let s = step - Int64(lastDelay)
                                 active = g.isActive(emitStep: s)
-                                table.prepare(g.rate.value(at: s) * h / 1000)
+                                table.pointee.prepare(g.rate.value(at: s) * h / 1000)
                             }
                             if !active { continue }
                             let j = Int(targets[e])
                             var stream = RandomStream(state: rng[j])
-                            let k = table.sample(&stream)
+                            let k = table.pointee.sample(&stream)
                             rng[j] = stream.state
                             if k > 0 {
                                 let w = Double(k) * weights[e]

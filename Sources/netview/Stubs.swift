@@ -6,12 +6,6 @@ struct WorkbenchCommand: ParsableCommand {
     func run() throws { throw fail("the workbench is not built yet; use netview run FILE") }
 }
 
-struct Bisect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a model file's bisection search headless.")
-    @Argument var file: String
-    func run() throws { throw fail("bisect is not built yet") }
-}
-
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmark the shipped scenarios.")
     func run() throws { throw fail("bench is not built yet") }

@@ -105,6 +105,8 @@ final class Drive: @unchecked Sendable {
     var targets: [Int32] = []
     var weights: [Double] = []
     var delays: [Int] = []
+    /// One Poisson table per worker thread, kept while the rate stays.
+    var tables = Column<PoissonTable>(count: 1, repeating: PoissonTable())
 
     init(generatorNode: Int, targetPop: Int) {
         self.generatorNode = generatorNode

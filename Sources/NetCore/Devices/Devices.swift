@@ -13,15 +13,19 @@ public class Device: @unchecked Sendable {
         self.id = id
         self.grid = grid
         params = Dictionary(uniqueKeysWithValues: spec.params.map { ($0.name, $0.defaultValue) })
+        refreshWindow()
     }
 
     func num(_ name: String) -> Double { params[name]?.number ?? 0 }
 
-    /// Window bounds in steps, origin included; stop may be "never".
-    var startStep: Int64 { grid.steps(num("start") + num("origin")) }
-    var stopStep: Int64 {
+    /// Window bounds in steps, origin included; stop may be "never". Kept up to date by `changed`.
+    private(set) var startStep: Int64 = 0
+    private(set) var stopStep: Int64 = Int64.max / 4
+
+    func refreshWindow() {
+        startStep = grid.steps(num("start") + num("origin"))
         let s = num("stop")
-        return s >= 1e300 ? Int64.max / 4 : grid.steps(s + num("origin"))
+        stopStep = s >= 1e300 ? Int64.max / 4 : grid.steps(s + num("origin"))
     }
 
     /// Checks a new value against the table and the device's own rules; applies it at `now`.
@@ -33,12 +37,14 @@ public class Device: @unchecked Sendable {
         changed(name, now: now)
     }
 
+    /// Called after a parameter changed; subclasses call super.
+    func changed(_ name: String, now: Int64) { refreshWindow() }
+
     func violation(_ p: [String: ParamValue]) -> String? {
         if let a = p["start"]?.number, let b = p["stop"]?.number, b < a { return "stop must be >= start" }
         return nil
     }
 
-    func changed(_ name: String, now: Int64) {}
     func resetDynamicState() {}
 }
 
@@ -75,6 +81,7 @@ final class PoissonGenerator: Device, @unchecked Sendable {
     }
 
     override func changed(_ name: String, now: Int64) {
+        super.changed(name, now: now)
         if name == "rate" { rate.set(num("rate"), from: now) }
     }
 
@@ -95,6 +102,7 @@ final class DCGenerator: Device, @unchecked Sendable {
     }
 
     override func changed(_ name: String, now: Int64) {
+        super.changed(name, now: now)
         if name == "amplitude" { amplitude.set(num("amplitude"), from: now) }
     }
 
@@ -138,7 +146,10 @@ final class SpikeGenerator: Device, @unchecked Sendable {
         return nil
     }
 
-    override func changed(_ name: String, now: Int64) { rebuild(now: now) }
+    override func changed(_ name: String, now: Int64) {
+        super.changed(name, now: now)
+        rebuild(now: now)
+    }
 
     func rebuild(now: Int64) {
         guard case let .numbers(times)? = params["spike_times"] else { return }
@@ -215,7 +226,12 @@ public final class Multimeter: Device, @unchecked Sendable {
         return []
     }
 
-    var intervalSteps: Int64 { max(1, grid.steps(num("interval"))) }
+    private(set) var intervalSteps: Int64 = 10
+
+    override func changed(_ name: String, now: Int64) {
+        super.changed(name, now: now)
+        intervalSteps = max(1, grid.steps(num("interval")))
+    }
 
     override func violation(_ p: [String: ParamValue]) -> String? {
         if let w = super.violation(p) { return w }

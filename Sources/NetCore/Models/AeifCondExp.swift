@@ -69,7 +69,29 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
+    /// Column pointers the update reads, fetched once by name in `prepare`.
+    struct Hot {
+        var C_m: UnsafeMutablePointer<Double>
+        var Delta_T: UnsafeMutablePointer<Double>
+        var E_L: UnsafeMutablePointer<Double>
+        var E_ex: UnsafeMutablePointer<Double>
+        var E_in: UnsafeMutablePointer<Double>
+        var I_e: UnsafeMutablePointer<Double>
+        var V_peak: UnsafeMutablePointer<Double>
+        var V_reset: UnsafeMutablePointer<Double>
+        var V_th: UnsafeMutablePointer<Double>
+        var a: UnsafeMutablePointer<Double>
+        var b: UnsafeMutablePointer<Double>
+        var g_L: UnsafeMutablePointer<Double>
+        var gsl_error_tol: UnsafeMutablePointer<Double>
+        var tau_syn_ex: UnsafeMutablePointer<Double>
+        var tau_syn_in: UnsafeMutablePointer<Double>
+        var tau_w: UnsafeMutablePointer<Double>
+    }
+    var hot: Hot!
+
     override func prepare() throws {
+        hot = Hot(C_m: col("C_m"), Delta_T: col("Delta_T"), E_L: col("E_L"), E_ex: col("E_ex"), E_in: col("E_in"), I_e: col("I_e"), V_peak: col("V_peak"), V_reset: col("V_reset"), V_th: col("V_th"), a: col("a"), b: col("b"), g_L: col("g_L"), gsl_error_tol: col("gsl_error_tol"), tau_syn_ex: col("tau_syn_ex"), tau_syn_in: col("tau_syn_in"), tau_w: col("tau_w"))
         for i in 0..<count { refCounts[i] = refractorySteps(col("t_ref")[i]) }
         prepared = true
     }
@@ -77,10 +99,10 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
-        let vReset = col("V_reset"), vTh = col("V_th"), vPeakP = col("V_peak"), dTp = col("Delta_T")
-        let gL = col("g_L"), eL = col("E_L"), eEx = col("E_ex"), eIn = col("E_in"), ie = col("I_e")
-        let cm = col("C_m"), tEx = col("tau_syn_ex"), tIn = col("tau_syn_in"), aP = col("a"), bP = col("b")
-        let tauW = col("tau_w"), tol = col("gsl_error_tol")
+        let vReset = hot.V_reset, vTh = hot.V_th, vPeakP = hot.V_peak, dTp = hot.Delta_T
+        let gL = hot.g_L, eL = hot.E_L, eEx = hot.E_ex, eIn = hot.E_in, ie = hot.I_e
+        let cm = hot.C_m, tEx = hot.tau_syn_ex, tIn = hot.tau_syn_in, aP = hot.a, bP = hot.b
+        let tauW = hot.tau_w, tol = hot.gsl_error_tol
         let r = refractory.ptr
         for i in lo..<hi {
             let ctl = StepControl.yp(tol[i], tol[i])

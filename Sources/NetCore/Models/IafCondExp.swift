@@ -60,7 +60,23 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
+    /// Column pointers the update reads, fetched once by name in `prepare`.
+    struct Hot {
+        var C_m: UnsafeMutablePointer<Double>
+        var E_L: UnsafeMutablePointer<Double>
+        var E_ex: UnsafeMutablePointer<Double>
+        var E_in: UnsafeMutablePointer<Double>
+        var I_e: UnsafeMutablePointer<Double>
+        var V_reset: UnsafeMutablePointer<Double>
+        var V_th: UnsafeMutablePointer<Double>
+        var g_L: UnsafeMutablePointer<Double>
+        var tau_syn_ex: UnsafeMutablePointer<Double>
+        var tau_syn_in: UnsafeMutablePointer<Double>
+    }
+    var hot: Hot!
+
     override func prepare() throws {
+        hot = Hot(C_m: col("C_m"), E_L: col("E_L"), E_ex: col("E_ex"), E_in: col("E_in"), I_e: col("I_e"), V_reset: col("V_reset"), V_th: col("V_th"), g_L: col("g_L"), tau_syn_ex: col("tau_syn_ex"), tau_syn_in: col("tau_syn_in"))
         for i in 0..<count { refCounts[i] = refractorySteps(col("t_ref")[i]) }
         prepared = true
     }
@@ -69,8 +85,8 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
         let ctl = StepControl.y(1e-3, 0)
-        let vReset = col("V_reset"), vTh = col("V_th"), gL = col("g_L"), eL = col("E_L"), eEx = col("E_ex")
-        let eIn = col("E_in"), ie = col("I_e"), cm = col("C_m"), tEx = col("tau_syn_ex"), tIn = col("tau_syn_in")
+        let vReset = hot.V_reset, vTh = hot.V_th, gL = hot.g_L, eL = hot.E_L, eEx = hot.E_ex
+        let eIn = hot.E_in, ie = hot.I_e, cm = hot.C_m, tEx = hot.tau_syn_ex, tIn = hot.tau_syn_in
         let r = refractory.ptr
         for i in lo..<hi {
             let field = Field(refractory: r[i] > 0, vReset: vReset[i], vTh: vTh[i], gL: gL[i], eL: eL[i],

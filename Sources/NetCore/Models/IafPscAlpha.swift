@@ -86,7 +86,14 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
+    /// Column pointers the update reads, fetched once by name in `prepare`.
+    struct Hot {
+        var I_e: UnsafeMutablePointer<Double>
+    }
+    var hot: Hot!
+
     override func prepare() throws {
+        hot = Hot(I_e: col("I_e"))
         let h = grid.resolution
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
         for i in 0..<count {
@@ -110,7 +117,7 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
 
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
-        let ie = col("I_e")
+        let ie = hot.I_e
         let v = v.ptr, y0 = iStim.ptr, r = refractory.ptr
         let dIex = dIex.ptr, iEx = iEx.ptr, dIin = dIin.ptr, iIn = iIn.ptr
         for i in lo..<hi {

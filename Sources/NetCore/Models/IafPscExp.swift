@@ -44,7 +44,14 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
+    /// Column pointers the update reads, fetched once by name in `prepare`.
+    struct Hot {
+        var I_e: UnsafeMutablePointer<Double>
+    }
+    var hot: Hot!
+
     override func prepare() throws {
+        hot = Hot(I_e: col("I_e"))
         let h = grid.resolution
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
         for i in 0..<count {
@@ -63,7 +70,7 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
 
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
-        let ie = col("I_e")
+        let ie = hot.I_e
         let v = v.ptr, i0 = iStim.ptr, r = refractory.ptr, iEx = iEx.ptr, iIn = iIn.ptr
         for i in lo..<hi {
             var x = v[i]
