@@ -51,6 +51,20 @@ public final class Kernel: @unchecked Sendable {
     var sampling: [[Sampling]] = []
     var recorders: [SpikeRecorder] = []
     var spikeGenerators: [SpikeGenerator] = []
+    /// A neuron whose V_m is kept every step for a live trace (drained by the caller).
+    public var probeID: Int? {
+        didSet { probeStamps.removeAll(); probeValues.removeAll(); probeTarget = nil }
+    }
+    var probeTarget: (pop: Int, local: Int, read: (Int) -> Double)?
+    var probeStamps: [Int64] = []
+    var probeValues: [Double] = []
+
+    /// The probe's samples since the last call.
+    public func drainProbe() -> (stamps: [Int64], values: [Double]) {
+        defer { probeStamps.removeAll(keepingCapacity: true); probeValues.removeAll(keepingCapacity: true) }
+        return (probeStamps, probeValues)
+    }
+
     /// Called after every slice with the spikes of its neurons, in time then id order.
     public var spikeTap: ((_ stamps: [Int64], _ ids: [Int32]) -> Void)?
 

@@ -44,6 +44,10 @@ extension Kernel {
         }
         recorders = devices.compactMap { $0 as? SpikeRecorder }
         spikeGenerators = devices.compactMap { $0 as? SpikeGenerator }
+        if let id = probeID, probeTarget == nil, let b = blockInfo(of: id), b.kind == .neuron {
+            let pop = populations[b.index]
+            probeTarget = (b.index, id - b.firstID, pop.reader("V_m")!)
+        }
         if initialState == nil { initialState = dynamicState() }
     }
 
@@ -150,6 +154,10 @@ extension Kernel {
                 local.removeAll(keepingCapacity: true)
                 try pop.update(r.lowerBound, r.upperBound, slot: slot, spikes: &local)
                 for i in local { out.append(SliceEvent(step: step, id: Int32(pop.firstID) + i, factor: 1)) }
+                if let pr = probeTarget, pr.pop == p, r.contains(pr.local) {
+                    probeStamps.append(step + 1)
+                    probeValues.append(pr.read(pr.local))
+                }
             }
             let stamp = step + 1
             for (mi, m) in meters.enumerated() where m.samples(atStamp: stamp) {

@@ -1,0 +1,147 @@
+import Foundation
+import ModelFiles
+import NetCore
+
+/// The command line of a running session: the PyNEST high-level API in words
+/// (`set E tau_m 15`, `get E[3]`, `defaults aeif_cond_exp`, `models`, `simulate 200`, `reset`,
+/// `seed stimulus 7`, `weight 1 0.2`). Every command that changes the network is logged with the
+/// model time it took effect, so a run can be replayed.
+public enum SessionCommand: Equatable, Sendable {
+    case set(target: String, param: String, value: Double)
+    case get(target: String)
+    case defaults(model: String)
+    case models
+    case simulate(ms: Double)
+    case reset
+    case seed(stream: String, value: UInt64)
+    case weight(connection: Int, value: Double)
+    case help
+
+    public static let verbs = ["set", "get", "defaults", "models", "simulate", "reset", "seed", "weight", "help"]
+    public static let usage = [
+        "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
+        "get NODE[i]                 GetStatus of one element",
+        "defaults MODEL              GetDefaults",
+        "models                      the models netview has",
+        "simulate MS                 simulate MS ms now",
+        "reset                       back to t = 0 (ResetNetwork), edits kept",
+        "seed STREAM N               network|stimulus|state|all; restarts from t = 0",
+        "weight K W                  weight of connection group K (see the Network pane)",
+    ]
+
+    /// Parses one command line; errors say what would be right.
+    public static func parse(_ line: String) throws -> SessionCommand {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let verb = words.first else { throw CommandError("empty command; try 'help'") }
+        func number(_ i: Int, _ what: String) throws -> Double {
+            guard i < words.count else { throw CommandError("\(verb): missing \(what)") }
+            guard let x = Double(words[i]), x.isFinite else { throw CommandError("\(verb): \(what) must be a number, got '\(words[i])'") }
+            return x
+        }
+        func arity(_ n: Int, _ form: String) throws {
+            guard words.count == n else { throw CommandError("usage: \(form)") }
+        }
+        switch verb {
+        case "set", "SetStatus":
+            try arity(4, "set NODE[sel] PARAM VALUE")
+            return .set(target: words[1], param: words[2], value: try number(3, "VALUE"))
+        case "get", "GetStatus":
+            try arity(2, "get NODE[i]")
+            return .get(target: words[1])
+        case "defaults", "GetDefaults":
+            try arity(2, "defaults MODEL")
+            return .defaults(model: words[1])
+        case "models", "Models": return .models
+        case "simulate", "Simulate":
+            try arity(2, "simulate MS")
+            let ms = try number(1, "MS")
+            guard ms > 0 else { throw CommandError("simulate: MS must be > 0") }
+            return .simulate(ms: ms)
+        case "reset", "ResetNetwork": return .reset
+        case "seed":
+            try arity(3, "seed network|stimulus|state|all N")
+            guard ["network", "stimulus", "state", "all"].contains(words[1]) else {
+                throw CommandError("seed: stream must be network, stimulus, state or all, got '\(words[1])'")
+            }
+            guard let v = UInt64(words[2]) else { throw CommandError("seed: N must be a non-negative integer, got '\(words[2])'") }
+            return .seed(stream: words[1], value: v)
+        case "weight":
+            try arity(3, "weight K W")
+            guard let k = Int(words[1]), k >= 0 else { throw CommandError("weight: K must be a connection index") }
+            return .weight(connection: k, value: try number(2, "W"))
+        case "help", "?": return .help
+        default:
+            let hint = suggestion(for: verb, among: verbs).map { "; did you mean '\($0)'?" } ?? "; try 'help'"
+            throw CommandError("unknown command '\(verb)'\(hint)")
+        }
+    }
+
+    /// Completions of the word being typed at the end of `line`.
+    public static func completions(_ line: String, nodes: [String], params: (String) -> [String]) -> [String] {
+        var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        let partial = words.popLast() ?? ""
+        let candidates: [String]
+        switch (words.count, words.first) {
+        case (0, _): candidates = verbs
+        case (1, "set"?), (1, "get"?): candidates = nodes
+        case (1, "defaults"?): candidates = Kernel.models()
+        case (1, "seed"?): candidates = ["network", "stimulus", "state", "all"]
+        case (2, "set"?): candidates = params(String(words[1].prefix { $0 != "[" }))
+        default: candidates = []
+        }
+        return candidates.filter { $0.hasPrefix(partial) }.sorted()
+    }
+}
+
+public struct CommandError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ d: String) { description = d }
+}
+
+extension BuiltModel {
+    /// Resolves `NAME`, `NAME[i]` or `NAME[a:b]` to node ids.
+    public func resolve(_ target: String) throws -> (node: NodeSpec, ids: NodeCollection) {
+        let name = String(target.prefix { $0 != "[" })
+        guard let node = model.node(named: name), let all = ids[name] else {
+            let hint = suggestion(for: name, among: model.nodes.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+            throw CommandError("no node named '\(name)'\(hint)")
+        }
+        guard target.count > name.count else { return (node, all) }
+        guard target.hasSuffix("]") else { throw CommandError("malformed selection '\(target)'") }
+        let inner = target.dropFirst(name.count + 1).dropLast()
+        let parts = inner.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        if parts.count == 1, let i = parts[0], i >= 0, i < all.count { return (node, all[i]) }
+        if parts.count == 2, let a = parts[0], let b = parts[1], a >= 0, a < b, b <= all.count { return (node, all[a..<b]) }
+        throw CommandError("selection '\(target)' is out of range: \(name) has \(all.count) elements")
+    }
+
+    /// Applies a command that changes nothing structural, returning the text to show.
+    public func apply(_ cmd: SessionCommand) throws -> String {
+        let k = kernel
+        switch cmd {
+        case let .set(target, param, value):
+            let (node, sel) = try resolve(target)
+            if param == "n" { throw CommandError("restart needed: the size of \(node.name) is fixed once built (edit the model file)") }
+            do { try k.setStatus(sel, [param: .number(value)]) } catch let e as NetError { throw CommandError(e.message) }
+            return "\(target).\(param) = \(formatNumber(value))"
+        case let .get(target):
+            let (_, sel) = try resolve(target)
+            guard sel.count == 1 else { throw CommandError("get takes one element, e.g. \(target)[0]") }
+            let st = try k.getStatus(sel.ids[0])
+            return st.filter { $0.0 != "recordables" }.map { "\($0.0)=\($0.1.display)" }.joined(separator: " ")
+        case let .defaults(model):
+            do { return try Kernel.defaults(of: model).map { "\($0.0)=\($0.1.display)" }.joined(separator: " ") } catch let e as NetError {
+                throw CommandError(e.message)
+            }
+        case .models:
+            return Kernel.models().joined(separator: " ")
+        case let .weight(index, w):
+            do { try k.setConnectionWeight(index, w) } catch let e as NetError { throw CommandError(e.message) }
+            return "connection \(index) weight = \(formatNumber(w))"
+        case .help:
+            return SessionCommand.usage.joined(separator: "; ")
+        case .simulate, .reset, .seed:
+            throw CommandError("this command is run by the session")
+        }
+    }
+}

@@ -1,0 +1,374 @@
+import Foundation
+import ModelFiles
+import NetCore
+
+/// What the screen shows, published by the session after every chunk.
+public struct Frame: Sendable {
+    public var modelName = ""
+    public var time = 0.0
+    public var running = false
+    /// Model time per wall time over the last second.
+    public var speed = 0.0
+    public var spikesPerSecond = 0.0
+    public var seeds = Seeds(master: 1)
+    public var message = ""
+    /// Spikes of the last `window` ms: times (ms) and ids.
+    public var spikeTimes: [Double] = []
+    public var spikeIDs: [Int32] = []
+    public var window = 1000.0
+    /// V_m of the chosen cell over the window.
+    public var vmTimes: [Double] = []
+    public var vmValues: [Double] = []
+    public var cell = 1
+    /// Spikes per neuron id since t = 0 (index 0 unused).
+    public var counts: [Int] = []
+    public var bisection = BisectionState()
+    public var speedCap: Double?
+    public var unsaved = false
+    public var dead = false
+
+    public init() {}
+}
+
+public struct BisectionState: Sendable {
+    public var running = false
+    public var evaluations: [(guess: Double, rate: Double)] = []
+    public var result: Double?
+    public var error: String?
+    public var label = ""
+    public var unit = ""
+}
+
+/// A network running on a background queue in chunks. Commands queue up and take effect between
+/// chunks at a known model time; the UI reads the latest frame and never waits for the kernel.
+public final class LiveSession: @unchecked Sendable {
+    public enum Action: Sendable {
+        case toggleRun, pause, resume, step, restart
+        case reseed(stream: String, value: UInt64?)
+        case command(String)
+        case selectCell(Int)
+        case faster, slower
+        case startBisection(BisectionSpec), cancelBisection
+    }
+
+    public private(set) var model: ModelFile
+    private(set) var built: BuiltModel
+    private let queue = DispatchQueue(label: "netview.session")
+    private let lock = NSLock()
+    private var actions: [Action] = []
+    private var current = Frame()
+    private var alive = true
+    private var running = false
+    private var stepRequested = false
+    private var chunkMs: Double
+    /// Real-time caps the +/- keys step through (nil: as fast as it goes).
+    public static let speedLevels: [Double?] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, nil]
+    private var speedLevel = speedLevels.count - 1
+    private var bisectionCancelled = false
+    /// Commands since t = 0 with the step they took effect at.
+    public private(set) var log: [(step: Int64, command: String)] = []
+    /// Parameter edits kept across restarts.
+    private var edits: [String] = []
+    private var speedSamples: [(wall: Double, model: Double, spikes: Int)] = []
+    private var windowSpikes: (times: [Double], ids: [Int32]) = ([], [])
+    private var vm: (times: [Double], values: [Double]) = ([], [])
+    private var cell: Int
+
+    public init(model: ModelFile, running: Bool = true) throws {
+        self.model = model
+        let b = try model.build()
+        built = b
+        chunkMs = model.resolution * 10
+        cell = b.neuronNodes.first.flatMap { b.ids[$0.name]?.ids.first } ?? 1
+        self.running = running
+        attach()
+        current.modelName = model.name
+        publish(message: "")
+    }
+
+    private func attach() {
+        built.kernel.probeID = cell
+        built.kernel.spikeTap = { [unowned self] stamps, ids in
+            let g = built.kernel.grid
+            windowSpikes.times.append(contentsOf: stamps.map { g.ms($0) })
+            windowSpikes.ids.append(contentsOf: ids)
+        }
+    }
+
+    public var frame: Frame {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    public var kernel: Kernel { built.kernel }
+    public var builtModel: BuiltModel { built }
+
+    public func send(_ a: Action) {
+        lock.lock()
+        actions.append(a)
+        lock.unlock()
+    }
+
+    public func start() {
+        queue.async { [self] in loop() }
+    }
+
+    public func stop() {
+        lock.lock()
+        alive = false
+        bisectionCancelled = true
+        lock.unlock()
+        queue.sync {}
+    }
+
+    /// Runs `body` on the session queue between chunks (for saving a consistent state).
+    public func sync<T>(_ body: (BuiltModel) throws -> T) rethrows -> T {
+        try queue.sync { try body(built) }
+    }
+
+    private func loop() {
+        var lastPublish = Date.distantPast
+        while true {
+            lock.lock()
+            let todo = actions
+            actions.removeAll()
+            let go = alive
+            lock.unlock()
+            if !go { return }
+            for a in todo { handle(a) }
+            if running || stepRequested {
+                stepRequested = false
+                runChunk()
+                if Date().timeIntervalSince(lastPublish) > 0.03 || !running {
+                    publish()
+                    lastPublish = Date()
+                }
+            } else {
+                publish()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    private func runChunk() {
+        let k = built.kernel
+        let t0 = Date()
+        let before = k.spikeCounts.count > 0 ? windowSpikes.ids.count : 0
+        do {
+            try k.simulate(chunkMs)
+        } catch {
+            running = false
+            publish(message: "stopped: \(error)")
+            return
+        }
+        let wall = Date().timeIntervalSince(t0)
+        let probe = k.drainProbe()
+        vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
+        vm.values.append(contentsOf: probe.values)
+        trimWindows()
+        speedSamples.append((wall, chunkMs, windowSpikes.ids.count - before))
+        // Chunks sized for about 30 ms of wall time each, so keys are answered quickly.
+        let perMs = wall / chunkMs
+        if perMs > 0 {
+            let ideal = min(100, max(k.grid.resolution, 0.03 / perMs))
+            chunkMs = max(k.grid.resolution, (ideal / k.grid.resolution).rounded(.down) * k.grid.resolution)
+        }
+        if let cap = LiveSession.speedLevels[speedLevel] {
+            let wanted = chunkMs / 1000 / cap
+            if wanted > wall { Thread.sleep(forTimeInterval: min(0.5, wanted - wall)) }
+        }
+    }
+
+    private func trimWindows() {
+        let now = built.kernel.time
+        let from = now - current.window
+        if let first = windowSpikes.times.firstIndex(where: { $0 > from }), first > 0 {
+            windowSpikes.times.removeFirst(first)
+            windowSpikes.ids.removeFirst(first)
+        } else if windowSpikes.times.last.map({ $0 <= from }) ?? false {
+            windowSpikes = ([], [])
+        }
+        if windowSpikes.times.count > 400_000 {
+            let cut = windowSpikes.times.count - 400_000
+            windowSpikes.times.removeFirst(cut)
+            windowSpikes.ids.removeFirst(cut)
+        }
+        if let first = vm.times.firstIndex(where: { $0 > from }), first > 0 {
+            vm.times.removeFirst(first)
+            vm.values.removeFirst(first)
+        }
+    }
+
+    private func publish(message: String? = nil) {
+        let k = built.kernel
+        var f = Frame()
+        f.modelName = model.name
+        f.time = k.time
+        f.running = running
+        let recent = speedSamples.suffix(30)
+        let wall = recent.reduce(0) { $0 + $1.wall }
+        if wall > 0 {
+            f.speed = recent.reduce(0) { $0 + $1.model } / 1000 / wall
+            f.spikesPerSecond = Double(recent.reduce(0) { $0 + $1.spikes }) / wall
+        }
+        if speedSamples.count > 200 { speedSamples.removeFirst(100) }
+        f.seeds = k.seeds
+        f.spikeTimes = windowSpikes.times
+        f.spikeIDs = windowSpikes.ids
+        f.vmTimes = vm.times
+        f.vmValues = vm.values
+        f.cell = cell
+        f.counts = k.spikeCounts
+        f.speedCap = LiveSession.speedLevels[speedLevel]
+        lock.lock()
+        f.message = message ?? current.message
+        f.bisection = current.bisection
+        f.unsaved = !log.isEmpty || current.unsaved
+        current = f
+        lock.unlock()
+    }
+
+    private func say(_ text: String) { publish(message: text) }
+
+    private func handle(_ a: Action) {
+        let k = built.kernel
+        switch a {
+        case .toggleRun: running.toggle(); say(running ? "running" : "paused")
+        case .pause: running = false; say("paused")
+        case .resume: running = true; say("running")
+        case .step:
+            if running { say("pause first (space), then step") } else { stepRequested = true }
+        case .faster: speedLevel = min(speedLevel + 1, LiveSession.speedLevels.count - 1); say(speedText)
+        case .slower: speedLevel = max(speedLevel - 1, 0); say(speedText)
+        case let .selectCell(id):
+            guard let b = k.blockInfo(of: id), b.kind == .neuron else { say("cell \(id) is not a neuron"); return }
+            cell = id
+            k.probeID = id
+            vm = ([], [])
+            say("cell \(id)")
+        case .restart: rebuild(seeds: k.seeds, message: "restarted from t = 0 with the same seeds")
+        case let .reseed(stream, value):
+            var s = k.seeds
+            let v = value ?? UInt64.random(in: 1...999_999)
+            switch stream {
+            case "network": s.network = v
+            case "stimulus": s.stimulus = v
+            case "state": s.state = v
+            default: s = Seeds(master: v)
+            }
+            rebuild(seeds: s, message: "reseeded \(stream) = \(v); restarted from t = 0")
+        case let .command(text): runCommand(text)
+        case let .startBisection(spec): bisect(spec)
+        case .cancelBisection: break
+        }
+    }
+
+    private var speedText: String {
+        LiveSession.speedLevels[speedLevel].map { "speed cap \(formatNumber($0))x real time" } ?? "speed: as fast as possible"
+    }
+
+    private func runCommand(_ text: String) {
+        let k = built.kernel
+        do {
+            let cmd = try SessionCommand.parse(text)
+            switch cmd {
+            case let .simulate(ms):
+                guard k.grid.isOnGrid(ms) else { throw CommandError("simulate: \(ms) ms is not a multiple of the resolution") }
+                try k.simulate(ms)
+                let probe = k.drainProbe()
+                vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
+                vm.values.append(contentsOf: probe.values)
+                trimWindows()
+                log.append((k.now, text))
+                say("simulated \(formatNumber(ms)) ms")
+            case .reset:
+                k.resetNetwork()
+                windowSpikes = ([], [])
+                vm = ([], [])
+                log = edits.map { (0, $0) }
+                for e in edits { _ = try? built.apply(try SessionCommand.parse(e)) }
+                say("reset to t = 0")
+            case let .seed(stream, value):
+                handle(.reseed(stream: stream, value: value))
+            default:
+                let out = try built.apply(cmd)
+                if case .set = cmd { edits.append(text); log.append((k.now, text)) }
+                if case .weight = cmd { edits.append(text); log.append((k.now, text)) }
+                say(out)
+            }
+        } catch {
+            say("error: \(error)")
+        }
+    }
+
+    private func rebuild(seeds: Seeds, message: String) {
+        do {
+            let fresh = try model.build(seeds: seeds)
+            built.kernel.spikeTap = nil
+            built = fresh
+            attach()
+            windowSpikes = ([], [])
+            vm = ([], [])
+            speedSamples = []
+            log = []
+            for e in edits {
+                if let c = try? SessionCommand.parse(e), (try? built.apply(c)) != nil { log.append((0, e)) }
+            }
+            say(message)
+        } catch {
+            say("error: \(error)")
+        }
+    }
+
+    private func bisect(_ spec: BisectionSpec) {
+        lock.lock()
+        bisectionCancelled = false
+        lock.unlock()
+        let search = Bisection(built: built, spec: spec)
+        var state = BisectionState()
+        state.running = true
+        state.label = search.label
+        state.unit = search.unit
+        setBisection(state)
+        let wasRunning = running
+        running = false
+        do {
+            let (outcome, _) = try search.run(report: { [self] e in
+                state.evaluations.append((e.guess, e.rate))
+                setBisection(state)
+                let k = built.kernel
+                let probe = k.drainProbe()
+                vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
+                vm.values.append(contentsOf: probe.values)
+                trimWindows()
+                publish()
+            }, cancelled: { [self] in
+                lock.lock()
+                defer { lock.unlock() }
+                let pending = actions.contains { if case .cancelBisection = $0 { return true }; return false }
+                if pending { actions.removeAll { if case .cancelBisection = $0 { return true }; return false } }
+                return bisectionCancelled || pending || !alive
+            })
+            if case let .found(x) = outcome {
+                state.result = x
+                say(String(format: "bisection: %@ %.2f %@", search.label, x, search.unit))
+            } else {
+                say("bisection cancelled")
+            }
+        } catch {
+            state.error = "\(error)"
+            say("bisection failed: \(error)")
+        }
+        state.running = false
+        setBisection(state)
+        _ = wasRunning
+        log.append((built.kernel.now, "bisect"))
+    }
+
+    private func setBisection(_ s: BisectionState) {
+        lock.lock()
+        current.bisection = s
+        lock.unlock()
+    }
+}

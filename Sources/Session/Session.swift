@@ -1,2 +1,0 @@
-import NetCore
-public enum SessionInfo {}
