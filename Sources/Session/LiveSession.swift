@@ -52,7 +52,7 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     public private(set) var model: ModelFile
-    private(set) var built: BuiltModel
+    var built: BuiltModel
     private let queue = DispatchQueue(label: "netview.session")
     private let lock = NSLock()
     private var actions: [Action] = []
@@ -66,13 +66,13 @@ public final class LiveSession: @unchecked Sendable {
     private var speedLevel = speedLevels.count - 1
     private var bisectionCancelled = false
     /// Commands since t = 0 with the step they took effect at.
-    public private(set) var log: [(step: Int64, command: String)] = []
+    public internal(set) var log: [(step: Int64, command: String)] = []
     /// Parameter edits kept across restarts.
-    private var edits: [String] = []
+    var edits: [String] = []
     private var speedSamples: [(wall: Double, model: Double, spikes: Int)] = []
     private var windowSpikes: (times: [Double], ids: [Int32]) = ([], [])
     private var vm: (times: [Double], values: [Double]) = ([], [])
-    private var cell: Int
+    var cell: Int
 
     public init(model: ModelFile, running: Bool = true) throws {
         self.model = model
