@@ -1,0 +1,319 @@
+import Foundation
+import ModelFiles
+import NetCore
+import Session
+
+/// The workbench: turns keys into session actions and state changes, and renders the whole screen
+/// from the app state and the session's latest frame (immediate mode).
+public final class App {
+    public let session: LiveSession
+    public var state = AppState()
+    public private(set) var info: NetworkInfo
+    var rows: [ParamRow] = []
+    var rowsStamp = -1.0
+    var bisection: BisectionSettings?
+    /// Saves the session and returns its path (wired by the executable).
+    public var saver: ((LiveSession, [String: String]) throws -> String)?
+    public static let minWidth = 80, minHeight = 24
+
+    public init(session: LiveSession) {
+        self.session = session
+        info = NetworkInfo(session.builtModel)
+        if let b = session.model.bisection {
+            bisection = BisectionSettings(target: b.target, lower: b.lower, upper: b.upper, xtol: b.xtol, tEval: b.tEval)
+        }
+    }
+
+    var frame: Frame { session.frame }
+
+    // MARK: keys
+
+    public func handle(_ key: Key) {
+        if key == .resize { return }
+        switch state.prompt {
+        case .none: break
+        default: return handlePrompt(key)
+        }
+        if state.focusOnPane, let pane = state.pane, handlePaneKey(key, pane) { return }
+        guard let action = KeyMap.action(for: key) else {
+            if case let .char(ch) = key { state.message = "no key '\(ch)': ? lists the keys" }
+            return
+        }
+        perform(action)
+    }
+
+    func perform(_ a: KeyAction) {
+        switch a {
+        case .togglePause: session.send(.toggleRun)
+        case .step:
+            if frame.running { state.message = "pause first (space), then s steps" } else { session.send(.step) }
+        case .reseed: state.prompt = .reseed
+        case .restart: session.send(.restart); refreshInfoSoon()
+        case .faster: session.send(.faster)
+        case .slower: session.send(.slower)
+        case .nextCell: chooseCell(frame.cell + 1)
+        case .previousCell: chooseCell(frame.cell - 1)
+        case .nextPopulation, .previousPopulation:
+            let pops = info.populations
+            guard let cur = pops.firstIndex(where: { frame.cell >= $0.firstID && frame.cell < $0.firstID + $0.count }) else { return }
+            let next = (cur + (a == .nextPopulation ? 1 : pops.count - 1)) % pops.count
+            chooseCell(pops[next].firstID)
+        case .typeCell: state.prompt = .cell("")
+        case .cycleFocus:
+            if state.pane == nil { state.pane = .parameters; refreshRows() }
+            state.focusOnPane.toggle()
+            state.selectedRow = firstEditableRow(from: state.selectedRow)
+        case .openParameters: open(.parameters)
+        case .openSeeds: open(.seeds)
+        case .openBisection: open(.bisection)
+        case .openNetwork: open(.network)
+        case .openHelp: open(.help)
+        case .closePane:
+            state.pane = nil
+            state.focusOnPane = false
+        case .commandLine: state.prompt = .command("")
+        case .save: save()
+        case .quit:
+            if frame.unsaved && saver != nil { state.prompt = .confirmQuit } else { state.quit = true }
+        }
+    }
+
+    func open(_ p: Pane) {
+        if state.pane == p {
+            state.pane = nil
+            state.focusOnPane = false
+            return
+        }
+        state.pane = p
+        state.selectedRow = 0
+        state.focusOnPane = p == .parameters || p == .seeds || p == .bisection
+        if p == .parameters { refreshRows(); state.selectedRow = firstEditableRow(from: 0) }
+    }
+
+    func chooseCell(_ id: Int) {
+        guard let first = info.populations.first, let last = info.populations.last else { return }
+        let lo = first.firstID, hi = last.firstID + last.count - 1
+        let c = id < lo ? hi : id > hi ? lo : id
+        session.send(.selectCell(c))
+    }
+
+    func refreshRows() {
+        rows = session.parameterRows()
+        rowsStamp = frame.time
+    }
+
+    func refreshInfoSoon() { rowsStamp = -1 }
+
+    func firstEditableRow(from r: Int) -> Int {
+        guard state.pane == .parameters else { return r }
+        var k = max(0, min(r, rows.count - 1))
+        while k < rows.count && rows[k].header != nil { k += 1 }
+        return min(k, max(rows.count - 1, 0))
+    }
+
+    /// Arrows and Enter inside the focused pane; false when the key belongs to the main map.
+    func handlePaneKey(_ key: Key, _ pane: Pane) -> Bool {
+        let count: Int
+        switch pane {
+        case .parameters: count = rows.count
+        case .seeds: count = 3
+        case .bisection: count = BisectionSettings.fields.count + 1
+        default: return false
+        }
+        switch key {
+        case .down:
+            var r = min(state.selectedRow + 1, count - 1)
+            if pane == .parameters { while r < count - 1 && rows[r].header != nil { r += 1 } }
+            state.selectedRow = r
+        case .up:
+            var r = max(state.selectedRow - 1, 0)
+            if pane == .parameters { while r > 0 && rows[r].header != nil { r -= 1 } }
+            state.selectedRow = r
+        case .enter: beginEdit(pane)
+        case .char("x") where pane == .bisection: session.send(.cancelBisection)
+        default: return false
+        }
+        return true
+    }
+
+    func beginEdit(_ pane: Pane) {
+        let r = state.selectedRow
+        switch pane {
+        case .parameters:
+            guard r < rows.count else { return }
+            let row = rows[r]
+            if row.command == nil { state.message = "\(row.name): \(row.note ?? "not editable")"; return }
+            state.prompt = .edit(row: r, text: "")
+        case .seeds: state.prompt = .edit(row: r, text: "")
+        case .bisection:
+            if r == BisectionSettings.fields.count {
+                if frame.bisection.running { session.send(.cancelBisection) } else { startBisection() }
+            } else {
+                state.prompt = .edit(row: r, text: "")
+            }
+        default: break
+        }
+    }
+
+    func startBisection() {
+        guard var spec = session.model.bisection, let b = bisection else { state.message = "no bisection in this model"; return }
+        guard b.lower < b.upper else { state.message = "lower must be < upper"; return }
+        spec.target = b.target
+        spec.lower = b.lower
+        spec.upper = b.upper
+        spec.xtol = b.xtol
+        spec.tEval = b.tEval
+        session.send(.startBisection(spec))
+        state.message = "bisection started (x cancels)"
+    }
+
+    func handlePrompt(_ key: Key) {
+        switch (state.prompt, key) {
+        case (_, .escape):
+            state.prompt = .none
+            state.message = "cancelled"
+        case (.reseed, .char(let c)):
+            let stream = ["n": "network", "s": "stimulus", "t": "state", "a": "all"][String(c)]
+            state.prompt = .none
+            if let stream { session.send(.reseed(stream: stream, value: nil)); refreshInfoSoon() } else { state.message = "reseed cancelled" }
+        case (.confirmQuit, .char(let c)):
+            state.prompt = .none
+            if c == "y" { state.quit = true } else if c == "S" { save(); state.quit = state.lastSaved != nil } else { state.message = "not quitting" }
+        case let (.command(text), .enter):
+            state.prompt = .none
+            if !text.isEmpty {
+                state.history.append(text)
+                session.send(.command(text))
+                refreshInfoSoon()
+            }
+        case let (.command(text), .tab):
+            let done = SessionCommand.completions(text, nodes: session.model.nodes.map(\.name), params: { name in
+                self.session.model.node(named: name).flatMap { ModelCatalog.spec($0.model)?.paramNames } ?? []
+            })
+            if done.count == 1 {
+                var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                words[words.count - 1] = done[0]
+                state.prompt = .command(words.joined(separator: " ") + " ")
+            } else if !done.isEmpty {
+                state.message = done.prefix(12).joined(separator: " ")
+            }
+        case let (.command(text), .up):
+            if let last = state.history.last { state.prompt = .command(text.isEmpty ? last : text) }
+        case let (.cell(text), .enter):
+            state.prompt = .none
+            if let id = Int(text), info.population(of: id) != nil { session.send(.selectCell(id)) } else {
+                state.message = "no neuron with id '\(text)' (ids \(info.populations.first?.firstID ?? 1)-\(info.neuronCount))"
+            }
+        case let (.edit(row, text), .enter):
+            state.prompt = .none
+            applyEdit(row: row, text: text)
+        case let (p, .backspace):
+            state.prompt = p.editing { String($0.dropLast()) }
+        case let (p, .char(c)):
+            state.prompt = p.editing { $0 + String(c) }
+        default: break
+        }
+    }
+
+    func applyEdit(row: Int, text: String) {
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            state.message = "'\(text)' is not a number; the old value stays"
+            return
+        }
+        switch state.pane {
+        case .parameters?:
+            guard row < rows.count, let cmd = rows[row].command else { return }
+            session.send(.command("\(cmd) \(text)"))
+            refreshInfoSoon()
+        case .seeds?:
+            guard v >= 0, v == v.rounded() else { state.message = "a seed is a non-negative integer"; return }
+            session.send(.reseed(stream: ["network", "stimulus", "state"][row], value: UInt64(v)))
+        case .bisection?:
+            do { try bisection?.set(row, v) } catch { state.message = "\(error); the old value stays" }
+        default: break
+        }
+    }
+
+    func save() {
+        guard let saver else { state.message = "saving is not available here"; return }
+        do {
+            let path = try saver(session, ["cell": "\(frame.cell)", "pane": state.pane?.rawValue ?? "",
+                                           "speed": frame.speedCap.map { "\($0)" } ?? "max"])
+            state.lastSaved = path
+            state.message = "saved \(path)"
+        } catch {
+            state.message = "save failed: \(error)"
+        }
+    }
+
+    // MARK: rendering
+
+    public func render(width: Int, height: Int) -> Canvas {
+        var c = Canvas(width: width, height: height)
+        let f = frame
+        guard width >= App.minWidth, height >= App.minHeight else {
+            let msg = "terminal too small: \(width)x\(height), netview needs \(App.minWidth)x\(App.minHeight)"
+            c.text(max(0, (width - msg.count) / 2), height / 2, msg, Style(.yellow, bold: true))
+            c.text(0, max(0, height - 1), "q quits", Style(.gray))
+            return c
+        }
+        if rowsStamp < 0, state.pane == .parameters { refreshRows() }
+        if rowsStamp < 0 { info = NetworkInfo(session.builtModel); rowsStamp = f.time }
+        StatusBar(frame: f).render(into: &c, area: Rect(x: 0, y: 0, width: width, height: 1))
+        let sideW = state.pane == nil ? 0 : max(34, width * 2 / 5)
+        let mainW = width - sideW
+        let bodyH = height - 3
+        let rasterH = max(4, bodyH * 2 / 5), stripH = 2
+        let traceH = max(4, (bodyH - rasterH - stripH) * 3 / 5)
+        let histH = bodyH - rasterH - stripH - traceH
+        var y = 1
+        RasterWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: rasterH))
+        y += rasterH
+        RateStrip(frame: f, neurons: info.neuronCount).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: stripH))
+        y += stripH
+        TraceWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: traceH))
+        y += traceH
+        HistogramWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: histH))
+        if let p = state.pane {
+            SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
+                .render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))
+        }
+        c.text(0, height - 2, KeyMap.hint, Style(.gray), limit: width)
+        let bottom: (String, Style)
+        switch state.prompt {
+        case let .command(t): bottom = (":" + t + "▏", Style(.normal, bold: true))
+        case let .cell(t): bottom = ("cell id: " + t + "▏", Style(.normal, bold: true))
+        case let .edit(_, t): bottom = ("new value: " + t + "▏  (Enter applies, Esc cancels)", Style(.green, bold: true))
+        case .reseed: bottom = ("reseed which stream? [n]etwork [s]timulus s[t]ate [a]ll, Esc cancels", Style(.yellow, bold: true))
+        case .confirmQuit: bottom = ("unsaved changes: quit anyway? y quits, S saves and quits, any other key stays", Style(.yellow, bold: true))
+        case .none:
+            let m = state.message.isEmpty ? f.message : state.message
+            bottom = (m, m.hasPrefix("error") ? Style(.red, bold: true) : .plain)
+        }
+        c.text(0, height - 1, bottom.0, bottom.1, limit: width)
+        return c
+    }
+
+    /// Clears the app's own message once the session has a newer one to show.
+    public func tick() {
+        if !state.message.isEmpty && !frame.message.isEmpty && lastFrameMessage != frame.message {
+            state.message = ""
+        }
+        lastFrameMessage = frame.message
+        if state.pane == .parameters, abs(frame.time - rowsStamp) > 0, case .none = state.prompt, rowsStamp >= 0, !frame.running {
+            refreshRows()
+        }
+    }
+    var lastFrameMessage = ""
+}
+
+extension Prompt {
+    func editing(_ f: (String) -> String) -> Prompt {
+        switch self {
+        case let .command(t): return .command(f(t))
+        case let .cell(t): return .cell(f(t))
+        case let .edit(r, t): return .edit(row: r, text: f(t))
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ModelFiles
+import NetCore
+import Session
+
+/// The side panes, one open at a time.
+public enum Pane: String, CaseIterable, Sendable {
+    case parameters, seeds, bisection, network, help
+}
+
+/// What the person is typing, if anything.
+public enum Prompt: Equatable, Sendable {
+    case none
+    case command(String)
+    case cell(String)
+    case edit(row: Int, text: String)
+    case reseed
+    case confirmQuit
+}
+
+/// The workbench's own state: what is open, chosen and typed. The network's state is in the frame.
+public struct AppState: Sendable {
+    public var pane: Pane?
+    public var focusOnPane = false
+    public var selectedRow = 0
+    public var prompt: Prompt = .none
+    public var message = ""
+    public var lastSaved: String?
+    public var quit = false
+    public var history: [String] = []
+    public var bisectionSettings: BisectionSpec?
+
+    public init() {}
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Session
+
+/// Spikes as braille dots, time scrolling left, one row of dots per cell (cells subsampled evenly
+/// when there are more cells than rows), populations in their colours and named on the axis.
+public struct RasterWidget {
+    public var frame: Frame
+    public var info: NetworkInfo
+    public static let labelWidth = 6
+
+    public init(frame: Frame, info: NetworkInfo) {
+        self.frame = frame
+        self.info = info
+    }
+
+    /// Every `stride`-th cell gets a row of dots.
+    public func stride(rows: Int) -> Int { max(1, Int((Double(info.neuronCount) / Double(max(rows, 1))).rounded(.up))) }
+
+    public func render(into c: inout Canvas, area: Rect) {
+        guard area.width > RasterWidget.labelWidth + 2, area.height >= 2 else { return }
+        let plot = Rect(x: area.x + RasterWidget.labelWidth, y: area.y, width: area.width - RasterWidget.labelWidth, height: area.height)
+        var grid = BrailleGrid(columns: plot.width, rows: plot.height)
+        let k = stride(rows: grid.pixelHeight)
+        let t0 = max(0, frame.time - frame.window)
+        for (t, id) in zip(frame.spikeTimes, frame.spikeIDs) where t > t0 {
+            guard let o = info.ordinal(of: Int(id)), o % k == 0, let pop = info.population(of: Int(id)) else { continue }
+            let px = Int((t - t0) / frame.window * Double(grid.pixelWidth - 1))
+            grid.plot(px, o / k, pop.color)
+        }
+        grid.draw(into: &c, at: plot.x, plot.y)
+        // Population names at the middle of their rows.
+        var base = 0
+        for p in info.populations {
+            let mid = (base + p.count / 2) / k / 4
+            c.text(area.x, area.y + min(mid, area.height - 1), String(p.name.prefix(RasterWidget.labelWidth - 1)), Style(p.color, bold: true))
+            base += p.count
+        }
+    }
+}
+
+/// The population rate over time (Hz) in bins, as a bar strip, like NEST's raster_plot.
+public struct RateStrip {
+    public var frame: Frame
+    public var neurons: Int
+
+    public init(frame: Frame, neurons: Int) {
+        self.frame = frame
+        self.neurons = neurons
+    }
+
+    public func rates(bins: Int) -> [Double] {
+        guard bins > 0, neurons > 0 else { return [] }
+        var counts = [Int](repeating: 0, count: bins)
+        let t0 = max(0, frame.time - frame.window)
+        for t in frame.spikeTimes where t > t0 {
+            counts[min(bins - 1, max(0, Int((t - t0) / frame.window * Double(bins))))] += 1
+        }
+        let binSeconds = frame.window / Double(bins) / 1000
+        return counts.map { Double($0) / Double(neurons) / binSeconds }
+    }
+
+    public func render(into c: inout Canvas, area: Rect) {
+        guard area.width > RasterWidget.labelWidth + 2, area.height >= 1 else { return }
+        let w = area.width - RasterWidget.labelWidth
+        let r = rates(bins: w)
+        let top = max(r.max() ?? 0, 1)
+        c.text(area.x, area.y, String(format: "%4.0fHz", top).prefix(RasterWidget.labelWidth).description, Style(.gray))
+        let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        for (i, v) in r.enumerated() {
+            let units = Int((v / top * Double(area.height * 8)).rounded())
+            for row in 0..<area.height {
+                let fromBottom = area.height - 1 - row
+                let u = min(8, max(0, units - fromBottom * 8))
+                if u > 0 { c.set(area.x + RasterWidget.labelWidth + i, area.y + row, levels[u], Style(.blue)) }
+            }
+        }
+    }
+}
+
+/// V_m of the chosen cell with a labelled mV axis and its spikes marked.
+public struct TraceWidget {
+    public var frame: Frame
+    public var info: NetworkInfo
+
+    public init(frame: Frame, info: NetworkInfo) {
+        self.frame = frame
+        self.info = info
+    }
+
+    public func render(into c: inout Canvas, area: Rect) {
+        guard area.width > 12, area.height >= 3 else { return }
+        let pop = info.population(of: frame.cell)
+        let title = pop.map { "cell \(frame.cell) (\($0.name)[\(frame.cell - $0.firstID)], \($0.model))" } ?? "cell \(frame.cell)"
+        c.text(area.x, area.y, title, Style(.normal, bold: true), limit: area.width)
+        let plot = Rect(x: area.x + 8, y: area.y + 1, width: area.width - 8, height: area.height - 1)
+        let t0 = max(0, frame.time - frame.window)
+        let vs = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
+        guard !vs.isEmpty else {
+            c.text(plot.x, plot.y, "no samples yet", Style(.gray))
+            return
+        }
+        var lo = vs.map(\.1).min()!, hi = vs.map(\.1).max()!
+        if hi - lo < 1 { lo -= 0.5; hi += 0.5 }
+        c.text(area.x, plot.y, String(format: "%6.1f", hi), Style(.gray))
+        c.text(area.x, plot.maxY - 1, String(format: "%6.1f", lo), Style(.gray))
+        c.text(area.x, plot.y + plot.height / 2, "    mV", Style(.gray))
+        var grid = BrailleGrid(columns: plot.width, rows: plot.height)
+        let color = pop?.color ?? .normal
+        var lastY: Int?
+        var lastX = -1
+        for (t, v) in vs {
+            let px = Int((t - t0) / frame.window * Double(grid.pixelWidth - 1))
+            let py = Int(((hi - v) / (hi - lo) * Double(grid.pixelHeight - 1)).rounded())
+            if let ly = lastY, px == lastX || px == lastX + 1 {
+                for y in min(ly, py)...max(ly, py) { grid.plot(px, y, color) }
+            } else {
+                grid.plot(px, py, color)
+            }
+            lastY = py
+            lastX = px
+        }
+        grid.draw(into: &c, at: plot.x, plot.y)
+        // Spikes of this cell: a mark on the top row.
+        for (t, id) in zip(frame.spikeTimes, frame.spikeIDs) where Int(id) == frame.cell && t > t0 {
+            let x = plot.x + Int((t - t0) / frame.window * Double(plot.width - 1))
+            c.set(x, plot.y, "▼", Style(.yellow, bold: true))
+        }
+    }
+}
+
+/// The distribution of per-cell mean rates, one row of bars per population, with mean and count.
+public struct HistogramWidget {
+    public var frame: Frame
+    public var info: NetworkInfo
+
+    public init(frame: Frame, info: NetworkInfo) {
+        self.frame = frame
+        self.info = info
+    }
+
+    public func rates(_ p: NetworkInfo.Population) -> [Double] {
+        let seconds = frame.time / 1000
+        guard seconds > 0 else { return Array(repeating: 0, count: p.count) }
+        return (p.firstID..<(p.firstID + p.count)).map { $0 < frame.counts.count ? Double(frame.counts[$0]) / seconds : 0 }
+    }
+
+    public func render(into c: inout Canvas, area: Rect) {
+        guard area.width > 30, area.height >= 2 else { return }
+        let all = info.populations.map(rates)
+        let top = max(all.flatMap { $0 }.max() ?? 0, 1)
+        c.text(area.x, area.y, String(format: "rate per cell, 0 to %.0f Hz", top), Style(.gray), limit: area.width)
+        let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let labelW = 26
+        let bins = max(1, area.width - labelW - 1)
+        for (k, p) in info.populations.enumerated() where k + 1 < area.height {
+            let y = area.y + 1 + k
+            let r = all[k]
+            let mean = r.isEmpty ? 0 : r.reduce(0, +) / Double(r.count)
+            c.text(area.x, y, String(format: "%@ n=%d %.1f Hz", p.name, p.count, mean), Style(p.color), limit: labelW)
+            var h = [Int](repeating: 0, count: bins)
+            for x in r { h[min(bins - 1, Int(x / top * Double(bins - 1)))] += 1 }
+            let peak = max(h.max() ?? 1, 1)
+            for (i, n) in h.enumerated() where n > 0 {
+                c.set(area.x + labelW + 1 + i, y, levels[max(1, Int((Double(n) / Double(peak) * 8).rounded()))], Style(p.color))
+            }
+        }
+    }
+}
+
+/// Model name, time, running or paused, speed, spikes per second and the seeds.
+public struct StatusBar {
+    public var frame: Frame
+    public init(frame: Frame) { self.frame = frame }
+
+    public var text: String {
+        let s = frame.seeds
+        let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
+        return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ %.0f spikes/s │ seeds net %llu stim %llu state %llu ",
+                      frame.modelName, frame.time, frame.running ? "RUNNING" : "PAUSED", frame.speed, cap,
+                      frame.spikesPerSecond, s.network, s.stimulus, s.state)
+    }
+
+    public func render(into c: inout Canvas, area: Rect) {
+        c.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), " ", Style(.normal, reverse: true))
+        c.text(area.x, area.y, text, Style(.normal, bold: true, reverse: true), limit: area.width)
+    }
+}
