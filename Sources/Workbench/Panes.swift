@@ -82,10 +82,10 @@ public struct SidePane {
         // Rate against guess.
         let plot = Rect(x: r.x, y: r.maxY - 7, width: r.width, height: 7)
         guard !st.evaluations.isEmpty, plot.width > 10 else { return }
-        c.text(plot.x, plot.y, String(format: "rate vs guess (0-%.0f Hz, dotted: target)", top), Style(.gray), limit: plot.width)
-        var g = BrailleGrid(columns: plot.width, rows: plot.height - 1)
         // Rates far above the target (347 Hz at the lower bracket) are clipped to the top.
         let top = max(b.target * 4, 1)
+        c.text(plot.x, plot.y, String(format: "rate vs guess (0-%.0f Hz, dotted: target)", top), Style(.gray), limit: plot.width)
+        var g = BrailleGrid(columns: plot.width, rows: plot.height - 1)
         for e in st.evaluations {
             let px = Int((e.guess - b.lower) / max(b.upper - b.lower, 1e-9) * Double(g.pixelWidth - 1))
             let py = Int((1 - min(e.rate, top) / top) * Double(g.pixelHeight - 1))
