@@ -1,0 +1,148 @@
+import XCTest
+import ModelFiles
+import NetCore
+import Session
+@testable import Workbench
+
+final class WidgetTests: XCTestCase {
+    let info = NetworkInfo(name: "t", populations: [
+        .init(name: "E", model: "iaf_psc_delta", firstID: 1, count: 8, color: .cyan),
+        .init(name: "I", model: "iaf_psc_delta", firstID: 9, count: 8, color: .red),
+    ])
+
+    func frame() -> Frame {
+        var f = Frame()
+        f.modelName = "test"
+        f.time = 100
+        f.window = 100
+        f.seeds = Seeds(network: 11, stimulus: 22, state: 33)
+        f.running = true
+        f.speed = 1.5
+        f.spikesPerSecond = 1234
+        return f
+    }
+
+    func testRasterPutsBrailleDotsWhereTheSpikesAre() {
+        var f = frame()
+        // Cell 1 (row 0) at t = 0+ (left edge), cell 16 (row 15) at t = 100 (right edge).
+        f.spikeTimes = [0.1, 100]
+        f.spikeIDs = [1, 16]
+        var c = Canvas(width: 26, height: 4)
+        RasterWidget(frame: f, info: info).render(into: &c, area: c.bounds)
+        // 20 plot columns, 16 rows of dots in 4 character rows: one cell per dot row.
+        XCTAssertEqual(c[6, 0], "\u{2801}", "top-left dot for cell 1")
+        XCTAssertEqual(c[25, 3], "\u{2880}", "bottom-right dot for cell 16")
+        XCTAssertEqual(c.style(x: 6, y: 0).color, .cyan)
+        XCTAssertEqual(c.style(x: 25, y: 3).color, .red)
+        XCTAssertTrue(c.line(1).hasPrefix("E"), "population names on the axis: \(c.lines)")
+        XCTAssertTrue(c.lines.contains { $0.hasPrefix("I") })
+        let dots = c.lines.joined().unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count
+        XCTAssertEqual(dots, 2)
+    }
+
+    func testRasterSubsamplesEvenlyWhenCellsOutnumberDots() {
+        let big = NetworkInfo(name: "b", populations: [.init(name: "E", model: "m", firstID: 1, count: 1000, color: .cyan)])
+        let w = RasterWidget(frame: frame(), info: big)
+        XCTAssertEqual(w.stride(rows: 40), 25)
+    }
+
+    func testRateStripMeasuresThePopulationRate() {
+        var f = frame()
+        // 16 neurons, 160 spikes in 100 ms: 100 Hz; all in the first half: 200 Hz in two bins.
+        f.spikeTimes = (0..<160).map { 0.1 + Double($0) * 49 / 160 }
+        f.spikeIDs = Array(repeating: 1, count: 160)
+        let r = RateStrip(frame: f, neurons: 16).rates(bins: 2)
+        XCTAssertEqual(r[0], 200, accuracy: 1e-9)
+        XCTAssertEqual(r[1], 0)
+    }
+
+    func testTraceHasALabelledAxisAndMarksSpikes() {
+        var f = frame()
+        f.cell = 2
+        f.vmTimes = Array(stride(from: 1.0, through: 100, by: 1))
+        f.vmValues = f.vmTimes.map { -70 + $0 / 10 }
+        f.spikeTimes = [50]
+        f.spikeIDs = [2]
+        var c = Canvas(width: 60, height: 8)
+        TraceWidget(frame: f, info: info).render(into: &c, area: c.bounds)
+        XCTAssertTrue(c.line(0).contains("cell 2 (E[1], iaf_psc_delta)"), c.line(0))
+        XCTAssertTrue(c.line(1).contains("-60.0"), c.lines.joined(separator: "\n"))
+        XCTAssertTrue(c.line(7).contains("-69.9"))
+        XCTAssertTrue(c.contains("mV"))
+        XCTAssertTrue(c.line(1).contains("▼"))
+    }
+
+    func testHistogramBinsKnownRates() {
+        var f = frame()
+        f.time = 1000
+        f.counts = [0] + Array(repeating: 10, count: 8) + Array(repeating: 40, count: 8)
+        let h = HistogramWidget(frame: f, info: info)
+        XCTAssertEqual(h.rates(info.populations[0]), Array(repeating: 10, count: 8))
+        var c = Canvas(width: 80, height: 3)
+        h.render(into: &c, area: c.bounds)
+        XCTAssertTrue(c.line(1).contains("E n=8 10.0 Hz"), c.line(1))
+        XCTAssertTrue(c.line(2).contains("I n=8 40.0 Hz"), c.line(2))
+        XCTAssertEqual(c.line(2).last, "█", "the I cells sit in the top bin")
+        XCTAssertTrue(c.line(1).contains("█"))
+    }
+
+    func testStatusBarShowsTheFields() {
+        var c = Canvas(width: 160, height: 1)
+        StatusBar(frame: frame()).render(into: &c, area: c.bounds)
+        let l = c.line(0)
+        for part in ["test", "t 100.0 ms", "RUNNING", "1.50x real time", "1234 spikes/s", "net 11", "stim 22", "state 33"] {
+            XCTAssertTrue(l.contains(part), "\(part) missing: \(l)")
+        }
+    }
+
+    func testHelpListsEveryKeyBinding() {
+        var c = Canvas(width: 100, height: 60)
+        SidePane(pane: .help, frame: frame(), info: info, rows: [], state: AppState(), bisection: nil)
+            .render(into: &c, area: c.bounds)
+        for b in KeyMap.bindings {
+            XCTAssertTrue(c.lines.contains { $0.contains(b.label) && $0.contains(b.help) }, "help lacks \(b.label)")
+        }
+        XCTAssertTrue(KeyMap.hint.contains("space") && KeyMap.hint.contains("q quit"))
+    }
+
+    func testEveryKeyMapsToOneAction() {
+        var seen: [Key: KeyAction] = [:]
+        for b in KeyMap.bindings { for k in b.keys {
+            XCTAssertNil(seen[k], "key \(k) bound twice")
+            seen[k] = b.action
+        } }
+        XCTAssertEqual(KeyMap.action(for: .char(" ")), .togglePause)
+    }
+
+    func app() throws -> App {
+        let m = try ModelFile.parse(text: """
+        {"name": "a", "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 4, "params": {"I_e": 400.0}},
+         {"name": "sr", "model": "spike_recorder"}], "connections": [{"source": "E", "target": "sr"}]}
+        """)
+        return App(session: try LiveSession(model: m, running: false))
+    }
+
+    func testTooSmallTerminalGetsAMessage() throws {
+        let c = try app().render(width: 60, height: 20)
+        XCTAssertTrue(c.contains("terminal too small: 60x20"))
+    }
+
+    func testKeysOpenPanesAndPrompts() throws {
+        let a = try app()
+        a.handle(.char("p"))
+        XCTAssertEqual(a.state.pane, .parameters)
+        let c = a.render(width: 100, height: 30)
+        XCTAssertTrue(c.contains("E: iaf_psc_alpha x 4"), c.lines.joined(separator: "\n"))
+        XCTAssertTrue(c.contains("tau_m = 10.0 ms"))
+        a.handle(.char("p"))
+        XCTAssertNil(a.state.pane)
+        a.handle(.char(":"))
+        a.handle(.char("m"))
+        a.handle(.tab)
+        XCTAssertEqual(a.state.prompt, .command("models "))
+        a.handle(.escape)
+        XCTAssertEqual(a.state.prompt, .none)
+        a.handle(.char("r"))
+        XCTAssertEqual(a.state.prompt, .reseed)
+    }
+}
