@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "NetCore"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session"]),
-        .testTarget(name: "NetviewTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "NetviewTests", dependencies: ["ModelFiles", "netview"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,8 +20,8 @@ public struct Seeds: Equatable, Codable, Sendable {
     }
 
     static func derive(_ master: UInt64, _ tag: UInt64) -> UInt64 {
-        // Small numbers keep the seeds readable; they only need to differ.
-        (RandomStream.mix(master, tag) % 1_000_000_000) + 1
+        // Small numbers keep the seeds readable (they fit a status bar); they only need to differ.
+        (RandomStream.mix(master, tag) % 100_000) + 1
     }
 }
 

@@ -33,6 +33,10 @@ extension Kernel {
             m.merge()
             m.pending = Array(repeating: [], count: threads)
         }
+        if poissonEvents.count != threads {
+            deliveredEvents += poissonEvents.array.reduce(0, +)
+            poissonEvents = Column(count: threads, repeating: 0)
+        }
         for d in drivesByPop.joined() where d.tables.count != threads {
             d.tables = Column(count: threads, repeating: PoissonTable())
         }
@@ -123,6 +127,7 @@ extension Kernel {
     }
 
     private func deliver(_ events: [SliceEvent], thread t: Int, of n: Int) {
+        var count = 0
         for ev in events {
             let id = Int(ev.id)
             let b = Int(blockOf[id])
@@ -130,8 +135,10 @@ extension Kernel {
             for p in outgoing[b] {
                 let pop = populations[p.targetPop]
                 p.deliver(local, step: ev.step, multiplicity: ev.factor, into: pop, range: part(p.targetPop, t, n), whole: n == 1)
+                if t == 0 { count += p.offsets[local + 1] - p.offsets[local] }
             }
         }
+        if t == 0 { deliveredEvents += count }
     }
 
     private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
@@ -183,6 +190,8 @@ extension Kernel {
             var lastDelay = -1
             var active = false
             let table = drive.tables.ptr + thread
+            var drawn = 0
+            defer { poissonEvents[thread] += drawn }
             let rng = pop.stimulus.ptr
             let single = pop.singleSpikeChannel
             let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
@@ -201,6 +210,7 @@ extension Kernel {
                             var stream = RandomStream(state: rng[j])
                             let k = table.pointee.sample(&stream)
                             rng[j] = stream.state
+                            drawn += k
                             if k > 0 {
                                 let w = Double(k) * weights[e]
                                 if w > 0 { ex[j] += w } else { inh[j] += w }

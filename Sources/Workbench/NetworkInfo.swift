@@ -9,6 +9,14 @@ public struct NetworkInfo: Sendable {
         public var firstID: Int
         public var count: Int
         public var color: Color
+
+        public init(name: String, model: String, firstID: Int, count: Int, color: Color) {
+            self.name = name
+            self.model = model
+            self.firstID = firstID
+            self.count = count
+            self.color = color
+        }
     }
 
     public var name: String

@@ -10,6 +10,15 @@ public struct SidePane {
     public var state: AppState
     public var bisection: BisectionSettings?
 
+    public init(pane: Pane, frame: Frame, info: NetworkInfo, rows: [ParamRow], state: AppState, bisection: BisectionSettings?) {
+        self.pane = pane
+        self.frame = frame
+        self.info = info
+        self.rows = rows
+        self.state = state
+        self.bisection = bisection
+    }
+
     public func render(into c: inout Canvas, area: Rect) {
         let focus = state.focusOnPane ? " (focused)" : ""
         c.box(area, title: pane.rawValue.capitalized + focus)

@@ -172,16 +172,22 @@ public struct StatusBar {
     public var frame: Frame
     public init(frame: Frame) { self.frame = frame }
 
-    public var text: String {
+    /// The fields, compact when the terminal is narrow; the seeds come before the spike rate so a
+    /// narrow screen loses the rate first.
+    public func text(width: Int = 200) -> String {
         let s = frame.seeds
-        let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
-        return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ %.0f spikes/s │ seeds net %llu stim %llu state %llu ",
-                      frame.modelName, frame.time, frame.running ? "RUNNING" : "PAUSED", frame.speed, cap,
-                      frame.spikesPerSecond, s.network, s.stimulus, s.state)
+        let run = frame.running ? "RUNNING" : "PAUSED"
+        if width >= 120 {
+            let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
+            return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ seeds net %llu stim %llu state %llu │ %.0f spikes/s ",
+                          frame.modelName, frame.time, run, frame.speed, cap, s.network, s.stimulus, s.state, frame.spikesPerSecond)
+        }
+        return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx │ seeds %llu %llu %llu │ %.0f sp/s ",
+                      frame.modelName, frame.time, run, frame.speed, s.network, s.stimulus, s.state, frame.spikesPerSecond)
     }
 
     public func render(into c: inout Canvas, area: Rect) {
         c.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), " ", Style(.normal, reverse: true))
-        c.text(area.x, area.y, text, Style(.normal, bold: true, reverse: true), limit: area.width)
+        c.text(area.x, area.y, text(width: area.width), Style(.normal, bold: true, reverse: true), limit: area.width)
     }
 }

@@ -2,7 +2,7 @@ import XCTest
 import ModelFiles
 import NetCore
 import Session
-@testable import Workbench
+import Workbench
 
 final class WidgetTests: XCTestCase {
     let info = NetworkInfo(name: "t", populations: [
@@ -93,6 +93,9 @@ final class WidgetTests: XCTestCase {
         for part in ["test", "t 100.0 ms", "RUNNING", "1.50x real time", "1234 spikes/s", "net 11", "stim 22", "state 33"] {
             XCTAssertTrue(l.contains(part), "\(part) missing: \(l)")
         }
+        var narrow = Canvas(width: 80, height: 1)
+        StatusBar(frame: frame()).render(into: &narrow, area: narrow.bounds)
+        XCTAssertTrue(narrow.line(0).contains("seeds 11 22 33"), narrow.line(0))
     }
 
     func testHelpListsEveryKeyBinding() {

@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+/// The executable's headless commands, as a user runs them.
+final class CommandTests: XCTestCase {
+    func testRunWritesOutputsAndSummary() throws {
+        let out = NSTemporaryDirectory() + "nv-run-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = Binary.run(["run", "assets/brunel2000.json", "--param", "order=100", "--time", "100", "--out", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.contains("E: 400 neurons"), r.out)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        for key in ["model", "simulated_ms", "resolution", "seeds", "threads", "populations", "synapses", "connections", "activity",
+                    "build_s", "simulate_s", "realtime_factor", "peak_memory_mb", "version", "platform"] {
+            XCTAssertNotNil(summary[key], key)
+        }
+        XCTAssertEqual(summary["synapses"] as? Int, 500 * 40 + 500 * 10 + 500)
+        let csv = try String(contentsOfFile: out + "/espikes.csv", encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("sender,time_ms\n"))
+    }
+
+    func testSameSeedGivesByteIdenticalFilesForAnyThreadCount() throws {
+        var texts: [String] = []
+        for t in ["1", "2"] {
+            let out = NSTemporaryDirectory() + "nv-det-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            XCTAssertEqual(Binary.run(["run", "assets/destexhe2009.json", "--time", "300", "--threads", t, "--out", out]).code, 0)
+            texts.append(try String(contentsOfFile: out + "/spikes.csv", encoding: .utf8) + String(contentsOfFile: out + "/vm.csv", encoding: .utf8))
+        }
+        XCTAssertEqual(texts[0], texts[1])
+    }
+
+    func testBadInputsGiveOneLineAndExitCode2() throws {
+        let bad = NSTemporaryDirectory() + "nv-bad-\(UUID().uuidString).json"
+        try "{\"nodes\": [{\"name\": \"E\", \"model\": \"iaf_psc_delta\", \"params\": {\"tau_mm\": 3}}]}".write(toFile: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        for args in [["run", bad], ["run", "missing.json"], ["check", bad], ["defaults", "iaf_psc_dlta"],
+                     ["run", "assets/brunel2000.json", "--param", "order=x"], ["run", "assets/brunel2000.json", "--time=-3"],
+                     ["run", "assets/brunel2000.json", "--threads", "0"], ["bisect", "assets/brunel2000.json"]] {
+            let r = Binary.run(args)
+            XCTAssertEqual(r.code, 2, "\(args): \(r.err)")
+            XCTAssertEqual(r.err.split(separator: "\n").count, 1, "\(args): \(r.err)")
+        }
+        XCTAssertTrue(Binary.run(["run", bad]).err.contains("did you mean 'tau_m'"))
+    }
+
+    func testDefaultsPrintsNESTKeys() throws {
+        let r = Binary.run(["defaults", "aeif_cond_exp"])
+        XCTAssertEqual(r.code, 0)
+        let d = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        XCTAssertEqual(d["C_m"] as? Double, 281)
+        XCTAssertEqual(d["gsl_error_tol"] as? Double, 1e-6)
+    }
+
+    func testWorkbenchWithoutATerminalSaysSoAndFails() {
+        let r = Binary.run(["assets/destexhe2009.json"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.err.contains("netview run"), r.err)
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class NetviewTestsPlaceholder: XCTestCase { func testNothing() {} }

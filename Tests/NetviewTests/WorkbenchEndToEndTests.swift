@@ -1,0 +1,148 @@
+import Foundation
+import XCTest
+
+/// The workbench in a real terminal: the built binary in a detached tmux session, read back with
+/// capture-pane. Skipped (and said so) where tmux is missing; .ci/run installs it.
+final class WorkbenchEndToEndTests: XCTestCase {
+    var session = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipIf(Binary.shell("command -v tmux").isEmpty, "tmux is not installed: end-to-end workbench tests skipped")
+        session = "nv\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    override func tearDown() {
+        _ = Binary.shell("tmux kill-session -t \(session) 2>/dev/null")
+    }
+
+    func start(_ args: String, width: Int, height: Int) {
+        let cmd = "cd '\(Binary.root)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=$?; sleep 30"
+        Binary.detached("tmux -u new-session -d -s \(session) -x \(width) -y \(height) \"\(cmd)\"")
+    }
+
+    func screen() -> String { Binary.shell("tmux capture-pane -p -t \(session)") }
+    func keys(_ k: String) { _ = Binary.shell("tmux send-keys -t \(session) \(k)") }
+
+    /// Model time shown in the status bar.
+    func modelTime() -> Double? {
+        let s = screen()
+        guard let r = s.range(of: #"t [0-9.]+ ms"#, options: .regularExpression) else { return nil }
+        return Double(s[r].dropFirst(2).dropLast(3))
+    }
+
+    func wait(_ seconds: Double = 15, until ok: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if ok() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    func braille(_ s: String) -> Int { s.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }
+
+    func runMainScreenChecks(width: Int, height: Int) throws {
+        start("assets/destexhe2009.json", width: width, height: height)
+        XCTAssertTrue(wait { braille(screen()) > 50 }, "the raster fills with dots:\n\(screen())")
+        let t0 = modelTime() ?? 0
+        XCTAssertTrue(wait { (modelTime() ?? 0) > t0 + 5 }, "model time advances")
+        keys("Space")
+        Thread.sleep(forTimeInterval: 0.4)
+        XCTAssertTrue(screen().contains("PAUSED"))
+        let paused = modelTime()
+        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertEqual(modelTime(), paused, "space stops model time")
+        keys("s")
+        XCTAssertTrue(wait(5) { (modelTime() ?? 0) > (paused ?? 0) }, "s steps one chunk")
+        let stepped = modelTime()
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(modelTime(), stepped, "one chunk only")
+        keys("Space")
+        XCTAssertTrue(wait(5) { (modelTime() ?? 0) > (stepped ?? 0) + 1 }, "space resumes")
+        // Reseed all streams: the seeds shown change and time restarts.
+        let seedsBefore = screen().components(separatedBy: "\n").first ?? ""
+        keys("r")
+        keys("a")
+        XCTAssertTrue(wait(10) {
+            let line = screen().components(separatedBy: "\n").first ?? ""
+            return (modelTime() ?? 1e9) < 50 && line.contains("seeds") && line.split(separator: "│").last != seedsBefore.split(separator: "│").last
+        }, "r changes the seeds and restarts:\n\(screen())")
+        keys("q")
+        XCTAssertTrue(wait(5) { screen().contains("EXIT=0") }, "q exits 0:\n\(screen())")
+    }
+
+    func testMainScreenAt120x40() throws { try runMainScreenChecks(width: 120, height: 40) }
+
+    func testMainScreenAt80x24() throws { try runMainScreenChecks(width: 80, height: 24) }
+
+    func testEditingAPoissonRateChangesTheMeasuredRate() throws {
+        start("assets/balanced_neuron.json", width: 120, height: 40)
+        func rate() -> Double? {
+            let s = screen()
+            guard let r = s.range(of: #"neuron n=1 [0-9.]+ Hz"#, options: .regularExpression) else { return nil }
+            return Double(s[r].split(separator: " ")[2])
+        }
+        XCTAssertTrue(wait { (modelTime() ?? 0) > 2000 })
+        let before = rate() ?? 0
+        keys(":")
+        _ = Binary.shell("tmux send-keys -t \(session) -l 'set noise_ex rate 400000'")
+        keys("Enter")
+        XCTAssertTrue(wait(20) { (rate() ?? 0) > before + 20 }, "rate \(before) -> \(rate() ?? -1):\n\(screen())")
+    }
+
+    func testBisectionPanelCompletes() throws {
+        start("--paused assets/balanced_neuron.json", width: 120, height: 40)
+        XCTAssertTrue(wait { screen().contains("PAUSED") })
+        keys("b")
+        for _ in 0..<5 { keys("Down") }
+        keys("Enter")
+        XCTAssertTrue(wait(60) { screen().contains("Result:") }, screen())
+        let s = screen()
+        guard let r = s.range(of: #"Result: [0-9.]+"#, options: .regularExpression), let x = Double(s[r].dropFirst(8)) else {
+            return XCTFail(s)
+        }
+        XCTAssertTrue((20.55...21.05).contains(x), "\(x)")
+    }
+
+    func testResizeRedrawsWithoutGarbage() throws {
+        start("assets/destexhe2009.json", width: 120, height: 40)
+        XCTAssertTrue(wait { braille(screen()) > 20 })
+        _ = Binary.shell("tmux resize-window -t \(session) -x 90 -y 28")
+        XCTAssertTrue(wait(5) {
+            let lines = screen().components(separatedBy: "\n")
+            return lines.count >= 27 && lines[0].contains("destexhe2009") && lines[26].contains("space pause") && lines.allSatisfy { $0.count <= 90 }
+        }, screen())
+        _ = Binary.shell("tmux resize-window -t \(session) -x 60 -y 20")
+        XCTAssertTrue(wait(5) { screen().contains("terminal too small") })
+        _ = Binary.shell("tmux resize-window -t \(session) -x 100 -y 30")
+        XCTAssertTrue(wait(5) { screen().contains("space pause") && !screen().contains("too small") })
+    }
+
+    /// A key is on screen within 100 ms while full-size Brunel runs; memory stays flat.
+    func testKeysAnsweredUnderLoadAndMemoryBounded() throws {
+        start("assets/brunel2000.json", width: 120, height: 40)
+        XCTAssertTrue(wait(60) { (modelTime() ?? 0) > 5 }, screen())
+        var latencies: [Double] = []
+        for _ in 0..<7 {
+            let t = Date()
+            keys("?")
+            guard wait(3, until: { screen().contains("Help") }) else { XCTFail("help did not open"); return }
+            latencies.append(Date().timeIntervalSince(t) * 1000)
+            keys("?")
+            _ = wait(3) { !screen().contains("Help") }
+        }
+        latencies.sort()
+        let median = latencies[latencies.count / 2]
+        print("key-to-screen latency under full Brunel: median \(Int(median)) ms, all \(latencies.map { Int($0) })")
+        XCTAssertLessThan(median, 250)
+        let shell = Binary.shell("tmux list-panes -t \(session) -F '#{pane_pid}'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = Binary.shell("pgrep -P \(shell) netview").trimmingCharacters(in: .whitespacesAndNewlines)
+        func rss() -> Double { Double(Binary.shell("ps -o rss= -p \(pid)").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+        let early = rss()
+        Thread.sleep(forTimeInterval: 12)
+        let late = rss()
+        print("workbench RSS with full Brunel: \(Int(early / 1024)) MB, 12 s later \(Int(late / 1024)) MB")
+        XCTAssertGreaterThan(early, 0)
+        XCTAssertLessThan(late - early, 20 * 1024, "memory grows")
+    }
+}
