@@ -63,7 +63,7 @@ public final class LiveSession: @unchecked Sendable {
     private var chunkMs: Double
     /// Real-time caps the +/- keys step through (nil: as fast as it goes).
     public static let speedLevels: [Double?] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, nil]
-    private var speedLevel = speedLevels.count - 1
+    var speedLevel = speedLevels.count - 1
     private var bisectionCancelled = false
     /// Commands since t = 0 with the step they took effect at.
     public internal(set) var log: [(step: Int64, command: String)] = []
@@ -73,6 +73,12 @@ public final class LiveSession: @unchecked Sendable {
     private var windowSpikes: (times: [Double], ids: [Int32]) = ([], [])
     private var vm: (times: [Double], values: [Double]) = ([], [])
     var cell: Int
+    /// Wall time spent on this run before it was saved and opened again, and when it was opened.
+    var priorWallSeconds = 0.0
+    let openedAt = Date()
+    /// While the loop runs, `sync` parks it between chunks: (loop parked, caller done).
+    private var looping = false
+    private var parkRequests: [(parked: DispatchSemaphore, done: DispatchSemaphore)] = []
 
     public init(model: ModelFile, running: Bool = true) throws {
         self.model = model
@@ -84,6 +90,23 @@ public final class LiveSession: @unchecked Sendable {
         attach()
         current.modelName = model.name
         publish(message: "")
+    }
+
+    /// A session restored from a snapshot, paused at its saved time (see LiveSession+Snapshot).
+    init(restoring s: LoadedSession) {
+        model = s.built.model
+        built = s.built
+        chunkMs = model.resolution * 10
+        edits = s.edits
+        log = s.log
+        let chosen = s.workbench["cell"].flatMap { Int($0) }.flatMap { s.built.kernel.blockInfo(of: $0)?.kind == .neuron ? $0 : nil }
+        cell = chosen ?? s.built.neuronNodes.first.flatMap { s.built.ids[$0.name]?.ids.first } ?? 1
+        if let l = s.workbench["speed_level"].flatMap({ Int($0) }), LiveSession.speedLevels.indices.contains(l) { speedLevel = l }
+        running = false
+        priorWallSeconds = s.provenance.wallSeconds
+        attach()
+        current.modelName = model.name
+        publish(message: "opened \(s.path) at \(formatNumber(s.built.kernel.time)) ms, paused")
     }
 
     private func attach() {
@@ -111,6 +134,9 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     public func start() {
+        lock.lock()
+        looping = true
+        lock.unlock()
         queue.async { [self] in loop() }
     }
 
@@ -122,9 +148,27 @@ public final class LiveSession: @unchecked Sendable {
         queue.sync {}
     }
 
-    /// Runs `body` on the session queue between chunks (for saving a consistent state).
+    /// Runs `body` between chunks, the session queue held still meanwhile (for saving a consistent state).
     public func sync<T>(_ body: (BuiltModel) throws -> T) rethrows -> T {
-        try queue.sync { try body(built) }
+        lock.lock()
+        guard looping else {
+            lock.unlock()
+            return try queue.sync { try body(built) }
+        }
+        let request = (parked: DispatchSemaphore(value: 0), done: DispatchSemaphore(value: 0))
+        parkRequests.append(request)
+        lock.unlock()
+        request.parked.wait()
+        defer { request.done.signal() }
+        return try body(built)
+    }
+
+    /// Holds the loop still while each waiting `sync` caller runs.
+    private func serveParkRequests(_ requests: [(parked: DispatchSemaphore, done: DispatchSemaphore)]) {
+        for r in requests {
+            r.parked.signal()
+            r.done.wait()
+        }
     }
 
     private func loop() {
@@ -134,7 +178,11 @@ public final class LiveSession: @unchecked Sendable {
             let todo = actions
             actions.removeAll()
             let go = alive
+            let parks = parkRequests
+            parkRequests.removeAll()
+            if !go { looping = false }
             lock.unlock()
+            serveParkRequests(parks)
             if !go { return }
             for a in todo { handle(a) }
             if running || stepRequested {
