@@ -54,7 +54,9 @@ public final class LiveSession: @unchecked Sendable {
     public private(set) var model: ModelFile
     var built: BuiltModel
     private let queue = DispatchQueue(label: "netview.session")
-    private let lock = NSLock()
+    /// Lets `sync` hold the loop still between chunks; its lock guards what the loop shares.
+    private let gate = LoopGate()
+    private var lock: NSLock { gate.lock }
     private var actions: [Action] = []
     private var current = Frame()
     private var alive = true
@@ -76,9 +78,6 @@ public final class LiveSession: @unchecked Sendable {
     /// Wall time spent on this run before it was saved and opened again, and when it was opened.
     var priorWallSeconds = 0.0
     let openedAt = Date()
-    /// While the loop runs, `sync` parks it between chunks: (loop parked, caller done).
-    private var looping = false
-    private var parkRequests: [(parked: DispatchSemaphore, done: DispatchSemaphore)] = []
 
     public init(model: ModelFile, running: Bool = true) throws {
         self.model = model
@@ -135,7 +134,7 @@ public final class LiveSession: @unchecked Sendable {
 
     public func start() {
         lock.lock()
-        looping = true
+        gate.loopStarting()
         lock.unlock()
         queue.async { [self] in loop() }
     }
@@ -150,25 +149,9 @@ public final class LiveSession: @unchecked Sendable {
 
     /// Runs `body` between chunks, the session queue held still meanwhile (for saving a consistent state).
     public func sync<T>(_ body: (BuiltModel) throws -> T) rethrows -> T {
-        lock.lock()
-        guard looping else {
-            lock.unlock()
-            return try queue.sync { try body(built) }
-        }
-        let request = (parked: DispatchSemaphore(value: 0), done: DispatchSemaphore(value: 0))
-        parkRequests.append(request)
-        lock.unlock()
-        request.parked.wait()
-        defer { request.done.signal() }
+        guard let release = gate.park() else { return try queue.sync { try body(built) } }
+        defer { release.signal() }
         return try body(built)
-    }
-
-    /// Holds the loop still while each waiting `sync` caller runs.
-    private func serveParkRequests(_ requests: [(parked: DispatchSemaphore, done: DispatchSemaphore)]) {
-        for r in requests {
-            r.parked.signal()
-            r.done.wait()
-        }
     }
 
     private func loop() {
@@ -178,13 +161,11 @@ public final class LiveSession: @unchecked Sendable {
             let todo = actions
             actions.removeAll()
             let go = alive
-            let parks = parkRequests
-            parkRequests.removeAll()
-            if !go { looping = false }
             lock.unlock()
-            serveParkRequests(parks)
-            if !go { return }
+            if !go { return gate.serve(last: true) { false } }
             for a in todo { handle(a) }
+            // Actions sent before a `sync` take effect before it runs.
+            gate.serve(last: false) { !actions.isEmpty }
             if running || stepRequested {
                 stepRequested = false
                 runChunk()

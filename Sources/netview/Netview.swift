@@ -14,7 +14,7 @@ struct Netview: ParsableCommand {
         the package netview was built from (here: \(Home.root)).
         Exit codes: 0 success, 1 runtime error, 2 bad input (model file, arguments), 3 comparison disagrees.
         """,
-        subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self],
+        subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }
