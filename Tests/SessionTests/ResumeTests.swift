@@ -111,6 +111,23 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(try Support.recorderFiles(out), whole, "loaded in a new process")
     }
 
+    /// A session saved while it runs is saved between two chunks: its log replays to its state.
+    func testSavingWhileRunningSavesAConsistentState() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let live = try LiveSession(model: try Scenario.brunel.model(), running: true)
+        live.start()
+        defer { live.stop() }
+        while live.frame.time < 20 { Thread.sleep(forTimeInterval: 0.01) }
+        live.send(.command("set E V_th 19.8"))
+        let path = try live.save(to: dir + "/running.netview.json")
+        let loaded = try Snapshot.load(path: path)
+        XCTAssertGreaterThanOrEqual(loaded.savedTime, 20)
+        XCTAssertEqual(loaded.log.map(\.command), ["set E V_th 19.8"])
+        XCTAssertGreaterThanOrEqual(live.sync { $0.kernel.now }, loaded.savedStep)
+        XCTAssertEqual(try loaded.replayed().checksum, loaded.stateChecksum)
+    }
+
     /// The workbench's choices come back: the chosen cell, the speed level and what the screen passed.
     func testOpenedSessionKeepsTheWorkbenchChoices() throws {
         let dir = Support.temporaryFolder()
