@@ -30,7 +30,7 @@ let package = Package(
         ], swiftSettings: optimize),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "NetCore"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore", "netview"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session"]),
         .testTarget(name: "NetviewTests", dependencies: ["ModelFiles", "netview"]),
     ],

@@ -77,6 +77,9 @@ public struct ModelFile: Sendable {
     public var bisection: BisectionSpec?
     /// The document as read, for saving with sessions.
     public var document: Node
+    /// The `--param` values and the `--seed` it was read with, so a session rebuilds it exactly.
+    public var overrides: [String: Double] = [:]
+    public var seedOverride: UInt64?
 
     public var seeds: Seeds {
         let derived = Seeds(master: seed)
@@ -123,6 +126,9 @@ extension ModelFile {
             throw ModelFileError(file: file, path: "", line: f.line, message: "malformed YAML at line \(f.line), column \(f.column): \(f.message)")
         }
         var reader = ModelFileReader(file: file, overrides: overrides)
-        return try reader.read(root, seedOverride: seed)
+        var m = try reader.read(root, seedOverride: seed)
+        m.overrides = overrides
+        m.seedOverride = seed
+        return m
     }
 }

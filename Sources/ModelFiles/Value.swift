@@ -64,14 +64,17 @@ struct JSONReader {
     var depth = 0
 
     init(_ text: String) { bytes = Array(text.utf8) }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     struct Failure: Error {
         let line: Int
         let column: Int
         let message: String
+        /// The text ended before the document did.
+        var atEnd = false
     }
 
-    func fail(_ msg: String) -> Failure { Failure(line: line, column: pos - lineStart + 1, message: msg) }
+    func fail(_ msg: String) -> Failure { Failure(line: line, column: pos - lineStart + 1, message: msg, atEnd: pos >= bytes.count) }
 
     mutating func parseDocument() throws -> Node {
         skipSpace()
@@ -226,5 +229,23 @@ struct JSONReader {
         guard let x = Double(text) else { throw fail("malformed number '\(text)'") }
         if !x.isFinite { throw fail("number '\(text)' is out of range") }
         return x
+    }
+}
+
+/// A JSON syntax error: where, what, and whether the text simply stopped (a truncated file).
+public struct JSONSyntaxError: Error, Sendable {
+    public let line: Int
+    public let column: Int
+    public let message: String
+    public let truncated: Bool
+}
+
+extension Node {
+    /// Reads a strict JSON document (the model file reader, for other JSON files netview writes).
+    public static func parseJSON(_ bytes: [UInt8]) throws -> Node {
+        var r = JSONReader(bytes: bytes)
+        do { return try r.parseDocument() } catch let f as JSONReader.Failure {
+            throw JSONSyntaxError(line: f.line, column: f.column, message: f.message, truncated: f.atEnd)
+        }
     }
 }

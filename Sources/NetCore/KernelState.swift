@@ -9,6 +9,10 @@ public struct KernelState: Codable, Equatable, Sendable {
         public var stimulus: [UInt64]
         public var inputSlots: Int
         public var input: [Double]
+
+        public init(state: [String: [Double]], refractory: [Int32], stimulus: [UInt64], inputSlots: Int, input: [Double]) {
+            (self.state, self.refractory, self.stimulus, self.inputSlots, self.input) = (state, refractory, stimulus, inputSlots, input)
+        }
     }
 
     public struct Generator: Codable, Equatable, Sendable {
@@ -16,6 +20,10 @@ public struct KernelState: Codable, Equatable, Sendable {
         /// Value history of rate or amplitude: (from step, value).
         public var history: [[Double]]
         public var position: Int
+
+        public init(id: Int, history: [[Double]], position: Int) {
+            (self.id, self.history, self.position) = (id, history, position)
+        }
     }
 
     public struct Recorder: Codable, Equatable, Sendable {
@@ -23,6 +31,10 @@ public struct KernelState: Codable, Equatable, Sendable {
         public var senders: [Int32]
         public var stamps: [Int64]
         public var values: [[Double]]
+
+        public init(id: Int, senders: [Int32], stamps: [Int64], values: [[Double]]) {
+            (self.id, self.senders, self.stamps, self.values) = (id, senders, stamps, values)
+        }
     }
 
     public var now: Int64
@@ -30,6 +42,10 @@ public struct KernelState: Codable, Equatable, Sendable {
     public var generators: [Generator]
     public var recorders: [Recorder]
     public var spikeCounts: [Int]
+
+    public init(now: Int64, populations: [Population], generators: [Generator], recorders: [Recorder], spikeCounts: [Int]) {
+        (self.now, self.populations, self.generators, self.recorders, self.spikeCounts) = (now, populations, generators, recorders, spikeCounts)
+    }
 }
 
 extension Kernel {
@@ -69,6 +85,8 @@ extension Kernel {
             throw NetError(f, "the state has \(s.populations.count) populations, the network \(populations.count)")
         }
         guard s.spikeCounts.count == spikeCounts.count else { throw NetError(f, "the state has \(s.spikeCounts.count - 1) nodes, the network \(nodeCount)") }
+        // A kernel never run keeps its t = 0 state for ResetNetwork, as its first run would have.
+        if initialState == nil && now == 0 { initialState = dynamicState() }
         for (p, ps) in zip(populations, s.populations) {
             guard ps.refractory.count == p.count, ps.stimulus.count == p.count,
                   ps.input.count == p.input.channels * ps.inputSlots * p.count else {

@@ -54,7 +54,9 @@ public final class LiveSession: @unchecked Sendable {
     public private(set) var model: ModelFile
     var built: BuiltModel
     private let queue = DispatchQueue(label: "netview.session")
-    private let lock = NSLock()
+    /// Lets `sync` hold the loop still between chunks; its lock guards what the loop shares.
+    private let gate = LoopGate()
+    private var lock: NSLock { gate.lock }
     private var actions: [Action] = []
     private var current = Frame()
     private var alive = true
@@ -63,7 +65,7 @@ public final class LiveSession: @unchecked Sendable {
     private var chunkMs: Double
     /// Real-time caps the +/- keys step through (nil: as fast as it goes).
     public static let speedLevels: [Double?] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, nil]
-    private var speedLevel = speedLevels.count - 1
+    var speedLevel = speedLevels.count - 1
     private var bisectionCancelled = false
     /// Commands since t = 0 with the step they took effect at.
     public internal(set) var log: [(step: Int64, command: String)] = []
@@ -73,6 +75,9 @@ public final class LiveSession: @unchecked Sendable {
     private var windowSpikes: (times: [Double], ids: [Int32]) = ([], [])
     private var vm: (times: [Double], values: [Double]) = ([], [])
     var cell: Int
+    /// Wall time spent on this run before it was saved and opened again, and when it was opened.
+    var priorWallSeconds = 0.0
+    let openedAt = Date()
 
     public init(model: ModelFile, running: Bool = true) throws {
         self.model = model
@@ -84,6 +89,23 @@ public final class LiveSession: @unchecked Sendable {
         attach()
         current.modelName = model.name
         publish(message: "")
+    }
+
+    /// A session restored from a snapshot, paused at its saved time (see LiveSession+Snapshot).
+    init(restoring s: LoadedSession) {
+        model = s.built.model
+        built = s.built
+        chunkMs = model.resolution * 10
+        edits = s.edits
+        log = s.log
+        let chosen = s.workbench["cell"].flatMap { Int($0) }.flatMap { s.built.kernel.blockInfo(of: $0)?.kind == .neuron ? $0 : nil }
+        cell = chosen ?? s.built.neuronNodes.first.flatMap { s.built.ids[$0.name]?.ids.first } ?? 1
+        if let l = s.workbench["speed_level"].flatMap({ Int($0) }), LiveSession.speedLevels.indices.contains(l) { speedLevel = l }
+        running = false
+        priorWallSeconds = s.provenance.wallSeconds
+        attach()
+        current.modelName = model.name
+        publish(message: "opened \(s.path) at \(formatNumber(s.built.kernel.time)) ms, paused")
     }
 
     private func attach() {
@@ -111,6 +133,9 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     public func start() {
+        lock.lock()
+        gate.loopStarting()
+        lock.unlock()
         queue.async { [self] in loop() }
     }
 
@@ -122,9 +147,11 @@ public final class LiveSession: @unchecked Sendable {
         queue.sync {}
     }
 
-    /// Runs `body` on the session queue between chunks (for saving a consistent state).
+    /// Runs `body` between chunks, the session queue held still meanwhile (for saving a consistent state).
     public func sync<T>(_ body: (BuiltModel) throws -> T) rethrows -> T {
-        try queue.sync { try body(built) }
+        guard let release = gate.park() else { return try queue.sync { try body(built) } }
+        defer { release.signal() }
+        return try body(built)
     }
 
     private func loop() {
@@ -135,8 +162,10 @@ public final class LiveSession: @unchecked Sendable {
             actions.removeAll()
             let go = alive
             lock.unlock()
-            if !go { return }
+            if !go { return gate.serve(last: true) { false } }
             for a in todo { handle(a) }
+            // Actions sent before a `sync` take effect before it runs.
+            gate.serve(last: false) { !actions.isEmpty }
             if running || stepRequested {
                 stepRequested = false
                 runChunk()

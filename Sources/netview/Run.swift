@@ -29,17 +29,23 @@ func simulateWithProgress(_ built: BuiltModel, ms: Double, quiet: Bool = false) 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate a model file headless and write NEST-style output files.",
-        discussion: "Writes DIR/<recorder>.csv for every recorder and DIR/summary.json (see the README).")
+        discussion: """
+        Writes DIR/<recorder>.csv for every recorder and DIR/summary.json (see the README).
+        Given a session file (saved with --save-session or from the workbench), resumes it at its saved \
+        time, simulates --time ms more and writes only what happens after the saved time.
+        """)
 
-    @Argument(help: "Model file (.json, .yaml).") var file: String
+    @Argument(help: "Model file (.json, .yaml) or session file (.netview.json).") var file: String
     @Option(help: "Model time to simulate in ms (default: the file's simulate).") var time: Double?
     @Option(help: "Output folder (default: out/<model name>).") var out: String?
     @Option(help: "Master seed (explicit seeds in the file still win).") var seed: UInt64?
     @Option(help: "Worker threads (results are identical for every value).") var threads: Int?
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
+    @Option(name: .customLong("save-session"), help: "Save the session to this file at the end of the run.") var saveSession: String?
     @Flag(help: "Print only the output folder.") var quiet = false
 
     func run() throws {
+        if isSessionFile(file) { return try resume() }
         let m = try loadModel(file, params: params, seed: seed)
         if let t = threads, t < 1 || t > 256 { throw fail("--threads must be within 1...256, got \(t)") }
         let ms = time ?? m.simulate
@@ -50,6 +56,10 @@ struct Run: ParsableCommand {
         let built: BuiltModel
         do { built = try m.build(threads: threads) } catch let e as ModelFileError { throw fail(e.description) }
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
+        if let path = saveSession {
+            try save(built, edits: [], log: ms > 0 ? [(built.kernel.now, "simulate \(formatNumber(ms))")] : [],
+                     wallSeconds: built.buildSeconds + wall, to: path, quiet: quiet)
+        }
         let dir = out ?? "out/\(m.name)"
         let summary: RunSummary
         do {

@@ -1,0 +1,154 @@
+import Foundation
+import ModelFiles
+import NetCore
+import Session
+import XCTest
+
+/// Running 0 -> T in one go, or 0 -> T/2, saving, loading and going on to T, gives the same files.
+final class ResumeTests: XCTestCase {
+    /// One go to T: the recorder files after T/2, and the summary.
+    func oneGo(_ s: Scenario) throws -> (files: [String: String], summary: String) {
+        let b = try s.model().build()
+        try b.kernel.simulate(s.ms)
+        return try Support.outputs(b, since: b.kernel.grid.steps(s.half))
+    }
+
+    /// Runs to T/2 and saves, as `netview run FILE --time T/2 --save-session` does.
+    func saveAtHalf(_ s: Scenario, in dir: String) throws -> String {
+        let b = try s.model().build()
+        try b.kernel.simulate(s.half)
+        let path = dir + "/half" + Snapshot.fileExtension
+        try Snapshot.save(built: b, edits: [], log: [(b.kernel.now, "simulate \(s.half)")], wallSeconds: 0, to: path)
+        return path
+    }
+
+    /// Both halves: loaded in this process and in a new `netview` process, against one go.
+    func checkResumeIsExact(_ s: Scenario, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let whole = try oneGo(s)
+        XCTAssertFalse(whole.files.isEmpty, file: file, line: line)
+        XCTAssertTrue(whole.files.values.allSatisfy { $0.split(separator: "\n").count > 2 }, "every recorder has events in the second half", file: file, line: line)
+        let path = try saveAtHalf(s, in: dir)
+
+        let loaded = try Snapshot.load(path: path)
+        XCTAssertEqual(loaded.savedTime, s.half, file: file, line: line)
+        try loaded.built.kernel.simulate(s.ms - s.half)
+        let here = try Support.outputs(loaded.built, since: loaded.savedStep)
+        XCTAssertEqual(here.files, whole.files, "loaded in this process", file: file, line: line)
+        XCTAssertEqual(here.summary, whole.summary, file: file, line: line)
+
+        let out = dir + "/out"
+        let r = try Support.netview(["run", path, "--time", "\(s.ms - s.half)", "--out", out, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
+        XCTAssertEqual(try Support.recorderFiles(out), whole.files, "loaded in a new process", file: file, line: line)
+        XCTAssertEqual(try Support.stableSummary(out), whole.summary, file: file, line: line)
+    }
+
+    func testResumeIsExactForBrunelAtOrder250() throws { try checkResumeIsExact(.brunel) }
+    func testResumeIsExactForDestexhe2009() throws { try checkResumeIsExact(.destexhe) }
+    func testResumeIsExactForBalancedNeuron() throws { try checkResumeIsExact(.balanced) }
+
+    /// The command line end to end: run with --save-session, resume the file, compare with one run.
+    func testCommandLineSaveAndResumeMatchOneRun() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = Scenario.balanced
+        let session = dir + "/b.netview.json"
+        var r = try Support.netview(["run", Support.asset(s.file), "--time", "\(s.half)", "--out", dir + "/first", "--save-session", session, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try Support.netview(["run", session, "--time", "\(s.ms - s.half)", "--out", dir + "/second", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try Support.netview(["run", Support.asset(s.file), "--time", "\(s.ms)", "--out", dir + "/whole", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let whole = try Support.recorderFiles(dir + "/whole"), second = try Support.recorderFiles(dir + "/second")
+        XCTAssertEqual(Set(whole.keys), ["voltmeter.csv", "spikes.csv"])
+        for (name, text) in whole {
+            // The second half of one run: header, then the rows after T/2.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let after = [lines[0]] + lines.dropFirst().filter { !$0.isEmpty && Double($0.split(separator: ",")[1])! > s.half }
+            XCTAssertEqual(second[name], after.joined(separator: "\n") + "\n", name)
+        }
+        XCTAssertEqual(try Support.stableSummary(dir + "/second"), try Support.stableSummary(dir + "/whole"))
+    }
+
+    /// Resume stays exact after a reseed, parameter and weight edits made in a live session.
+    func testResumeIsExactAfterReseedAndEditsInALiveSession() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let live = try LiveSession(model: try Scenario.brunel.model(), running: false)
+        live.start()
+        defer { live.stop() }
+        for a: LiveSession.Action in [
+            .reseed(stream: "all", value: 42), .command("simulate 30"), .command("set E tau_m 15"),
+            .command("set noise rate 22000"), .command("simulate 20.5"), .command("weight 1 0.12"), .command("simulate 49.5"),
+        ] { live.send(a) }
+        let path = try live.save(to: dir + "/live.netview.json", workbench: ["pane": "raster"])
+        let (savedStep, savedChecksum) = live.sync { ($0.kernel.now, $0.kernel.dynamicState().checksum) }
+        XCTAssertEqual(savedStep, 1000)
+        XCTAssertEqual(live.sync { $0.kernel.seeds }, Seeds(master: 42))
+
+        // The session goes on to 200 ms: the reference.
+        let whole = try live.sync { b -> [String: String] in
+            try b.kernel.simulate(100)
+            return try Support.outputs(b, since: savedStep).files
+        }
+        XCTAssertGreaterThan(whole["espikes.csv"]?.count ?? 0, 1000)
+
+        let opened = try LiveSession.open(snapshot: path)
+        XCTAssertEqual(opened.frame.time, 100)
+        XCTAssertFalse(opened.frame.running)
+        XCTAssertEqual(opened.builtModel.kernel.dynamicState().checksum, savedChecksum)
+        XCTAssertEqual(opened.log.map(\.command), ["simulate 30", "set E tau_m 15", "set noise rate 22000", "simulate 20.5", "weight 1 0.12", "simulate 49.5"])
+        XCTAssertEqual(opened.log.map(\.step), [300, 300, 300, 505, 505, 1000])
+        XCTAssertEqual(try Snapshot.load(path: path).edits, ["set E tau_m 15", "set noise rate 22000", "weight 1 0.12"])
+        try opened.builtModel.kernel.simulate(100)
+        XCTAssertEqual(try Support.outputs(opened.builtModel, since: savedStep).files, whole)
+
+        let out = dir + "/out"
+        let r = try Support.netview(["run", path, "--time", "100", "--out", out, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try Support.recorderFiles(out), whole, "loaded in a new process")
+    }
+
+    /// A session saved while it runs is saved between two chunks: its log replays to its state.
+    func testSavingWhileRunningSavesAConsistentState() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let live = try LiveSession(model: try Scenario.brunel.model(), running: true)
+        live.start()
+        defer { live.stop() }
+        while live.frame.time < 20 { Thread.sleep(forTimeInterval: 0.01) }
+        live.send(.command("set E V_th 19.8"))
+        let path = try live.save(to: dir + "/running.netview.json")
+        let loaded = try Snapshot.load(path: path)
+        XCTAssertGreaterThanOrEqual(loaded.savedTime, 20)
+        XCTAssertEqual(loaded.log.map(\.command), ["set E V_th 19.8"])
+        XCTAssertGreaterThanOrEqual(live.sync { $0.kernel.now }, loaded.savedStep)
+        XCTAssertEqual(try loaded.replayed().checksum, loaded.stateChecksum)
+    }
+
+    /// The workbench's choices come back: the chosen cell, the speed level and what the screen passed.
+    func testOpenedSessionKeepsTheWorkbenchChoices() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let live = try LiveSession(model: try Scenario.brunel.model(), running: false)
+        live.start()
+        live.send(.selectCell(17))
+        live.send(.slower)
+        live.send(.command("simulate 10"))
+        let path = try live.save(to: nil, workbench: ["pane": "histogram"], folder: dir)
+        live.stop()
+        XCTAssertTrue(URL(fileURLWithPath: path).lastPathComponent.hasPrefix("brunel2000-"))
+        XCTAssertTrue(path.hasSuffix(".netview.json"))
+        let loaded = try Snapshot.load(path: path)
+        XCTAssertEqual(loaded.workbench["pane"], "histogram")
+        XCTAssertEqual(loaded.workbench["cell"], "17")
+        XCTAssertEqual(loaded.workbench["speed_level"], String(LiveSession.speedLevels.count - 2))
+        let opened = try LiveSession.open(snapshot: path)
+        XCTAssertEqual(opened.frame.cell, 17)
+        XCTAssertEqual(opened.frame.speedCap, LiveSession.speedLevels[LiveSession.speedLevels.count - 2])
+        XCTAssertEqual(loaded.provenance.netview, netviewVersion)
+        XCTAssertGreaterThan(loaded.provenance.wallSeconds, 0)
+    }
+}
