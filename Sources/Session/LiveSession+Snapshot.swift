@@ -17,6 +17,7 @@ extension LiveSession {
             choices["cell"] = String(cell)
             choices["speed_level"] = String(speedLevel)
             try Snapshot.save(built: built, edits: edits, log: log, workbench: choices, wallSeconds: wallSeconds, to: target)
+            savedLogCount = log.count
             return target
         }
     }

@@ -66,6 +66,10 @@ public final class LiveSession: @unchecked Sendable {
     /// Real-time caps the +/- keys step through (nil: as fast as it goes).
     public static let speedLevels: [Double?] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, nil]
     var speedLevel = speedLevels.count - 1
+    /// The screen's choices saved with the session (open pane...), for the workbench to restore.
+    public private(set) var restoredChoices: [String: String] = [:]
+    /// Log length at the last save: later commands are unsaved changes.
+    var savedLogCount = 0
     private var bisectionCancelled = false
     /// Commands since t = 0 with the step they took effect at.
     public internal(set) var log: [(step: Int64, command: String)] = []
@@ -102,6 +106,8 @@ public final class LiveSession: @unchecked Sendable {
         cell = chosen ?? s.built.neuronNodes.first.flatMap { s.built.ids[$0.name]?.ids.first } ?? 1
         if let l = s.workbench["speed_level"].flatMap({ Int($0) }), LiveSession.speedLevels.indices.contains(l) { speedLevel = l }
         running = false
+        restoredChoices = s.workbench
+        savedLogCount = s.log.count
         priorWallSeconds = s.provenance.wallSeconds
         attach()
         current.modelName = model.name
@@ -253,7 +259,7 @@ public final class LiveSession: @unchecked Sendable {
         lock.lock()
         f.message = message ?? current.message
         f.bisection = current.bisection
-        f.unsaved = !log.isEmpty || current.unsaved
+        f.unsaved = log.count != savedLogCount
         current = f
         lock.unlock()
     }

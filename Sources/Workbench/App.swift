@@ -19,6 +19,7 @@ public final class App {
     public init(session: LiveSession) {
         self.session = session
         info = NetworkInfo(session.builtModel)
+        if let p = session.restoredChoices["pane"].flatMap(Pane.init(rawValue:)) { state.pane = p }
         if let b = session.model.bisection {
             bisection = BisectionSettings(target: b.target, lower: b.lower, upper: b.upper, xtol: b.xtol, tEval: b.tEval)
         }

@@ -20,11 +20,22 @@ struct WorkbenchCommand: ParsableCommand {
             throw fail("the workbench needs a terminal (stdin and stdout a tty, TERM set); for headless runs use: netview run FILE")
         }
         let overrides = try parseParams(params)
-        if let file { _ = try loadModel(file, params: params, seed: seed) }
+        // Check the file before the screen is taken, so a mistake is one line in the shell.
+        if let file {
+            if isSessionFile(file) {
+                do { _ = try Snapshot.load(path: file) } catch { throw fail("\(error)") }
+            } else {
+                _ = try loadModel(file, params: params, seed: seed)
+            }
+        }
+        let folder = Home.root + "/sessions"
         let code = WorkbenchLoop.run(path: file, home: Home.root, open: { path in
+            if isSessionFile(path) { return try LiveSession.open(snapshot: path) }
             let m = try ModelFile.load(path: path, overrides: overrides, seed: seed)
             return try LiveSession(model: m, running: !paused)
-        }, saver: nil)
+        }, saver: { session, choices in
+            try session.save(to: nil, workbench: choices, folder: folder)
+        })
         if code != 0 { throw ExitCode(code) }
     }
 }
