@@ -67,7 +67,9 @@ struct ModelFileReader {
     }
 
     func integer(_ node: Node, _ path: String, min lo: Int = 0) throws -> Int {
-        let x = try finite(node, path)
+        var x = try finite(node, path)
+        // Expressions like "0.1*NE" land within rounding of an integer.
+        if abs(x - x.rounded()) <= 1e-9 * max(1, abs(x)) { x = x.rounded() }
         guard x == x.rounded(), abs(x) < 9e15 else { throw fail(path, node, "must be an integer, got \(formatNumber(x))") }
         guard Int(x) >= lo else { throw fail(path, node, "must be >= \(lo), got \(Int(x))") }
         return Int(x)

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import ModelFiles
+
+/// The one way speed is quoted in this project: each scenario built and run in a fresh process,
+/// several times, with the medians.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark scenarios: build and simulate seconds, real-time factor, events per second, ns per event, peak memory.",
+        discussion: "Each repetition runs `netview run` in a new process, so peak memory is the run's own. Example: netview bench brunel2000 --param order=1000 --repeat 3")
+
+    @Argument(help: "Scenario names in assets/ or model files (default: every file in assets/).") var scenarios: [String] = []
+    @Option(help: "Model time per run in ms (default: each file's simulate).") var time: Double?
+    @Option(help: "Worker threads.") var threads: Int = 1
+    @Option(help: "Repetitions per scenario.") var `repeat`: Int = 3
+    @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable; scenarios without it are skipped).") var params: [String] = []
+    @Option(help: "Master seed.") var seed: UInt64?
+    @Flag(help: "Print the results as JSON.") var json = false
+
+    struct Sample {
+        var build, simulate, memory, events, synapses, connBytes, simulated: Double
+    }
+
+    func run() throws {
+        guard self.repeat >= 1, self.repeat <= 100 else { throw fail("--repeat must be within 1...100") }
+        guard threads >= 1, threads <= 256 else { throw fail("--threads must be within 1...256") }
+        let overrides = try parseParams(params)
+        var files = scenarios.map { s -> String in
+            if FileManager.default.fileExists(atPath: s) { return s }
+            return Home.root + "/assets/" + (s.hasSuffix(".json") ? s : s + ".json")
+        }
+        if files.isEmpty {
+            let dir = Home.root + "/assets"
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { dir + "/" + $0 }
+        }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var table: [(String, [Sample])] = []
+        for file in files {
+            let m = try loadModel(file, params: [], seed: nil)
+            let missing = overrides.keys.filter { k in !m.parameters.contains { $0.name == k } }
+            if !missing.isEmpty {
+                if !json { print("\(m.name): skipped (no parameter \(missing.joined(separator: ", ")))") }
+                continue
+            }
+            var samples: [Sample] = []
+            for _ in 0..<self.repeat {
+                let out = NSTemporaryDirectory() + "netview-bench-\(UUID().uuidString)"
+                defer { try? FileManager.default.removeItem(atPath: out) }
+                var args = ["run", file, "--out", out, "--quiet", "--threads", "\(threads)"]
+                if let time { args += ["--time", "\(time)"] }
+                if let seed { args += ["--seed", "\(seed)"] }
+                for p in params { args += ["--param", p] }
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: exe)
+                p.arguments = args
+                p.standardOutput = FileHandle.nullDevice
+                try p.run()
+                p.waitUntilExit()
+                guard p.terminationStatus == 0,
+                      let data = FileManager.default.contents(atPath: out + "/summary.json"),
+                      let s = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw fail("\(m.name): the run failed (exit \(p.terminationStatus))", code: 1)
+                }
+                func d(_ k: String) -> Double { (s[k] as? NSNumber)?.doubleValue ?? 0 }
+                samples.append(Sample(build: d("build_s"), simulate: d("simulate_s"), memory: d("peak_memory_mb"),
+                                      events: d("delivered_events"), synapses: d("synapses"), connBytes: d("connectivity_bytes"),
+                                      simulated: d("simulated_ms")))
+            }
+            table.append((m.name + (params.isEmpty ? "" : " " + params.joined(separator: " ")), samples))
+        }
+        report(table)
+    }
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    func report(_ table: [(String, [Sample])]) {
+        if json {
+            let rows: [JSONOut] = table.map { name, ss in
+                .obj([("scenario", .str(name)), ("threads", .int(threads)), ("runs", .int(ss.count)),
+                      ("build_s", .num(median(ss.map(\.build)))), ("simulate_s", .num(median(ss.map(\.simulate)))),
+                      ("simulated_ms", .num(ss[0].simulated)),
+                      ("seconds_per_model_second", .num(median(ss.map { $0.simulate / max($0.simulated / 1000, 1e-12) }))),
+                      ("events", .num(ss[0].events)), ("ns_per_event", .num(median(ss.map { $0.events > 0 ? $0.simulate / $0.events * 1e9 : 0 }))),
+                      ("peak_memory_mb", .num(median(ss.map(\.memory)))), ("synapses", .num(ss[0].synapses)),
+                      ("connectivity_bytes_per_synapse", .num(ss[0].synapses > 0 ? ss[0].connBytes / ss[0].synapses : 0)),
+                      ("simulate_s_all", .arr(ss.map { .num($0.simulate) }))])
+            }
+            print(JSONOut.arr(rows).render())
+            return
+        }
+        print("medians of \(self.repeat) runs, \(threads) thread(s), each in a new process")
+        print("scenario                          build s  simulate s  s/model s  x real time   events/s  ns/event  peak MB  B/synapse")
+        for (name, ss) in table {
+            let sim = median(ss.map(\.simulate)), model = ss[0].simulated / 1000
+            let ev = ss[0].events
+            print(String(format: "%-32@ %8.2f %11.2f %10.2f %12.2f %10.3g %9.2f %8.0f %10.1f",
+                         String(name.prefix(32)) as NSString, median(ss.map(\.build)), sim, sim / max(model, 1e-12), model / max(sim, 1e-12),
+                         ev / max(sim, 1e-12), ev > 0 ? sim / ev * 1e9 : 0, median(ss.map(\.memory)),
+                         ss[0].synapses > 0 ? ss[0].connBytes / ss[0].synapses : 0))
+        }
+    }
+}
