@@ -24,28 +24,22 @@ enum Binary {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
-    /// Runs a command without reading its output (a tmux server started by it keeps pipes open).
+    /// Runs a shell command with no pipes to us (a tmux server it starts would keep them open).
     static func detached(_ command: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try! p.run()
-        p.waitUntilExit()
+        _ = shell(command + " </dev/null >/dev/null 2>&1")
     }
 
+    /// Runs a shell command and returns its standard output (popen: no run loop involved).
     static func shell(_ command: String) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let o = Pipe()
-        p.standardOutput = o
-        p.standardError = FileHandle.nullDevice
-        try! p.run()
-        let data = o.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        guard let f = popen(command, "r") else { return "" }
+        var data = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n <= 0 { break }
+            data.append(contentsOf: buf[0..<n])
+        }
+        pclose(f)
         return String(decoding: data, as: UTF8.self)
     }
 }

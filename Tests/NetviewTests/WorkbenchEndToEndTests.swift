@@ -16,7 +16,7 @@ final class WorkbenchEndToEndTests: XCTestCase {
     }
 
     func start(_ args: String, width: Int, height: Int) {
-        let cmd = "cd '\(Binary.root)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=$?; sleep 30"
+        let cmd = "cd '\(Binary.root)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=\\$?; sleep 30"
         Binary.detached("tmux -u new-session -d -s \(session) -x \(width) -y \(height) \"\(cmd)\"")
     }
 

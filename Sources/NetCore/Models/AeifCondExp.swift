@@ -20,18 +20,18 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     struct Field: VectorField {
-        let refractory: Bool
-        let vReset: Double, vPeak: Double, vTh: Double, deltaT: Double, gL: Double, eL: Double
-        let eEx: Double, eIn: Double, iTotal: Double, cm: Double, tauEx: Double, tauIn: Double
-        let a: Double, tauW: Double
+        var refractory: Bool
+        let vReset: Double, vPeak: Double, vTh: Double, deltaT: Double, invDeltaT: Double, gL: Double, eL: Double
+        let eEx: Double, eIn: Double, iTotal: Double, invCm: Double, invTauEx: Double, invTauIn: Double
+        let a: Double, invTauW: Double
         @inline(__always)
         func f(_ y: SIMD4<Double>) -> SIMD4<Double> {
             let v = refractory ? vReset : min(y[0], vPeak)
             let iSynEx = y[1] * (v - eEx)
             let iSynIn = y[2] * (v - eIn)
-            let iSpike = deltaT == 0 ? 0 : gL * deltaT * exp((v - vTh) / deltaT)
-            let dv = refractory ? 0 : (-gL * (v - eL) + iSpike - iSynEx - iSynIn - y[3] + iTotal) / cm
-            return SIMD4(dv, -y[1] / tauEx, -y[2] / tauIn, (a * (v - eL) - y[3]) / tauW)
+            let iSpike = deltaT == 0 ? 0 : gL * deltaT * exp((v - vTh) * invDeltaT)
+            let dv = refractory ? 0 : (-gL * (v - eL) + iSpike - iSynEx - iSynIn - y[3] + iTotal) * invCm
+            return SIMD4(dv, -y[1] * invTauEx, -y[2] * invTauIn, (a * (v - eL) - y[3]) * invTauW)
         }
     }
 
@@ -111,11 +111,13 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             var state = y[i]
             var t = 0.0
             var hi0 = hInt[i]
+            // Inverses once per cell and step: the right-hand side multiplies instead of dividing.
+            var field = Field(refractory: r[i] > 0, vReset: vReset[i], vPeak: vPeak, vTh: vTh[i],
+                              deltaT: dTp[i], invDeltaT: dTp[i] > 0 ? 1 / dTp[i] : 0, gL: gL[i], eL: eL[i],
+                              eEx: eEx[i], eIn: eIn[i], iTotal: ie[i] + iStim[i], invCm: 1 / cm[i],
+                              invTauEx: 1 / tEx[i], invTauIn: 1 / tIn[i], a: aP[i], invTauW: 1 / tauW[i])
             while t < h {
-                let field = Field(refractory: r[i] > 0, vReset: vReset[i], vPeak: vPeak, vTh: vTh[i],
-                                  deltaT: dTp[i], gL: gL[i], eL: eL[i], eEx: eEx[i], eIn: eIn[i],
-                                  iTotal: ie[i] + iStim[i], cm: cm[i], tauEx: tEx[i], tauIn: tIn[i],
-                                  a: aP[i], tauW: tauW[i])
+                field.refractory = r[i] > 0
                 RKF45.evolve(field, ctl, t: &t, t1: h, h: &hi0, y: &state)
                 if state[0] < -1e3 || state[3] < -1e6 || state[3] > 1e6 || state[0].isNaN {
                     y[i] = state
