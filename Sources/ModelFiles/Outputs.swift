@@ -99,8 +99,7 @@ extension BuiltModel {
             ("simulate_s", .num(simulateSeconds)),
             ("realtime_factor", .num(simulateSeconds > 0 ? simulated / 1000 / simulateSeconds : 0)),
             ("peak_memory_mb", .num(peakMemoryMB())),
-            ("delivered_events", .int(kernel.eventsDelivered)),
-            ("connectivity_bytes", .int(kernel.connectivityBytes)),
+
             ("version", .str(netviewVersion)),
             ("platform", .str(platformDescription())),
         ]

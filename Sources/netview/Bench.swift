@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
             for _ in 0..<self.repeat {
                 let out = NSTemporaryDirectory() + "netview-bench-\(UUID().uuidString)"
                 defer { try? FileManager.default.removeItem(atPath: out) }
-                var args = ["run", file, "--out", out, "--quiet", "--threads", "\(threads)"]
+                var args = ["run", file, "--out", out, "--quiet", "--threads", "\(threads)", "--bench-stats", out + "/bench.json"]
                 if let time { args += ["--time", "\(time)"] }
                 if let seed { args += ["--seed", "\(seed)"] }
                 for p in params { args += ["--param", p] }
@@ -61,7 +61,9 @@ struct Bench: ParsableCommand {
                       let s = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                     throw fail("\(m.name): the run failed (exit \(p.terminationStatus))", code: 1)
                 }
-                func d(_ k: String) -> Double { (s[k] as? NSNumber)?.doubleValue ?? 0 }
+                let extra = FileManager.default.contents(atPath: out + "/bench.json")
+                    .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+                func d(_ k: String) -> Double { ((s[k] ?? extra[k]) as? NSNumber)?.doubleValue ?? 0 }
                 samples.append(Sample(build: d("build_s"), simulate: d("simulate_s"), memory: d("peak_memory_mb"),
                                       events: d("delivered_events"), synapses: d("synapses"), connBytes: d("connectivity_bytes"),
                                       simulated: d("simulated_ms")))
@@ -96,8 +98,8 @@ struct Bench: ParsableCommand {
         for (name, ss) in table {
             let sim = median(ss.map(\.simulate)), model = ss[0].simulated / 1000
             let ev = ss[0].events
-            print(String(format: "%-32@ %8.2f %11.2f %10.2f %12.2f %10.3g %9.2f %8.0f %10.1f",
-                         String(name.prefix(32)) as NSString, median(ss.map(\.build)), sim, sim / max(model, 1e-12), model / max(sim, 1e-12),
+            print(String(name.prefix(32)).padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: " %8.2f %11.2f %10.2f %12.2f %10.3g %9.2f %8.0f %10.1f",
+                         median(ss.map(\.build)), sim, sim / max(model, 1e-12), model / max(sim, 1e-12),
                          ev / max(sim, 1e-12), ev > 0 ? sim / ev * 1e9 : 0, median(ss.map(\.memory)),
                          ss[0].synapses > 0 ? ss[0].connBytes / ss[0].synapses : 0))
         }

@@ -43,6 +43,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
     @Option(name: .customLong("save-session"), help: "Save the session to this file at the end of the run.") var saveSession: String?
     @Flag(help: "Print only the output folder.") var quiet = false
+    @Option(help: .hidden) var benchStats: String?
 
     func run() throws {
         if isSessionFile(file) { return try resume() }
@@ -65,6 +66,12 @@ struct Run: ParsableCommand {
         do {
             summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
+        if let benchStats {
+            // Counts `netview bench` needs beside summary.json (not part of the output contract).
+            let k = built.kernel
+            try? writeAtomically(JSONOut.obj([("delivered_events", .int(k.eventsDelivered)), ("connectivity_bytes", .int(k.connectivityBytes)),
+                                              ("synapses", .int(k.synapseCount))]).render(), to: benchStats)
+        }
         if quiet { print(dir); return }
         print(String(format: "%@: %.0f ms simulated in %.2f s (%.2fx real time), built in %.2f s, %d threads",
                      m.name, ms, wall, wall > 0 ? ms / 1000 / wall : 0, built.buildSeconds, built.kernel.threads))
