@@ -73,7 +73,8 @@ extension Kernel {
         let nPops = max(populations.count, 1)
         var projIndex = [Int](repeating: -1, count: blocks.count * nPops)
         var keys: [Key] = []
-        var counts: [[Int]] = []
+        var counts: [Column<Int>] = []
+        var countPtrs: [UnsafeMutablePointer<Int>] = []
         var total = 0
         e.forEachRow { row, pairs in
             for (k, (s, t)) in pairs.enumerated() {
@@ -92,9 +93,10 @@ extension Kernel {
                         pi = keys.count
                         projIndex[slot] = pi
                         keys.append(Key(src: srcBlock[s], pop: pop))
-                        counts.append([Int](repeating: 0, count: blocks[srcBlock[s]].count))
+                        counts.append(Column(count: blocks[srcBlock[s]].count, repeating: 0))
+                        countPtrs.append(counts[pi].ptr)
                     }
-                    counts[pi][srcLocal[s]] += 1
+                    countPtrs[pi][srcLocal[s]] += 1
                 }
             }
         }
@@ -125,20 +127,25 @@ extension Kernel {
 
         // Pass 2: fill the compressed rows.
         var projections: [Projection] = []
-        var cursors: [[Int]] = []
+        var cursors: [Column<Int>] = []
         let randomW: Bool, randomD: Bool
         if case .random = syn.weight { randomW = true } else { randomW = false }
         if case .random = syn.delay { randomD = true } else { randomD = false }
         let constW: Double = { if case let .constant(w) = syn.weight { return w }; return 0 }()
         let constD: Int = { if case let .constant(d) = syn.delay { return grid.delaySteps(d) }; return 0 }()
         for (pi, key) in keys.enumerated() {
-            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: counts[pi].count, counts: counts[pi],
+            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: counts[pi].count, counts: counts[pi].array,
                                weight: constW, randomWeights: randomW, delay: constD, randomDelays: randomD,
                                minDelay: 0, maxDelay: 0)
             projections.append(p)
-            cursors.append((0..<counts[pi].count).map { p.offsets[$0] })
+            let c = Column<Int>(count: counts[pi].count, repeating: 0)
+            for i in 0..<c.count { c[i] = p.offsets[i] }
+            cursors.append(c)
         }
         counts = []
+        // Raw pointers in the fill loop: no reference counting per synapse.
+        let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map { $0.targets.ptr }
+        let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map { $0.delays?.ptr }
         var minD = Int.max, maxD = 0
         if !projections.isEmpty {
             e.forEachRow { row, pairs in
@@ -147,15 +154,14 @@ extension Kernel {
                     let pop = dstPop[t]
                     if srcClass[s] != 0 || pop < 0 { continue }
                     let pi = projIndex[srcBlock[s] * nPops + pop]
-                    let p = projections[pi]
                     let local = srcLocal[s]
-                    let pos = cursors[pi][local]
-                    cursors[pi][local] = pos + 1
-                    p.targets[pos] = UInt32(dstLocal[t])
-                    if randomW { p.weights![pos] = weightOf(&rng) }
+                    let pos = cursorPtrs[pi][local]
+                    cursorPtrs[pi][local] = pos + 1
+                    targetPtrs[pi][pos] = UInt32(dstLocal[t])
+                    if randomW { weightPtrs[pi]![pos] = weightOf(&rng) }
                     if randomD {
                         let d = delayOf(&rng)
-                        p.delays![pos] = UInt16(d)
+                        delayPtrs[pi]![pos] = UInt16(d)
                         minD = min(minD, d)
                         maxD = max(maxD, d)
                     }
