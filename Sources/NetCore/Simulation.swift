@@ -40,6 +40,9 @@ extension Kernel {
         for d in drivesByPop.joined() where d.tables.count != threads {
             d.tables = Column(count: threads, repeating: PoissonTable())
         }
+        for p in outgoing.joined() where p.splitWorkers != threads {
+            p.computeSplits(workers: threads, bounds: (0...threads).map { part(p.targetPop, min($0, threads - 1), threads).lowerBound })
+        }
         meters = devices.compactMap { $0 as? Multimeter }
         sampling = meters.map { m in
             m.targets.keys.sorted().map { p in
@@ -134,7 +137,7 @@ extension Kernel {
             let local = id - blocks[b].firstID
             for p in outgoing[b] {
                 let pop = populations[p.targetPop]
-                p.deliver(local, step: ev.step, multiplicity: ev.factor, into: pop, range: part(p.targetPop, t, n), whole: n == 1)
+                p.deliver(local, step: ev.step, multiplicity: ev.factor, into: pop, worker: t)
                 if t == 0 { count += p.offsets[local + 1] - p.offsets[local] }
             }
         }

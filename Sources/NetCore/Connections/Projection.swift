@@ -71,15 +71,32 @@ final class Projection: @unchecked Sendable {
         return lo
     }
 
-    /// Adds the spike of source `s` emitted in step `step` to the targets in `range` (local indices).
+    /// Where each worker's targets start in each row, for `splitWorkers` workers: row s, worker t
+    /// covers `splits[s*(n+1)+t] ..< splits[s*(n+1)+t+1]` (found once, not per spike).
+    var splits: Column<Int>?
+    var splitWorkers = 1
+
+    func computeSplits(workers n: Int, bounds: [Int]) {
+        guard n > 1 else { splits = nil; splitWorkers = 1; return }
+        let c = Column<Int>(count: sourceCount * (n + 1), repeating: 0)
+        for s in 0..<sourceCount {
+            c[s * (n + 1)] = offsets[s]
+            for t in 1..<n { c[s * (n + 1) + t] = lowerBound(s, UInt32(bounds[t])) }
+            c[s * (n + 1) + n] = offsets[s + 1]
+        }
+        splits = c
+        splitWorkers = n
+    }
+
+    /// Adds the spike of source `s` emitted in step `step` to worker `t`'s targets.
     @inline(__always)
-    func deliver(_ s: Int, step: Int64, multiplicity: Double, into pop: NeuronPopulation, range: Range<Int>, whole: Bool) {
+    func deliver(_ s: Int, step: Int64, multiplicity: Double, into pop: NeuronPopulation, worker t: Int) {
         var lo = offsets[s], hi = offsets[s + 1]
         if lo == hi { return }
-        if !whole {
-            lo = lowerBound(s, UInt32(range.lowerBound))
-            let end = lowerBound(s, UInt32(range.upperBound))
-            hi = end
+        if let sp = splits {
+            let n = splitWorkers + 1
+            lo = sp[s * n + t]
+            hi = sp[s * n + t + 1]
         }
         let buf = pop.input
         let t = targets.ptr
