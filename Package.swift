@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The architecture, bottom to top: NetCore (the simulator) <- ModelFiles (files <-> kernels)
-// <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands).
+// <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands);
+// Interop (compare output folders, export to PyNEST and PyNN) sits beside Session on ModelFiles.
 // Release builds drop dynamic exclusivity checks in the hot loops and, on x86-64, use AVX2
 // (Haswell and later): the SIMD4 integrator state then fits one register.
 #if arch(x86_64)
@@ -29,16 +30,18 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["NetCore", .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimize),
         .target(name: "Session", dependencies: ["NetCore", "ModelFiles"], swiftSettings: optimize),
+        .target(name: "Interop", dependencies: ["ModelFiles", "NetCore"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .target(name: "Workbench", dependencies: ["Session", "ModelFiles", "NetCore", "CNcursesw"]),
         .executableTarget(name: "netview", dependencies: [
-            "NetCore", "ModelFiles", "Session", "Workbench",
+            "NetCore", "ModelFiles", "Session", "Workbench", "Interop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "NetCore"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore", "netview"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "ModelFiles", "NetCore", "netview"]),
         .testTarget(name: "NetviewTests", dependencies: ["ModelFiles", "netview"]),
     ],
     swiftLanguageModes: [.v5]

@@ -12,9 +12,9 @@ struct Netview: ParsableCommand {
         With no command, opens the workbench (`netview [FILE]`). Model files are described in the README.
         Files: assets/ and sessions/ are looked up in the working directory, then in $NETVIEW_HOME, then beside \
         the package netview was built from (here: \(Home.root)).
-        Exit codes: 0 success, 1 runtime error, 2 bad input (a model file, a value), 64 malformed command line.
+        Exit codes: 0 success, 1 runtime error, 2 bad input (a model file, a value), 3 `compare` found a difference, 64 malformed command line.
         """,
-        subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self],
+        subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self, Compare.self, Export.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interop
 import ModelFiles
 import NetCore
 import Session
@@ -52,7 +53,8 @@ extension Run {
         let summary: RunSummary
         do {
             // The summary covers the whole run from t = 0, as an uninterrupted run's would.
-            summary = try built.writeOutputs(to: dir, simulated: k.time, simulateSeconds: wall, since: session.savedStep)
+            summary = try built.writeOutputs(to: dir, simulated: k.time, simulateSeconds: wall, since: session.savedStep,
+                                             extra: built.model.comparisonFacts)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",

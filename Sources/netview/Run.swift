@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interop
 import ModelFiles
 import NetCore
 
@@ -64,7 +65,7 @@ struct Run: ParsableCommand {
         let dir = out ?? "out/\(m.name)"
         let summary: RunSummary
         do {
-            summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall)
+            summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall, extra: m.comparisonFacts)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if let benchStats {
             // Counts `netview bench` needs beside summary.json (not part of the output contract).

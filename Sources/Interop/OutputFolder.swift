@@ -1,0 +1,137 @@
+import Foundation
+
+/// One recorder's CSV: `sender,time_ms[,columns...]`, rows sorted by time then sender.
+public struct RecorderTable: Sendable {
+    public var name: String
+    public var columns: [String]
+    public var senders: [Int]
+    public var times: [Double]
+    /// Values of the columns after sender and time_ms, row by row (empty for spike recorders).
+    public var values: [[Double]]
+
+    public var isSpikes: Bool { columns.isEmpty }
+}
+
+/// A finished output folder in netview's format, from netview, an exported script or anything
+/// that follows `model-files.md`. Accepted files:
+/// - `R.csv` per recorder, or `R.rank-K.csv` per MPI rank (merged, re-sorted by time then sender);
+///   both forms for one recorder is an error;
+/// - `summary.json`, or `summary.rank-K.json` per rank (population spike counts summed).
+public struct OutputFolder {
+    public var path: String
+    public var recorders: [String: RecorderTable]
+    public var summary: [String: Any]?
+
+    public static func read(_ path: String) throws -> OutputFolder {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw InteropError("\(path): no such output folder")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        var parts: [String: [String]] = [:]
+        var whole: Set<String> = []
+        for f in files where f.hasSuffix(".csv") {
+            let stem = String(f.dropLast(4))
+            if let (name, _) = rankSplit(stem) { parts[name, default: []].append(f) } else { whole.insert(stem); parts[stem, default: []].append(f) }
+        }
+        var recorders: [String: RecorderTable] = [:]
+        for (name, list) in parts {
+            if whole.contains(name) && list.count > 1 {
+                throw InteropError("\(path): both \(name).csv and per-rank \(name).rank-K.csv files; keep one form")
+            }
+            var merged: RecorderTable?
+            for f in list {
+                let t = try readCSV("\(path)/\(f)", name: name)
+                if var m = merged {
+                    guard m.columns == t.columns else {
+                        throw InteropError("\(path)/\(f): columns \(t.columns) differ from the other ranks' \(m.columns)")
+                    }
+                    m.senders += t.senders; m.times += t.times; m.values += t.values
+                    merged = m
+                } else { merged = t }
+            }
+            if var m = merged, list.count > 1 {
+                let order = m.senders.indices.sorted { (m.times[$0], m.senders[$0]) < (m.times[$1], m.senders[$1]) }
+                m.senders = order.map { m.senders[$0] }
+                m.times = order.map { m.times[$0] }
+                if !m.values.isEmpty { m.values = order.map { m.values[$0] } }
+                merged = m
+            }
+            recorders[name] = merged
+        }
+        return OutputFolder(path: path, recorders: recorders, summary: try readSummary(path, files: files))
+    }
+
+    /// `R.rank-3` -> (`R`, 3).
+    static func rankSplit(_ stem: String) -> (String, Int)? {
+        guard let r = stem.range(of: ".rank-", options: .backwards), let k = Int(stem[r.upperBound...]), k >= 0 else { return nil }
+        return (String(stem[..<r.lowerBound]), k)
+    }
+
+    static func readCSV(_ file: String, name: String) throws -> RecorderTable {
+        guard let data = FileManager.default.contents(atPath: file) else { throw InteropError("\(file): cannot be read") }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard let head = lines.first else { throw InteropError("\(file): empty file, expected a header 'sender,time_ms,...'") }
+        let header = head.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard header.count >= 2, header[0] == "sender", header[1] == "time_ms" else {
+            throw InteropError("\(file):1: header must start with 'sender,time_ms', got '\(head)'")
+        }
+        var t = RecorderTable(name: name, columns: Array(header.dropFirst(2)), senders: [], times: [], values: [])
+        t.senders.reserveCapacity(lines.count); t.times.reserveCapacity(lines.count)
+        for (i, line) in lines.enumerated().dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == header.count else {
+                throw InteropError("\(file):\(i + 1): expected \(header.count) fields, got \(f.count)")
+            }
+            guard let s = Int(f[0]), let time = Double(f[1]) else {
+                throw InteropError("\(file):\(i + 1): sender must be an integer and time_ms a number, got '\(line)'")
+            }
+            t.senders.append(s); t.times.append(time)
+            if header.count > 2 {
+                var row: [Double] = []
+                for v in f.dropFirst(2) {
+                    guard let x = Double(v) else { throw InteropError("\(file):\(i + 1): '\(v)' is not a number") }
+                    row.append(x)
+                }
+                t.values.append(row)
+            }
+        }
+        return t
+    }
+
+    static func readSummary(_ path: String, files: [String]) throws -> [String: Any]? {
+        let single = files.contains("summary.json") ? ["summary.json"] : []
+        let ranks = files.filter { $0.hasPrefix("summary.rank-") && $0.hasSuffix(".json") }
+        if !single.isEmpty && !ranks.isEmpty { throw InteropError("\(path): both summary.json and summary.rank-K.json files; keep one form") }
+        var merged: [String: Any]?
+        for f in single + ranks {
+            guard let data = FileManager.default.contents(atPath: "\(path)/\(f)"),
+                  let obj = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any] else {
+                throw InteropError("\(path)/\(f): not a JSON object")
+            }
+            guard var m = merged else { merged = obj; continue }
+            // Each rank counts the spikes of its own neurons; n is the whole population everywhere.
+            var pops = m["populations"] as? [String: Any] ?? [:]
+            for (name, v) in obj["populations"] as? [String: Any] ?? [:] {
+                guard var mine = pops[name] as? [String: Any], let other = v as? [String: Any] else { pops[name] = v; continue }
+                let spikes = number(mine["spikes"]) + number(other["spikes"])
+                mine["spikes"] = spikes
+                let n = number(mine["n"]), ms = number(m["simulated_ms"])
+                mine["rate_hz"] = n > 0 && ms > 0 ? spikes / n / (ms / 1000) : 0
+                pops[name] = mine
+            }
+            m["populations"] = pops
+            merged = m
+        }
+        return merged
+    }
+}
+
+func number(_ v: Any?) -> Double {
+    if let x = v as? Double { return x }
+    if let x = v as? Int { return Double(x) }
+    if let x = v as? NSNumber { return x.doubleValue }
+    return 0
+}

@@ -1,0 +1,300 @@
+import Foundation
+import ModelFiles
+import NetCore
+
+/// Writes a standalone PyNEST 3 script that builds, runs and records a model file's network
+/// exactly as the file says, and writes netview's output format (MPI-safe).
+public struct PyNESTExport {
+    public var model: ModelFile
+    /// The model file's path as the user gave it, for the script's header.
+    public var sourcePath: String
+
+    public init(model: ModelFile, sourcePath: String) {
+        self.model = model
+        self.sourcePath = sourcePath
+    }
+
+    /// NEST's rng_seed must lie in 1...2^32-1.
+    var rngSeed: UInt64 { let s = model.seed % 4_294_967_295; return s == 0 ? 1 : s }
+
+    public func script() throws -> String {
+        var out = header() + preamble() + "\n"
+        out += section("kernel (model file: kernel)")
+        out += """
+        t_start = time.perf_counter()
+        nest.ResetKernel()
+        if hasattr(nest, "VerbosityLevel"):
+            nest.verbosity = nest.VerbosityLevel.WARNING
+        else:
+            nest.set_verbosity("M_WARNING")
+        nest.SetKernelStatus({"resolution": \(Py.number(model.resolution)), "rng_seed": RNG_SEED, "local_num_threads": args.threads})
+        RANK, SIZE = nest.Rank(), nest.NumProcesses()
+        rng = np.random.default_rng(NETWORK_SEED)  # connection lists NEST has no rule for (max_indegree)
+        nodes = {}
+
+
+        """
+        out += section("nodes (model file: nodes), created in file order so node ids are the same")
+        for (i, n) in model.nodes.enumerated() { out += node(i, n) }
+        out += "\n" + section("connections (model file: connections)")
+        out += "synapses = []  # per entry: connections made\n"
+        for (i, c) in model.connections.enumerated() { out += try connection(i, c) }
+        out += "\n" + section("simulate (model file: simulate, or --time)")
+        out += simulateAndWrite()
+        return out
+    }
+
+    func section(_ title: String) -> String { "# --- \(title)\n" }
+
+    func header() -> String {
+        let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+        return """
+        #!/usr/bin/env python3
+        \"\"\"\(model.name): a PyNEST 3 script exported by `netview export` from \(URL(fileURLWithPath: sourcePath).lastPathComponent).
+
+        \(desc.replacingOccurrences(of: "\"\"\"", with: "'''").replacingOccurrences(of: "\\", with: "\\\\"))
+
+        Run it with NEST 3 (numpy needed; mpi4py used when present):
+            python SCRIPT.py [--time MS] [--out DIR] [--threads N]
+            mpirun -np N python SCRIPT.py     # an MPI build of NEST: each rank writes R.rank-K.csv
+        It writes DIR/<recorder>.csv and DIR/summary.json in netview's output format (default
+        out/\(model.name)); compare with `netview compare DIR OTHER_DIR`.
+        \"\"\"
+
+        import argparse
+        import json
+        import os
+        import platform
+        import resource
+        import time
+
+        import numpy as np
+        import nest
+
+
+        """
+    }
+
+    func preamble() -> String {
+        let seeds = model.seeds
+        let params = model.parameters.map { "\($0.name) = \(Py.number($0.value))" }.joined(separator: ", ")
+        return """
+        MODEL = \(Py.string(model.name))
+        RNG_SEED = \(rngSeed)  # kernel.seed: NEST's one random stream (Poisson input, nest.random draws)
+        NETWORK_SEED = \(seeds.network)  # the network seed: numpy draws of explicit connection lists
+        SEEDS = {"network": NETWORK_SEED, "stimulus": RNG_SEED, "state": RNG_SEED}
+        \(params.isEmpty ? "" : "# parameters as resolved: \(params)\n")
+        # What `netview compare` reads besides the recorders: node ids, recorded cells, determinism.
+        FACTS = json.loads(r\"\"\"\(JSONOut.obj(model.comparisonFacts).render(pretty: false))\"\"\")
+
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("--time", type=float, default=\(Py.number(model.simulate)), help="model time to simulate in ms")
+        parser.add_argument("--out", default=os.path.join("out", MODEL), help="output folder")
+        parser.add_argument("--threads", type=int, default=\(model.threads), help="threads per process")
+        args = parser.parse_args()
+
+
+        def normal_redraw(rng, mean, std, lo, hi, size):
+            \"\"\"Normal draws, values outside [lo, hi] redrawn (nest.math.redraw in numpy).\"\"\"
+            x = rng.normal(mean, std, size)
+            bad = (x < lo) | (x > hi)
+            while bad.any():
+                x[bad] = rng.normal(mean, std, int(bad.sum()))
+                bad = (x < lo) | (x > hi)
+            return x
+
+
+        def capped_bernoulli(src, tgt, p, cap, autapses):
+            \"\"\"pairwise_bernoulli with max_indegree: per target, scan the sources in order, accept each
+            with probability p and keep the first `cap` accepted ones. Returns (pre, post) id arrays.\"\"\"
+            pre, post = [], []
+            block = max(1, 2_000_000 // max(1, len(src)))
+            for t0 in range(0, len(tgt), block):
+                t = tgt[t0:t0 + block]
+                accept = rng.random((len(t), len(src))) < p
+                if not autapses:
+                    accept &= src[None, :] != t[:, None]
+                accept &= np.cumsum(accept, axis=1) <= cap
+                ti, si = np.nonzero(accept)  # row-major: per target, sources in scan order
+                pre.append(src[si])
+                post.append(t[ti])
+            return np.concatenate(pre), np.concatenate(post)
+
+
+        def ids(nc):
+            return np.array(nc.tolist(), dtype=np.int64)
+
+        """
+    }
+
+    func node(_ i: Int, _ n: NodeSpec) -> String {
+        let fixed = n.params.filter { if case .distribution = $0.value { return false }; return true }
+        let drawn = n.params.filter { if case .distribution = $0.value { return true }; return false }
+        var s = "# nodes[\(i)] \(n.name): \(n.model) x \(n.n)\n"
+        let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { ($0.key, Py.value($0.value)) })
+        s += "nodes[\(Py.string(n.name))] = nest.Create(\(Py.string(n.model)), \(n.n)\(p))\n"
+        if !drawn.isEmpty {
+            s += "nodes[\(Py.string(n.name))].set(\(Py.dict(drawn.map { ($0.key, Py.value($0.value)) })))  # one draw per neuron\n"
+        }
+        return s
+    }
+
+    func selection(_ sel: Selection) -> String {
+        let base = "nodes[\(Py.string(sel.node))]"
+        guard let r = sel.range else { return base }
+        return "\(base)[\(r.lowerBound):\(r.upperBound)]"
+    }
+
+    func selections(_ list: [Selection]) -> String { list.map(selection).joined(separator: " + ") }
+
+    func text(_ v: Value) -> String {
+        JSONOut(v).render(pretty: false)
+    }
+
+    func connection(_ i: Int, _ c: ConnectionSpec) throws -> String {
+        let toDevice = c.target.allSatisfy { model.node(named: $0.node)?.model == "spike_recorder" }
+            || c.source.allSatisfy { ["voltmeter", "multimeter"].contains(model.node(named: $0.node)?.model ?? "") }
+        var s = "# connections[\(i)]: \(text(c.sourceText)) -> \(text(c.targetText)), \(c.conn.ruleName)\n"
+        s += "before = nest.num_connections\n"
+        var conn: [(String, String)] = [("rule", Py.string(c.conn.ruleName))]
+        var cap: Int?
+        var p = 0.0
+        switch c.conn.rule {
+        case .allToAll, .oneToOne: break
+        case let .fixedIndegree(k): conn.append(("indegree", "\(k)"))
+        case let .fixedOutdegree(k): conn.append(("outdegree", "\(k)"))
+        case let .fixedTotalNumber(k): conn.append(("N", "\(k)"))
+        case let .pairwiseBernoulli(pp, maxIn): conn.append(("p", Py.number(pp))); cap = maxIn; p = pp
+        }
+        if !c.conn.allowAutapses { conn.append(("allow_autapses", "False")) }
+        if !c.conn.allowMultapses { conn.append(("allow_multapses", "False")) }
+        if let cap {
+            // NEST has no max_indegree: the same scan as netview's, drawn here with numpy.
+            s += "pre, post = capped_bernoulli(np.concatenate([\(c.source.map { "ids(\(selection($0)))" }.joined(separator: ", "))]), "
+            s += "np.concatenate([\(c.target.map { "ids(\(selection($0)))" }.joined(separator: ", "))]), "
+            s += "\(Py.number(p)), \(cap), \(c.conn.allowAutapses ? "True" : "False"))\n"
+            s += "order = np.argsort(pre, kind=\"stable\")  # NEST stores by source; keep each source's scan order\n"
+            func draw(_ v: SynValue) -> String {
+                switch v {
+                case let .constant(x): return "np.full(len(pre), \(Py.number(x)))"
+                case let .random(d): return Py.numpyDraw(d, size: "len(pre)")
+                }
+            }
+            s += "weight = \(draw(c.syn.weight))[order]\n"
+            s += "delay = \(draw(c.syn.delay))[order]\n"
+            s += "if len(pre):\n"
+            s += "    nest.Connect(pre[order], post[order], \"one_to_one\", {\"synapse_model\": \"static_synapse\", \"weight\": weight, \"delay\": delay})\n"
+        } else {
+            var synPairs = [("synapse_model", "\"static_synapse\"")]
+            // Recorder and meter links carry no events: NEST's defaults, as the file leaves them.
+            if !toDevice || c.syn != SynSpec() { synPairs += [("weight", Py.synValue(c.syn.weight)), ("delay", Py.synValue(c.syn.delay))] }
+            let syn = Py.dict(synPairs)
+            s += "nest.Connect(\(selections(c.source)), \(selections(c.target)),\n             \(Py.dict(conn)),\n             \(syn))\n"
+        }
+        s += "synapses.append({\"source\": \(text(c.sourceText)), \"target\": \(text(c.targetText)), "
+        s += "\"rule\": \(Py.string(c.conn.ruleName)), \"synapses\": nest.num_connections - before, \"device_link\": \(toDevice ? "True" : "False")})\n\n"
+        return s
+    }
+
+    func simulateAndWrite() -> String {
+        let neurons = model.nodes.filter { ModelCatalog.spec($0.model)?.kind == .neuron }
+        let recorders = model.nodes.filter { ModelCatalog.spec($0.model)?.kind == .recorder }
+        var s = ""
+        if !neurons.isEmpty {
+            s += "# Counts every neuron of every population for the summary (created last: no id changes).\n"
+            s += "counter = nest.Create(\"spike_recorder\")\n"
+            for n in neurons { s += "nest.Connect(nodes[\(Py.string(n.name))], counter)\n" }
+        }
+        s += """
+        t_built = time.perf_counter()
+        nest.Simulate(args.time)
+        t_done = time.perf_counter()
+
+        os.makedirs(args.out, exist_ok=True)
+        suffix = ".csv" if SIZE == 1 else ".rank-%d.csv" % RANK  # MPI: each rank writes its own events
+
+
+        def write_events(name, columns):
+            \"\"\"One recorder's events in netview's format, rows sorted by time then sender.\"\"\"
+            ev = nodes[name].get("events")
+            s, t = np.asarray(ev["senders"], dtype=np.int64), np.asarray(ev["times"], dtype=float)
+            cols = [np.asarray(ev[c], dtype=float) for c in columns]
+            order = np.lexsort((s, t))
+            with open(os.path.join(args.out, name + suffix), "w") as f:
+                f.write(",".join(["sender", "time_ms"] + columns) + "\\n")
+                f.writelines(",".join([str(int(s[i])), repr(float(t[i]))] + [repr(float(c[i])) for c in cols]) + "\\n"
+                             for i in order)
+
+
+        """
+        for r in recorders {
+            if r.model == "spike_recorder" {
+                s += "write_events(\(Py.string(r.name)), [])  # nodes: \(r.name)\n"
+            } else {
+                s += "write_events(\(Py.string(r.name)), list(nodes[\(Py.string(r.name))].get(\"record_from\")))  # nodes: \(r.name)\n"
+            }
+        }
+        let pops = neurons.map { "(\(Py.string($0.name)), \($0.n))" }.joined(separator: ", ")
+        s += """
+
+        # Spike counts of this rank's neurons, summed over ranks with mpi4py when present.
+        populations = {}
+        senders = np.asarray(counter.get("events")["senders"], dtype=np.int64) if \(neurons.isEmpty ? "False" : "True") else np.zeros(0, dtype=np.int64)
+        for name, n in [\(pops)]:
+            first = nodes[name][0].global_id
+            populations[name] = {"n": n, "spikes": int(np.count_nonzero((senders >= first) & (senders < first + n)))}
+        per_rank_summary = False
+        if SIZE > 1:
+            try:
+                from mpi4py import MPI
+                for p in populations.values():
+                    p["spikes"] = MPI.COMM_WORLD.allreduce(p["spikes"])
+            except ImportError:
+                per_rank_summary = True  # netview compare sums summary.rank-K.json
+        for p in populations.values():
+            p["rate_hz"] = p["spikes"] / p["n"] / (args.time / 1000.0) if args.time > 0 else 0.0
+
+        summary = {
+            "model": MODEL,
+            "simulated_ms": args.time,
+            "resolution": nest.resolution,
+            "seeds": SEEDS,
+            "threads": args.threads,
+            "processes": SIZE,
+            "populations": populations,
+            "synapses": sum(e["synapses"] for e in synapses if not e["device_link"]),
+            "connections": [{k: v for k, v in e.items() if k != "device_link"} for e in synapses],
+            "build_s": t_built - t_start,
+            "simulate_s": t_done - t_built,
+            "realtime_factor": args.time / 1000.0 / (t_done - t_built) if t_done > t_built else 0.0,
+            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            "version": "nest-" + nest.__version__,
+            "platform": "%s %s %s" % (platform.system(), platform.release(), platform.machine()),
+            "simulator": "nest",
+        }
+        summary.update(FACTS)
+        if per_rank_summary or RANK == 0:
+            name = "summary.rank-%d.json" % RANK if per_rank_summary else "summary.json"
+            with open(os.path.join(args.out, name + ".tmp"), "w") as f:
+                json.dump(summary, f, indent=1)
+                f.write("\\n")
+            os.replace(os.path.join(args.out, name + ".tmp"), os.path.join(args.out, name))  # a summary marks a complete folder
+        if RANK == 0:
+            print("%s: built in %.2f s, simulated %g ms in %.2f s; wrote %s" % (MODEL, summary["build_s"], args.time, summary["simulate_s"], args.out))
+
+        """
+        return s
+    }
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+        if !line.isEmpty && line.count + 1 + word.count > width { lines.append(line); line = "" }
+        line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+}

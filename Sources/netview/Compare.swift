@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Interop
+import ModelFiles
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two output folders (netview's, NEST's from an exported script, or any in the same format).",
+        discussion: """
+        Reads R.csv per recorder (or R.rank-K.csv per MPI rank, merged) and summary.json (or summary.rank-K.json). \
+        Spike recorders: equal spike times when the inputs are deterministic (both summaries say \
+        "deterministic": true, or --exact), and always per population the mean rate, the mean CV of ISI and a \
+        Kolmogorov-Smirnov test on per-cell rates. Meters: max abs difference per column on common \
+        (sender, time) rows, judged for deterministic inputs or equal spikes. \
+        Exit 0 when every statistic agrees, 3 when one differs, 2 on bad input.
+        """)
+
+    @Argument(help: "First output folder.") var dirA: String
+    @Argument(help: "Second output folder.") var dirB: String
+    @Flag(help: "Print the verdicts as JSON.") var json = false
+    @Option(name: .customLong("trace-tol"), help: "Largest abs difference of a trace value (mV, nS, pA).") var traceTol = 1e-3
+    @Option(name: .customLong("rate-tol"), help: "Largest relative difference of a population rate.") var rateTol = 0.1
+    @Option(name: .customLong("cv-tol"), help: "Largest abs difference of the mean CV of ISI.") var cvTol = 0.05
+    @Option(help: "Significance level of the Kolmogorov-Smirnov test.") var alpha = 0.01
+    @Flag(help: "Require equal spike times whatever the summaries say.") var exact = false
+
+    func run() throws {
+        for (name, v) in [("--trace-tol", traceTol), ("--rate-tol", rateTol), ("--cv-tol", cvTol), ("--alpha", alpha)] where !(v.isFinite && v >= 0) {
+            throw fail("\(name) must be a number >= 0, got \(v)")
+        }
+        var o = CompareOptions()
+        o.traceTolerance = traceTol; o.rateTolerance = rateTol; o.cvTolerance = cvTol; o.alpha = alpha; o.exact = exact
+        let report: ComparisonReport
+        do {
+            report = try compare(try OutputFolder.read(dirA), try OutputFolder.read(dirB), options: o)
+        } catch let e as InteropError {
+            throw fail(e.message)
+        }
+        print(json ? report.json.render() : report.text, terminator: json ? "\n" : "")
+        if !report.agree { throw ExitCode(3) }
+    }
+}

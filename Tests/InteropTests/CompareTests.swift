@@ -1,0 +1,111 @@
+import Foundation
+import Interop
+import XCTest
+
+final class CompareTests: XCTestCase {
+    func testSameDeterministicRunAgreesOnSpikeTimesAndTraces() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.protocolFile, into: a)
+        try Support.run(Support.protocolFile, into: b)
+        let r = try compare(try OutputFolder.read(a), try OutputFolder.read(b))
+        XCTAssertTrue(r.deterministic)
+        XCTAssertTrue(r.agree, r.text)
+        XCTAssertTrue(r.verdicts.contains { $0.statistic == "spike times" && $0.pass })
+        XCTAssertTrue(r.verdicts.contains { $0.statistic == "trace V_m" && $0.pass })
+    }
+
+    func testEditedSpikeTimeInDeterministicRunDiffers() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.protocolFile, into: a)
+        try Support.run(Support.protocolFile, into: b)
+        var lines = Support.read(b + "/spikes.csv").split(separator: "\n").map(String.init)
+        let f = lines[2].split(separator: ",")
+        lines[2] = "\(f[0]),\(Double(f[1])! + 0.1)"
+        Support.write(lines.joined(separator: "\n") + "\n", b + "/spikes.csv")
+        let r = try compare(try OutputFolder.read(a), try OutputFolder.read(b))
+        XCTAssertFalse(r.agree)
+        let failed = r.verdicts.filter { !$0.pass }.map(\.statistic)
+        XCTAssertEqual(failed, ["spike times"], r.text)
+        XCTAssertTrue(r.text.contains("differ: spikes spike times"), r.text)
+        let cli = Support.netview(["compare", a, b])
+        XCTAssertEqual(cli.code, 3, cli.out + cli.err)
+        XCTAssertTrue(cli.out.contains("FAIL  spikes spike times"), cli.out)
+    }
+
+    func testStochasticNetworkWithAnotherSeedAgreesOnStatistics() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        let brunel = Support.root + "/assets/brunel2000.json"
+        try Support.run(brunel, into: a, params: ["order": 100], seed: 1)
+        try Support.run(brunel, into: b, params: ["order": 100], seed: 2)
+        let r = try compare(try OutputFolder.read(a), try OutputFolder.read(b))
+        XCTAssertFalse(r.deterministic)
+        XCTAssertTrue(r.agree, r.text)
+        for s in ["rate E", "CV ISI E", "KS cell rates E", "rate I (all cells)"] {
+            XCTAssertTrue(r.verdicts.contains { $0.statistic == s }, "missing \(s): \(r.text)")
+        }
+        XCTAssertFalse(r.verdicts.contains { $0.statistic == "spike times" })
+        // A 20% weaker inhibition is a different network: the distribution of cell rates says so.
+        let c = Support.temporaryFolder()
+        try Support.run(brunel, into: c, params: ["order": 100, "g": 4], seed: 1)
+        let d = try compare(try OutputFolder.read(a), try OutputFolder.read(c))
+        XCTAssertFalse(d.agree, d.text)
+        XCTAssertTrue(d.verdicts.contains { $0.statistic == "KS cell rates E" && !$0.pass }, d.text)
+    }
+
+    func testPerRankFilesAreMerged() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.protocolFile, into: a)
+        // Two ranks: alternate rows of every recorder file, spike counts split between two summaries.
+        for name in ["spikes", "mm"] {
+            let lines = Support.read("\(a)/\(name).csv").split(separator: "\n").map(String.init)
+            for k in 0..<2 {
+                let rows = lines.dropFirst().enumerated().filter { $0.offset % 2 == k }.map(\.element)
+                Support.write(([lines[0]] + rows).joined(separator: "\n") + "\n", "\(b)/\(name).rank-\(k).csv")
+            }
+        }
+        var summary = try JSONSerialization.jsonObject(with: Data(Support.read(a + "/summary.json").utf8)) as! [String: Any]
+        var pops = summary["populations"] as! [String: [String: Any]]
+        let spikes = pops["neuron"]!["spikes"] as! Int
+        for (k, part) in [spikes / 2, spikes - spikes / 2].enumerated() {
+            pops["neuron"]!["spikes"] = part
+            pops["neuron"]!["rate_hz"] = 0
+            summary["populations"] = pops
+            try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: "\(b)/summary.rank-\(k).json"))
+        }
+        let merged = try OutputFolder.read(b)
+        XCTAssertEqual(merged.recorders["spikes"]?.times, try OutputFolder.read(a).recorders["spikes"]?.times)
+        let r = try compare(try OutputFolder.read(a), merged)
+        XCTAssertTrue(r.agree, r.text)
+        XCTAssertTrue(r.verdicts.contains { $0.statistic == "rate neuron (all cells)" && $0.pass && $0.a == $0.b }, r.text)
+        // Both forms for one recorder is ambiguous.
+        try FileManager.default.copyItem(atPath: a + "/spikes.csv", toPath: b + "/spikes.csv")
+        XCTAssertThrowsError(try OutputFolder.read(b))
+    }
+
+    func testBadInputIsOneLineAndExitTwo() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.protocolFile, into: a)
+        try Support.run(Support.protocolFile, into: b)
+        Support.write("sender,time_ms\n1,2.5\n1,abc\n", b + "/spikes.csv")
+        XCTAssertThrowsError(try OutputFolder.read(b)) { e in
+            XCTAssertEqual("\(e)", "\(b)/spikes.csv:3: sender must be an integer and time_ms a number, got '1,abc'")
+        }
+        let cli = Support.netview(["compare", a, b])
+        XCTAssertEqual(cli.code, 2)
+        XCTAssertEqual(cli.err.split(separator: "\n").count, 1, cli.err)
+        let missing = Support.netview(["compare", a, a + "/nothing"])
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertTrue(missing.err.contains("no such output folder"), missing.err)
+    }
+
+    func testKolmogorovSmirnov() {
+        let same = KolmogorovSmirnov([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
+        XCTAssertEqual(same.d, 0)
+        XCTAssertEqual(same.p, 1)
+        let apart = KolmogorovSmirnov((0..<50).map(Double.init), (100..<150).map(Double.init))
+        XCTAssertEqual(apart.d, 1)
+        XCTAssertLessThan(apart.p, 1e-6)
+        // scipy.stats.ks_2samp([1..10], [6..15]) gives D = 0.5.
+        XCTAssertEqual(KolmogorovSmirnov((1...10).map(Double.init), (6...15).map(Double.init)).d, 0.5)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Interop
+import ModelFiles
+
+/// Paths, temporary folders and the built binary for the interop tests.
+enum Support {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let protocolFile = root + "/Tests/Fixtures/nest/iaf_psc_alpha_firing.json"
+
+    static func temporaryFolder() -> String {
+        let dir = NSTemporaryDirectory() + "netview-interop-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Runs a model file in-process and writes its output folder as `netview run` does.
+    @discardableResult
+    static func run(_ path: String, into dir: String, params: [String: Double] = [:], seed: UInt64? = nil, ms: Double? = nil) throws -> ModelFile {
+        let m = try ModelFile.load(path: path, overrides: params, seed: seed)
+        let built = try m.build()
+        let t = ms ?? m.simulate
+        try built.kernel.simulate(t)
+        try built.writeOutputs(to: dir, simulated: t, simulateSeconds: 0, extra: m.comparisonFacts)
+        return m
+    }
+
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("netview").path
+    }
+
+    static func netview(_ args: [String]) -> (code: Int32, out: String, err: String) {
+        process(binary, args)
+    }
+
+    static func process(_ exe: String, _ args: [String], env: [String: String]? = nil) -> (code: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        if let env { p.environment = env }
+        let o = Pipe(), e = Pipe()
+        p.standardOutput = o
+        p.standardError = e
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return (-1, "", "\(error)") }
+        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    static func write(_ text: String, _ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
+}
