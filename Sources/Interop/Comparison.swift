@@ -6,6 +6,8 @@ public struct CompareOptions: Sendable {
     public var rateTolerance = 0.1
     public var cvTolerance = 0.05
     public var alpha = 0.01
+    /// Largest difference of two means over runs, in standard errors (folders of runs only).
+    public var zMax = 3.0
     /// Require equal spike times whatever the summaries say.
     public var exact = false
     public init() {}
@@ -31,12 +33,16 @@ public struct ComparisonReport: Sendable {
     public var deterministic: Bool
     public var verdicts: [Verdict] = []
     public var notes: [String] = []
+    /// Runs on each side when folders of runs were compared.
+    public var ensemble: (Int, Int)?
     public var agree: Bool { verdicts.allSatisfy(\.pass) }
 
     public var text: String {
-        var out = "compare \(a) vs \(b) (\(deterministic ? "deterministic inputs: spike times must be equal" : "stochastic inputs: statistics"))\n"
+        let kind = ensemble.map { "\($0.0) | \($0.1) runs: statistics over runs" }
+            ?? (deterministic ? "deterministic inputs: spike times must be equal" : "stochastic inputs: statistics")
+        var out = "compare \(a) vs \(b) (\(kind))\n"
         for v in verdicts {
-            let what = "\(v.recorder) \(v.statistic)".padding(toLength: 30, withPad: " ", startingAt: 0)
+            let what = "\(v.recorder) \(v.statistic)".padding(toLength: 36, withPad: " ", startingAt: 0)
             out += "\(v.pass ? "PASS" : "FAIL")  \(what) \(fmt(v.a)) | \(fmt(v.b))   \(v.measure) \(fmt(v.value)) \(v.measure == "p" ? ">=" : "<=") \(fmt(v.tolerance))"
             out += v.detail.isEmpty ? "\n" : "  (\(v.detail))\n"
         }
@@ -48,6 +54,7 @@ public struct ComparisonReport: Sendable {
 
     public var json: JSONOut {
         .obj([("a", .str(a)), ("b", .str(b)), ("deterministic", .bool(deterministic)), ("agree", .bool(agree)),
+              ("runs", ensemble.map { .arr([.int($0.0), .int($0.1)]) } ?? .null),
               ("verdicts", .arr(verdicts.map { v in
                   .obj([("recorder", .str(v.recorder)), ("statistic", .str(v.statistic)), ("a", .num(v.a)), ("b", .num(v.b)),
                         ("measure", .str(v.measure)), ("value", .num(v.value)), ("tolerance", .num(v.tolerance)),

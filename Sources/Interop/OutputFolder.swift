@@ -135,3 +135,28 @@ func number(_ v: Any?) -> Double {
     if let x = v as? NSNumber { return x.doubleValue }
     return 0
 }
+
+extension OutputFolder {
+    /// True when `path` holds recorder files or a summary itself.
+    static func isOutputFolder(_ path: String) -> Bool {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return files.contains { $0.hasSuffix(".csv") || ($0.hasPrefix("summary") && $0.hasSuffix(".json")) }
+    }
+
+    /// An output folder, or a folder of runs (one output folder per subfolder, e.g. one per seed),
+    /// read in natural name order (`seed-2` before `seed-10`).
+    public static func readRuns(_ path: String) throws -> [OutputFolder] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw InteropError("\(path): no such output folder")
+        }
+        if isOutputFolder(path) { return [try read(path)] }
+        let subs = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { isOutputFolder("\(path)/\($0)") }
+            .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        guard !subs.isEmpty else {
+            throw InteropError("\(path): no recorder files, no summary.json and no subfolder of runs that has them")
+        }
+        return try subs.map { try read("\(path)/\($0)") }
+    }
+}

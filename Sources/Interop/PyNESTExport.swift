@@ -82,7 +82,6 @@ public struct PyNESTExport {
         MODEL = \(Py.string(model.name))
         RNG_SEED = \(rngSeed)  # kernel.seed: NEST's one random stream (Poisson input, nest.random draws)
         NETWORK_SEED = \(seeds.network)  # the network seed: numpy draws of explicit connection lists
-        SEEDS = {"network": NETWORK_SEED, "stimulus": RNG_SEED, "state": RNG_SEED}
         \(params.isEmpty ? "" : "# parameters as resolved: \(params)\n")
         # What `netview compare` reads besides the recorders: node ids, recorded cells, determinism.
         FACTS = json.loads(r\"\"\"\(JSONOut.obj(model.comparisonFacts).render(pretty: false))\"\"\")
@@ -91,7 +90,14 @@ public struct PyNESTExport {
         parser.add_argument("--time", type=float, default=\(Py.number(model.simulate)), help="model time to simulate in ms")
         parser.add_argument("--out", default=os.path.join("out", MODEL), help="output folder")
         parser.add_argument("--threads", type=int, default=\(model.threads), help="threads per process")
+        parser.add_argument("--seed", type=int, default=None,
+                            help="another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)")
         args = parser.parse_args()
+        if args.seed is not None:
+            if not 1 <= args.seed < 2**32:
+                parser.error("--seed must lie in 1 to 2**32-1")
+            RNG_SEED = NETWORK_SEED = args.seed
+        SEEDS = {"network": NETWORK_SEED, "stimulus": RNG_SEED, "state": RNG_SEED}
 
 
         def normal_redraw(rng, mean, std, lo, hi, size):

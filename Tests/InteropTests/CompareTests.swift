@@ -98,6 +98,36 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(missing.err.contains("no such output folder"), missing.err)
     }
 
+    /// Folders of runs (one subfolder per seed) are compared over runs: other seeds of the same
+    /// network agree, a 20% weaker inhibition differs, and the CLI reads the sets.
+    func testFoldersOfRunsAreComparedOverRuns() throws {
+        let brunel = Support.root + "/assets/brunel2000.json"
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder(), c = Support.temporaryFolder()
+        for s in 1...4 {
+            try Support.run(brunel, into: "\(a)/seed-\(s)", params: ["order": 100], seed: UInt64(s), ms: 300)
+            try Support.run(brunel, into: "\(b)/seed-\(s + 4)", params: ["order": 100], seed: UInt64(s + 4), ms: 300)
+            try Support.run(brunel, into: "\(c)/seed-\(s)", params: ["order": 100, "g": 4], seed: UInt64(s), ms: 300)
+        }
+        let runsA = try OutputFolder.readRuns(a)
+        XCTAssertEqual(runsA.map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["seed-1", "seed-2", "seed-3", "seed-4"])
+        let same = try compare(runs: runsA, try OutputFolder.readRuns(b))
+        XCTAssertEqual(same.ensemble?.1, 4)
+        XCTAssertTrue(same.agree, same.text)
+        for s in ["rate E (runs)", "CV ISI E (runs)", "KS run rates E", "rate I (all cells, runs)"] {
+            XCTAssertTrue(same.verdicts.contains { $0.statistic == s }, "missing \(s): \(same.text)")
+        }
+        let other = try compare(runs: runsA, try OutputFolder.readRuns(c))
+        XCTAssertFalse(other.agree, other.text)
+        XCTAssertTrue(other.verdicts.contains { $0.statistic == "rate E (runs)" && !$0.pass }, other.text)
+        let cli = Support.netview(["compare", a, c, "--json"])
+        XCTAssertEqual(cli.code, 3, cli.err)
+        XCTAssertTrue(cli.out.contains("\"runs\": [") || cli.out.contains("\"runs\":["), cli.out)
+        let empty = Support.temporaryFolder()
+        let none = Support.netview(["compare", a, empty])
+        XCTAssertEqual(none.code, 2)
+        XCTAssertTrue(none.err.contains("no subfolder of runs"), none.err)
+    }
+
     func testKolmogorovSmirnov() {
         let same = KolmogorovSmirnov([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
         XCTAssertEqual(same.d, 0)

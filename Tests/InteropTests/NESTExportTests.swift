@@ -3,8 +3,9 @@ import Interop
 import ModelFiles
 import XCTest
 
-/// Runs exported scripts with NEST 3 and compares them with netview's own runs. Needs a Python
-/// with `nest` named by NETVIEW_NEST_PYTHON; skipped, saying so, without one.
+/// Runs exported scripts with NEST 3.10 and compares them with the reference files and with
+/// netview's own runs. Needs a Python with `nest` named by NETVIEW_NEST_PYTHON (`.ci/run` makes
+/// one); skipped, saying so, without one.
 final class NESTExportTests: XCTestCase {
     func nestPython() throws -> String {
         guard let python = ProcessInfo.processInfo.environment["NETVIEW_NEST_PYTHON"], !python.isEmpty else {
@@ -17,34 +18,107 @@ final class NESTExportTests: XCTestCase {
         return python
     }
 
-    /// Exports `file`, runs it with NEST for `ms` and runs netview on it; returns both folders.
-    func runBoth(_ file: String, ms: Double? = nil) throws -> (nest: String, netview: String) {
-        let python = try nestPython()
+    /// Writes the exported PyNEST script of `file` (with `params`) into a new folder.
+    func export(_ file: String, params: [String: Double] = [:]) throws -> (dir: String, script: String) {
         let dir = Support.temporaryFolder()
-        let m = try ModelFile.load(path: file)
+        let m = try ModelFile.load(path: file, overrides: params)
         Support.write(try PyNESTExport(model: m, sourcePath: file).script(), dir + "/model.py")
-        var args = [dir + "/model.py", "--out", dir + "/nest"]
+        return (dir, dir + "/model.py")
+    }
+
+    /// Exports `file`, runs it with NEST for `ms` and runs netview on it; returns both folders.
+    func runBoth(_ file: String, params: [String: Double] = [:], ms: Double? = nil) throws -> (nest: String, netview: String) {
+        let python = try nestPython()
+        let (dir, script) = try export(file, params: params)
+        var args = [script, "--out", dir + "/nest"]
         if let ms { args += ["--time", "\(ms)"] }
         let r = Support.process(python, args)
         XCTAssertEqual(r.code, 0, r.err)
-        try Support.run(file, into: dir + "/netview", ms: ms)
+        try Support.run(file, into: dir + "/netview", params: params, ms: ms)
         return (dir + "/nest", dir + "/netview")
     }
 
-    func testExportedProtocolReproducesNetviewExactly() throws {
+    func compareFolders(_ a: String, _ b: String, _ o: CompareOptions = CompareOptions()) throws -> ComparisonReport {
+        try compare(try OutputFolder.read(a), try OutputFolder.read(b), options: o)
+    }
+
+    /// Every single-neuron protocol: the exported script, run by NEST, writes the reference files byte for byte.
+    func testExportedProtocolsReproduceTheReferenceFilesExactly() throws {
+        let python = try nestPython()
+        let fixtures = Support.root + "/Tests/Fixtures/nest"
+        let protocols = try FileManager.default.contentsOfDirectory(atPath: fixtures).filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertEqual(protocols.count, 8)
+        for p in protocols {
+            let (dir, script) = try export("\(fixtures)/\(p)")
+            let r = Support.process(python, [script, "--out", dir + "/out"])
+            XCTAssertEqual(r.code, 0, "\(p): \(r.err)")
+            let reference = "\(fixtures)/\(p.dropLast(5)).nest"
+            for csv in try FileManager.default.contentsOfDirectory(atPath: reference).sorted() {
+                let want = Support.read("\(reference)/\(csv)"), got = Support.read("\(dir)/out/\(csv)")
+                XCTAssertFalse(want.isEmpty)
+                XCTAssertTrue(want == got, "\(p): \(csv) differs from NEST's reference output")
+            }
+        }
+    }
+
+    func testProtocolExportAgreesWithNetviewOnSpikeTimes() throws {
         let (nest, netview) = try runBoth(Support.protocolFile)
-        let r = try compare(try OutputFolder.read(nest), try OutputFolder.read(netview))
+        let r = try compareFolders(nest, netview)
         XCTAssertTrue(r.deterministic)
         XCTAssertTrue(r.verdicts.contains { $0.statistic == "spike times" }, r.text)
         XCTAssertTrue(r.agree, r.text)
     }
 
-    func testExportedBalancedNeuronAgreesOnStatistics() throws {
-        let (nest, netview) = try runBoth(Support.root + "/assets/balanced_neuron.json", ms: 20000)
+    /// Brunel at order 250: statistics agree; a 20% stronger inhibitory weight (g 5 -> 6) in
+    /// netview's model is caught.
+    func testBrunelAgreesAndAWeightChangeDiffers() throws {
+        let brunel = Support.root + "/assets/brunel2000.json"
+        let (nest, netview) = try runBoth(brunel, params: ["order": 250], ms: 500)
+        let r = try compareFolders(netview, nest)
+        XCTAssertTrue(r.agree, r.text)
+        let changed = Support.temporaryFolder()
+        try Support.run(brunel, into: changed, params: ["order": 250, "g": 6], ms: 500)
+        let d = try compareFolders(changed, nest)
+        XCTAssertFalse(d.agree, d.text)
+        XCTAssertTrue(d.text.contains("differ: "), d.text)
+        XCTAssertTrue(d.verdicts.contains { !$0.pass && $0.statistic.hasPrefix("KS cell rates") }, d.text)
+    }
+
+    /// The balanced neuron over 20 s: rate and CV agree; a 20% stronger inhibitory weight differs on the rate.
+    func testBalancedNeuronAgreesAndAWeightChangeDiffers() throws {
+        let file = Support.root + "/assets/balanced_neuron.json"
+        let (nest, netview) = try runBoth(file, ms: 20000)
         var o = CompareOptions()
         o.rateTolerance = 0.25  // one neuron's rate over 20 s: about 150 spikes, a few percent of noise per run
         o.cvTolerance = 0.15
-        let r = try compare(try OutputFolder.read(nest), try OutputFolder.read(netview), options: o)
+        let r = try compareFolders(nest, netview, o)
+        XCTAssertTrue(r.agree, r.text)
+        let changed = Support.temporaryFolder()
+        try Support.run(file, into: changed, params: ["ipsc": -54], ms: 20000)
+        let d = try compareFolders(changed, nest, o)
+        XCTAssertFalse(d.agree, d.text)
+        XCTAssertTrue(d.verdicts.contains { !$0.pass && $0.statistic.hasPrefix("rate neuron") }, d.text)
+    }
+
+    /// Destexhe 2009 is chaotic: one seed is one sample of its fates, so seeds 1-6 of each
+    /// simulator (2 s each) are compared as sets of runs.
+    func testDestexheSeedsAgreeAsSetsOfRuns() throws {
+        let python = try nestPython()
+        let file = Support.root + "/assets/destexhe2009.json"
+        let (dir, script) = try export(file)
+        let seeds = 1...6
+        // NEST runs in the background while netview runs here.
+        let loop = seeds.map { "\"$0\" \"$1\" --seed \($0) --time 2000 --out \"$2/nest/seed-\($0)\" >/dev/null || exit 1" }.joined(separator: "; ")
+        let nest = Process()
+        nest.executableURL = URL(fileURLWithPath: "/bin/sh")
+        nest.arguments = ["-c", loop, python, script, dir]
+        try nest.run()
+        for s in seeds { try Support.run(file, into: "\(dir)/netview/seed-\(s)", seed: UInt64(s), ms: 2000) }
+        nest.waitUntilExit()
+        XCTAssertEqual(nest.terminationStatus, 0)
+        let r = try compare(runs: try OutputFolder.readRuns(dir + "/netview"), try OutputFolder.readRuns(dir + "/nest"))
+        XCTAssertEqual(r.ensemble?.0, 6)
+        XCTAssertTrue(r.verdicts.contains { $0.statistic == "rate RS (runs)" }, r.text)
         XCTAssertTrue(r.agree, r.text)
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Compares two sets of runs (e.g. seeds 1-8 of netview against seeds 1-8 of an exported
+/// script). One run of a chaotic network is one sample of its fates, so sets are compared by
+/// statistics over runs: per population the mean over runs of the population rate and of the
+/// mean CV of ISI, judged in standard errors of the difference (`zMax`), and a Kolmogorov-Smirnov
+/// test on the runs' population rates. Traces of independent runs are not judged.
+public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: CompareOptions = CompareOptions(),
+                    names: (String, String)? = nil) throws -> ComparisonReport {
+    guard let firstA = a.first, let firstB = b.first else { throw InteropError("no runs to compare") }
+    if a.count == 1 && b.count == 1 { return try compare(firstA, firstB, options: options) }
+    let (nameA, nameB) = names ?? (a.count == 1 ? firstA.path : parent(firstA.path), b.count == 1 ? firstB.path : parent(firstB.path))
+    var report = ComparisonReport(a: nameA, b: nameB, deterministic: false)
+    report.ensemble = (a.count, b.count)
+    let spikeNames = Set(firstA.recorders.filter { $0.value.isSpikes }.keys)
+        .intersection(firstB.recorders.filter { $0.value.isSpikes }.keys).sorted()
+    for name in spikeNames {
+        guard a.allSatisfy({ $0.recorders[name] != nil }), b.allSatisfy({ $0.recorders[name] != nil }) else {
+            report.notes.append("\(name) is missing from some runs; not compared"); continue
+        }
+        for (pop, ids) in cellGroups(name, firstA, firstB) where !ids.isEmpty {
+            let sa = a.map { runStats($0, name, ids) }, sb = b.map { runStats($0, name, ids) }
+            report.verdicts.append(zVerdict(name, "rate \(pop) (runs)", sa.map(\.rate), sb.map(\.rate), options.zMax))
+            let cvA = sa.compactMap(\.cv), cvB = sb.compactMap(\.cv)
+            if cvA.count >= 2 && cvB.count >= 2 {
+                report.verdicts.append(zVerdict(name, "CV ISI \(pop) (runs)", cvA, cvB, options.zMax))
+            }
+            let ks = KolmogorovSmirnov(sa.map(\.rate), sb.map(\.rate))
+            report.verdicts.append(Verdict(recorder: name, statistic: "KS run rates \(pop)", a: mean(sa.map(\.rate)),
+                                           b: mean(sb.map(\.rate)), measure: "p", value: ks.p, tolerance: options.alpha,
+                                           pass: ks.p >= options.alpha, detail: "D \(fmt(ks.d)), \(a.count) | \(b.count) runs"))
+        }
+    }
+    let pops = (firstA.summary?["nodes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        ?? ((firstA.summary?["populations"] as? [String: Any])?.keys.sorted() ?? [])
+    for pop in pops {
+        func rates(_ runs: [OutputFolder]) -> [Double]? {
+            let r = runs.compactMap { (($0.summary?["populations"] as? [String: Any])?[pop] as? [String: Any])?["rate_hz"] }
+            return r.count == runs.count ? r.map { number($0) } : nil
+        }
+        guard let ra = rates(a), let rb = rates(b) else { continue }
+        report.verdicts.append(zVerdict("summary", "rate \(pop) (all cells, runs)", ra, rb, options.zMax))
+    }
+    if report.verdicts.isEmpty { throw InteropError("\(nameA) and \(nameB) have no spike recorder and no summary rates in common") }
+    report.notes.append("independent runs: traces not judged")
+    return report
+}
+
+struct RunStats { var rate: Double; var cv: Double? }
+
+/// Mean rate and mean CV of ISI of the cells `ids` in one run.
+func runStats(_ run: OutputFolder, _ name: String, _ ids: [Int]) -> RunStats {
+    let t = run.recorders[name]!
+    let wanted = Set(ids)
+    var trains: [Int: [Double]] = [:]
+    for (s, time) in zip(t.senders, t.times) where wanted.contains(s) { trains[s, default: []].append(time) }
+    let ms = number(run.summary?["simulated_ms"])
+    let seconds = (ms > 0 ? ms : (t.times.last ?? 0)) / 1000
+    let spikes = trains.values.reduce(0) { $0 + $1.count }
+    return RunStats(rate: seconds > 0 ? Double(spikes) / Double(ids.count) / seconds : 0, cv: meanCV(Array(trains.values)))
+}
+
+func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
+
+func variance(_ x: [Double]) -> Double {
+    guard x.count > 1 else { return 0 }
+    let m = mean(x)
+    return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
+}
+
+/// The difference of two means in standard errors (Welch); with no spread at all, any difference fails.
+func zVerdict(_ recorder: String, _ statistic: String, _ x: [Double], _ y: [Double], _ zMax: Double) -> Verdict {
+    let se = (variance(x) / Double(x.count) + variance(y) / Double(y.count)).squareRoot()
+    let diff = abs(mean(x) - mean(y))
+    let z = se > 0 ? diff / se : (diff == 0 ? 0 : .infinity)
+    return Verdict(recorder: recorder, statistic: statistic, a: mean(x), b: mean(y), measure: "z", value: z,
+                   tolerance: zMax, pass: z <= zMax, detail: "SE \(fmt(se)), \(x.count) | \(y.count) runs")
+}
+
+func parent(_ path: String) -> String { path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") }
