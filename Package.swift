@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Session", dependencies: ["NetCore", "ModelFiles"], swiftSettings: optimize),
         .target(name: "Interop", dependencies: ["ModelFiles", "NetCore"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
-        .target(name: "Workbench", dependencies: ["Session", "ModelFiles", "NetCore", "CNcursesw"]),
+        .target(name: "Workbench", dependencies: ["Session", "Interop", "ModelFiles", "NetCore", "CNcursesw"]),
         .executableTarget(name: "netview", dependencies: [
             "NetCore", "ModelFiles", "Session", "Workbench", "Interop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "NetCore"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "ModelFiles", "NetCore", "netview"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Session", "Interop"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "ModelFiles", "NetCore", "netview"]),
         .testTarget(name: "NetviewTests", dependencies: ["ModelFiles", "netview"]),
     ],

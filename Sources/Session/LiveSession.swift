@@ -26,6 +26,8 @@ public struct Frame: Sendable {
     public var speedCap: Double?
     public var unsaved = false
     public var dead = false
+    /// The last model time of a replay (`netview view`); nil for a live session.
+    public var endTime: Double?
 
     public init() {}
 }

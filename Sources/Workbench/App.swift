@@ -264,17 +264,7 @@ public final class App {
         let sideW = state.pane == nil ? 0 : max(34, width * 2 / 5)
         let mainW = width - sideW
         let bodyH = height - 3
-        let rasterH = max(4, bodyH * 2 / 5), stripH = 2
-        let traceH = max(4, (bodyH - rasterH - stripH) * 3 / 5)
-        let histH = bodyH - rasterH - stripH - traceH
-        var y = 1
-        RasterWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: rasterH))
-        y += rasterH
-        RateStrip(frame: f, neurons: info.neuronCount).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: stripH))
-        y += stripH
-        TraceWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: traceH))
-        y += traceH
-        HistogramWidget(frame: f, info: info).render(into: &c, area: Rect(x: 0, y: y, width: mainW, height: histH))
+        MainArea.render(f, info: info, into: &c, area: Rect(x: 0, y: 1, width: mainW, height: bodyH))
         if let p = state.pane {
             SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
                 .render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))

@@ -96,7 +96,7 @@ public struct TraceWidget {
         let t0 = max(0, frame.time - frame.window)
         let vs = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
         guard !vs.isEmpty else {
-            c.text(plot.x, plot.y, "no samples yet", Style(.gray))
+            c.text(plot.x, plot.y, frame.endTime == nil ? "no samples yet" : "no V_m recorded for this cell ([ ] steps to one that has)", Style(.gray))
             return
         }
         var lo = vs.map(\.1).min()!, hi = vs.map(\.1).max()!
@@ -176,6 +176,11 @@ public struct StatusBar {
     /// narrow screen loses the rate first.
     public func text(width: Int = 200) -> String {
         let s = frame.seeds
+        if let end = frame.endTime {
+            let play = frame.running ? "PLAYING" : "PAUSED"
+            return String(format: " %@ │ replay t %.1f ms of %.1f │ %@ │ %gx │ seeds %llu %llu %llu │ %.0f sp/s ",
+                          frame.modelName, frame.time, end, play, frame.speed, s.network, s.stimulus, s.state, frame.spikesPerSecond)
+        }
         let run = frame.running ? "RUNNING" : "PAUSED"
         if width >= 120 {
             let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
@@ -189,5 +194,23 @@ public struct StatusBar {
     public func render(into c: inout Canvas, area: Rect) {
         c.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), " ", Style(.normal, reverse: true))
         c.text(area.x, area.y, text(width: area.width), Style(.normal, bold: true, reverse: true), limit: area.width)
+    }
+}
+
+/// The main area both the workbench and the replay viewer draw: raster, rate strip, V_m trace
+/// and rate histogram, top to bottom.
+public enum MainArea {
+    public static func render(_ f: Frame, info: NetworkInfo, into c: inout Canvas, area: Rect) {
+        let rasterH = max(4, area.height * 2 / 5), stripH = 2
+        let traceH = max(4, (area.height - rasterH - stripH) * 3 / 5)
+        let histH = area.height - rasterH - stripH - traceH
+        var y = area.y
+        RasterWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: rasterH))
+        y += rasterH
+        RateStrip(frame: f, neurons: info.neuronCount).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: stripH))
+        y += stripH
+        TraceWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: traceH))
+        y += traceH
+        HistogramWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: histH))
     }
 }

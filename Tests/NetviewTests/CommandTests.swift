@@ -52,6 +52,22 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(d["gsl_error_tol"] as? Double, 1e-6)
     }
 
+    func testViewChecksTheFolderThenTheTerminal() {
+        let missing = Binary.run(["view", "no/such/folder"])
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertEqual(missing.err, "netview: no/such/folder: no such output folder\n")
+        let empty = NSTemporaryDirectory() + "netview-empty-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try? "sender,time_ms\n".write(toFile: empty + "/spikes.csv", atomically: true, encoding: .utf8)
+        let nothing = Binary.run(["view", empty])
+        XCTAssertEqual(nothing.code, 2)
+        XCTAssertTrue(nothing.err.contains("no spikes and no V_m trace"), nothing.err)
+        let noTerminal = Binary.run(["view", "Tests/Fixtures/nest-destexhe-500ms"])
+        XCTAssertEqual(noTerminal.code, 2)
+        XCTAssertEqual(noTerminal.err.split(separator: "\n").count, 1)
+        XCTAssertTrue(noTerminal.err.contains("needs a terminal"), noTerminal.err)
+    }
+
     func testWorkbenchWithoutATerminalSaysSoAndFails() {
         let r = Binary.run(["assets/destexhe2009.json"])
         XCTAssertNotEqual(r.code, 0)

@@ -71,6 +71,30 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait(5) { screen().contains("EXIT=0") }, "q exits 0:\n\(screen())")
     }
 
+    /// `netview view` on a folder NEST wrote (the exported Destexhe script, 500 ms): raster, V_m
+    /// and histogram at any time, seeking, playing, cell choice, q.
+    func testViewReplaysANESTOutputFolder() throws {
+        start("view --paused Tests/Fixtures/nest-destexhe-500ms", width: 120, height: 40)
+        XCTAssertTrue(wait { screen().contains("replay t 0.0 ms of 500.0") && screen().contains("PAUSED") }, screen())
+        XCTAssertLessThan(braille(screen().components(separatedBy: "\n").prefix(16).joined()), 5, "nothing before t = 0")
+        keys("'>'")
+        XCTAssertTrue(wait(5) { screen().contains("replay t 500.0 ms") }, screen())
+        let s = screen()
+        let lines = s.components(separatedBy: "\n")
+        XCTAssertGreaterThan(braille(lines.prefix(16).joined()), 200, "the raster shows NEST's spikes:\n\(s)")
+        XCTAssertTrue(s.contains("cell 171 (RS[170], aeif_cond_exp)"), s)
+        XCTAssertTrue(s.contains("    mV"), s)
+        XCTAssertTrue(s.contains("RS n=380"), s)
+        keys("0")
+        XCTAssertTrue(wait(5) { screen().contains("replay t 0.0 ms") }, screen())
+        keys("Space")
+        XCTAssertTrue(wait(5) { (modelTime() ?? 0) > 100 && screen().contains("PLAYING") }, screen())
+        keys("]")
+        XCTAssertTrue(wait(5) { !screen().contains("cell 171 (") }, screen())
+        keys("q")
+        XCTAssertTrue(wait(5) { screen().contains("EXIT=0") }, "q exits 0:\n\(screen())")
+    }
+
     func testMainScreenAt120x40() throws { try runMainScreenChecks(width: 120, height: 40) }
 
     func testMainScreenAt80x24() throws { try runMainScreenChecks(width: 80, height: 24) }
