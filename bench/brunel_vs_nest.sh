@@ -8,7 +8,7 @@
 # simulate seconds, peak memory and the E rate of every run, the medians, and netview/NEST ratios.
 #
 # Environment:
-#   NETVIEW_NEST_VENV  venv with nest-simulator 3.10.0 (default .venv-nest; created with pip if missing)
+#   NETVIEW_NEST_VENV  venv with nest-simulator 3.10.0 (default .build-nest-venv, as .ci/run makes it; created with pip if missing)
 #   NETVIEW_BIN        netview binary (default .build/release/netview; build: swift build -c release)
 #   BENCH_SEEDS        seeds to run (default "1 2 3")
 #   BENCH_TIME         model time in ms (default: the file's simulate, 1000)
@@ -22,7 +22,7 @@ case "$ORDER$THREADS" in *[!0-9]*|"") echo "usage: $0 [ORDER] [THREADS] (positiv
 
 cd "$(dirname "$0")/.."
 MODEL=assets/brunel2000.json
-VENV="${NETVIEW_NEST_VENV:-.venv-nest}"
+VENV="${NETVIEW_NEST_VENV:-.build-nest-venv}"
 NETVIEW="${NETVIEW_BIN:-.build/release/netview}"
 SEEDS="${BENCH_SEEDS:-1 2 3}"
 OUT="${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/brunel_vs_nest.XXXXXX")}"

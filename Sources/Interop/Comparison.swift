@@ -6,8 +6,6 @@ public struct CompareOptions: Sendable {
     public var rateTolerance = 0.1
     public var cvTolerance = 0.05
     public var alpha = 0.01
-    /// Largest difference of two means over runs, in standard errors (folders of runs only).
-    public var zMax = 3.0
     /// Require equal spike times whatever the summaries say.
     public var exact = false
     public init() {}

@@ -3,8 +3,8 @@ import Foundation
 /// Compares two sets of runs (e.g. seeds 1-8 of netview against seeds 1-8 of an exported
 /// script). One run of a chaotic network is one sample of its fates, so sets are compared by
 /// statistics over runs: per population the mean over runs of the population rate and of the
-/// mean CV of ISI, judged in standard errors of the difference (`zMax`), and a Kolmogorov-Smirnov
-/// test on the runs' population rates. Traces of independent runs are not judged.
+/// mean CV of ISI, each with Welch's t-test, and a Kolmogorov-Smirnov test on the runs'
+/// population rates; a statistic differs when p < `alpha`. Traces of independent runs are not judged.
 public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: CompareOptions = CompareOptions(),
                     names: (String, String)? = nil) throws -> ComparisonReport {
     guard let firstA = a.first, let firstB = b.first else { throw InteropError("no runs to compare") }
@@ -20,10 +20,10 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
         }
         for (pop, ids) in cellGroups(name, firstA, firstB) where !ids.isEmpty {
             let sa = a.map { runStats($0, name, ids) }, sb = b.map { runStats($0, name, ids) }
-            report.verdicts.append(zVerdict(name, "rate \(pop) (runs)", sa.map(\.rate), sb.map(\.rate), options.zMax))
+            report.verdicts.append(meanVerdict(name, "rate \(pop) (runs)", sa.map(\.rate), sb.map(\.rate), options.alpha))
             let cvA = sa.compactMap(\.cv), cvB = sb.compactMap(\.cv)
             if cvA.count >= 2 && cvB.count >= 2 {
-                report.verdicts.append(zVerdict(name, "CV ISI \(pop) (runs)", cvA, cvB, options.zMax))
+                report.verdicts.append(meanVerdict(name, "CV ISI \(pop) (runs)", cvA, cvB, options.alpha))
             }
             let ks = KolmogorovSmirnov(sa.map(\.rate), sb.map(\.rate))
             report.verdicts.append(Verdict(recorder: name, statistic: "KS run rates \(pop)", a: mean(sa.map(\.rate)),
@@ -39,7 +39,7 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
             return r.count == runs.count ? r.map { number($0) } : nil
         }
         guard let ra = rates(a), let rb = rates(b) else { continue }
-        report.verdicts.append(zVerdict("summary", "rate \(pop) (all cells, runs)", ra, rb, options.zMax))
+        report.verdicts.append(meanVerdict("summary", "rate \(pop) (all cells, runs)", ra, rb, options.alpha))
     }
     if report.verdicts.isEmpty { throw InteropError("\(nameA) and \(nameB) have no spike recorder and no summary rates in common") }
     report.notes.append("independent runs: traces not judged")
@@ -68,13 +68,12 @@ func variance(_ x: [Double]) -> Double {
     return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
 }
 
-/// The difference of two means in standard errors (Welch); with no spread at all, any difference fails.
-func zVerdict(_ recorder: String, _ statistic: String, _ x: [Double], _ y: [Double], _ zMax: Double) -> Verdict {
-    let se = (variance(x) / Double(x.count) + variance(y) / Double(y.count)).squareRoot()
-    let diff = abs(mean(x) - mean(y))
-    let z = se > 0 ? diff / se : (diff == 0 ? 0 : .infinity)
-    return Verdict(recorder: recorder, statistic: statistic, a: mean(x), b: mean(y), measure: "z", value: z,
-                   tolerance: zMax, pass: z <= zMax, detail: "SE \(fmt(se)), \(x.count) | \(y.count) runs")
+/// Welch's t-test on the means of two samples: a verdict that fails when p < `alpha`.
+func meanVerdict(_ recorder: String, _ statistic: String, _ x: [Double], _ y: [Double], _ alpha: Double) -> Verdict {
+    let w = WelchTest(x, y)
+    return Verdict(recorder: recorder, statistic: statistic, a: mean(x), b: mean(y), measure: "p", value: w.p,
+                   tolerance: alpha, pass: w.p >= alpha,
+                   detail: "t \(fmt(w.t)), df \(fmt(w.df)), \(x.count) | \(y.count) runs")
 }
 
 func parent(_ path: String) -> String { path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") }

@@ -112,7 +112,11 @@ extension BuiltModel {
 public func writeAtomically(_ text: String, to path: String) throws {
     let tmp = path + ".tmp-\(getpid())"
     guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
-        throw ModelFileError(file: path, path: "", line: 0, message: "cannot write the file (disk full or no permission?)")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        let why = FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) && isDir.boolValue
+            ? "cannot write the file (disk full or no permission?)" : "cannot write the file: no folder \(folder)"
+        throw ModelFileError(file: path, path: "", line: 0, message: why)
     }
     let fd = open(tmp, O_RDONLY)
     if fd >= 0 { fsync(fd); close(fd) }

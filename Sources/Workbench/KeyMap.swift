@@ -12,14 +12,17 @@ public enum KeyAction: Equatable, Sendable {
     case save, quit, commandLine
 }
 
+/// Keys, the label the help shows for them, what they do and the help's words.
+public struct KeyBinding<Action: Equatable & Sendable>: Sendable {
+    public let keys: [Key]
+    public let label: String
+    public let action: Action
+    public let help: String
+}
+
 /// The key bindings: one table that the key handler and the help pane both read.
 public enum KeyMap {
-    public struct Binding: Sendable {
-        public let keys: [Key]
-        public let label: String
-        public let action: KeyAction
-        public let help: String
-    }
+    public typealias Binding = KeyBinding<KeyAction>
 
     public static let bindings: [Binding] = [
         Binding(keys: [.char(" ")], label: "space", action: .togglePause, help: "pause / resume"),

@@ -9,12 +9,7 @@ public final class ReplayViewer {
         case nextCell, previousCell, typeCell, help, quit
     }
 
-    public struct Binding: Sendable {
-        public let keys: [Key]
-        public let label: String
-        public let action: Action
-        public let help: String
-    }
+    public typealias Binding = KeyBinding<Action>
 
     public static let bindings: [Binding] = [
         Binding(keys: [.char(" ")], label: "space", action: .togglePlay, help: "play / pause"),

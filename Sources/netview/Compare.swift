@@ -13,9 +13,9 @@ struct Compare: ParsableCommand {
         Kolmogorov-Smirnov test on per-cell rates. Meters: max abs difference per column on common \
         (sender, time) rows, judged for deterministic inputs or equal spikes. \
         A folder of runs (subfolders that are output folders, e.g. one per seed) is compared as a set: per \
-        population the mean over runs of the rate and of the CV of ISI, each within --z-max standard errors of \
-        the difference, and a Kolmogorov-Smirnov test on the runs' rates; this is how chaotic networks such as \
-        Destexhe 2009 are compared. \
+        population the mean over runs of the rate and of the CV of ISI, each with Welch's t-test, and a \
+        Kolmogorov-Smirnov test on the runs' rates (each fails when p < --alpha); this is how chaotic networks \
+        such as Destexhe 2009 are compared. \
         Exit 0 when every statistic agrees, 3 when one differs, 2 on bad input.
         """)
 
@@ -25,16 +25,15 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("trace-tol"), help: "Largest abs difference of a trace value (mV, nS, pA).") var traceTol = 1e-3
     @Option(name: .customLong("rate-tol"), help: "Largest relative difference of a population rate.") var rateTol = 0.1
     @Option(name: .customLong("cv-tol"), help: "Largest abs difference of the mean CV of ISI.") var cvTol = 0.05
-    @Option(help: "Significance level of the Kolmogorov-Smirnov test.") var alpha = 0.01
-    @Option(name: .customLong("z-max"), help: "Folders of runs: largest difference of two means in standard errors.") var zMax = 3.0
+    @Option(help: "Significance level of the Kolmogorov-Smirnov and t-tests.") var alpha = 0.01
     @Flag(help: "Require equal spike times whatever the summaries say.") var exact = false
 
     func run() throws {
-        for (name, v) in [("--trace-tol", traceTol), ("--rate-tol", rateTol), ("--cv-tol", cvTol), ("--alpha", alpha), ("--z-max", zMax)] where !(v.isFinite && v >= 0) {
+        for (name, v) in [("--trace-tol", traceTol), ("--rate-tol", rateTol), ("--cv-tol", cvTol), ("--alpha", alpha)] where !(v.isFinite && v >= 0) {
             throw fail("\(name) must be a number >= 0, got \(v)")
         }
         var o = CompareOptions()
-        o.traceTolerance = traceTol; o.rateTolerance = rateTol; o.cvTolerance = cvTol; o.alpha = alpha; o.exact = exact; o.zMax = zMax
+        o.traceTolerance = traceTol; o.rateTolerance = rateTol; o.cvTolerance = cvTol; o.alpha = alpha; o.exact = exact
         let report: ComparisonReport
         do {
             report = try compare(runs: try OutputFolder.readRuns(dirA), try OutputFolder.readRuns(dirB), options: o,

@@ -128,6 +128,20 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(none.err.contains("no subfolder of runs"), none.err)
     }
 
+    func testWelchTest() {
+        // Closed forms: df 1, P(|T| >= 1) = 1 - 2 atan(1) / pi = 0.5; df 2, P(|T| >= 1) = 1 - 1/sqrt(3).
+        XCTAssertEqual(WelchTest.twoSidedP(t: 1, df: 1), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(WelchTest.twoSidedP(t: 1, df: 2), 1 - 1 / 3.0.squareRoot(), accuracy: 1e-12)
+        // Tables: the two-sided 5% points of df 10 and of the normal limit.
+        XCTAssertEqual(WelchTest.twoSidedP(t: 2.2281389, df: 10), 0.05, accuracy: 1e-6)
+        XCTAssertEqual(WelchTest.twoSidedP(t: 1.959964, df: 1e7), 0.05, accuracy: 1e-5)
+        let w = WelchTest([1, 2, 3, 4, 5], [2, 4, 6, 8, 10])
+        XCTAssertEqual(w.t, -3 / 2.5.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(w.df, 6.25 / 1.0625, accuracy: 1e-12)
+        XCTAssertEqual(WelchTest([2, 2], [2, 2, 2]).p, 1)
+        XCTAssertEqual(WelchTest([1, 1], [2, 2]).p, 0)
+    }
+
     func testKolmogorovSmirnov() {
         let same = KolmogorovSmirnov([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
         XCTAssertEqual(same.d, 0)
