@@ -79,6 +79,21 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(r.end, 3000, "the last event")
     }
 
+    /// An MPI run's folder: each rank's events in R.rank-K.csv, merged into one time order.
+    func testPerRankFilesAreMerged() throws {
+        let dir = NSTemporaryDirectory() + "netview-ranks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "sender,time_ms\n1,10.0\n1,30.0\n".write(toFile: dir + "/spikes.rank-0.csv", atomically: true, encoding: .utf8)
+        try "sender,time_ms\n2,20.0\n2,40.0\n".write(toFile: dir + "/spikes.rank-1.csv", atomically: true, encoding: .utf8)
+        try "sender,time_ms,V_m\n2,1.0,-70.0\n2,2.0,-69.0\n".write(toFile: dir + "/vm.rank-1.csv", atomically: true, encoding: .utf8)
+        let r = try Replay(folder: try OutputFolder.read(dir))
+        r.seek(to: 40)
+        XCTAssertEqual(r.frame.spikeTimes, [10, 20, 30, 40])
+        XCTAssertEqual(r.frame.spikeIDs, [1, 2, 1, 2])
+        XCTAssertEqual(r.cell, 2)
+        XCTAssertEqual(r.frame.vmValues, [-70, -69])
+    }
+
     func testViewerKeysAndScreen() throws {
         let r = try Replay(folder: try folder())
         r.playing = false
