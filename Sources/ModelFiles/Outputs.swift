@@ -103,7 +103,7 @@ extension BuiltModel {
             ("version", .str(netviewVersion)),
             ("platform", .str(platformDescription())),
         ]
-        fields += extra
+        fields += model.comparisonFacts + extra
         return RunSummary(json: .obj(fields), populations: pops, activity: acts)
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Interop
 import ModelFiles
 import NetCore
 import Session
@@ -53,8 +52,7 @@ extension Run {
         let summary: RunSummary
         do {
             // The summary covers the whole run from t = 0, as an uninterrupted run's would.
-            summary = try built.writeOutputs(to: dir, simulated: k.time, simulateSeconds: wall, since: session.savedStep,
-                                             extra: built.model.comparisonFacts)
+            summary = try built.writeOutputs(to: dir, simulated: k.time, simulateSeconds: wall, since: session.savedStep)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",

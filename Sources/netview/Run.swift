@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Interop
 import ModelFiles
 import NetCore
 
@@ -65,7 +64,7 @@ struct Run: ParsableCommand {
         let dir = out ?? "out/\(m.name)"
         let summary: RunSummary
         do {
-            summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall, extra: m.comparisonFacts)
+            summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if let benchStats {
             // Counts `netview bench` needs beside summary.json (not part of the output contract).

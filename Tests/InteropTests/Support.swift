@@ -20,7 +20,7 @@ enum Support {
         let built = try m.build()
         let t = ms ?? m.simulate
         try built.kernel.simulate(t)
-        try built.writeOutputs(to: dir, simulated: t, simulateSeconds: 0, extra: m.comparisonFacts)
+        try built.writeOutputs(to: dir, simulated: t, simulateSeconds: 0)
         return m
     }
 

@@ -1,4 +1,3 @@
-import ModelFiles
 import NetCore
 
 /// Facts about a model that both netview and an exported script write into summary.json, so that
@@ -43,13 +42,14 @@ extension ModelFile {
                     ids[s.node, default: []].formUnion(r.map { first[s.node]! + $0 })
                 }
             }
-            let pops = nodes.filter { ids[$0.name] != nil }.map { ($0.name, ranges(of: ids[$0.name]!.sorted())) }
+            let pops = nodes.filter { ids[$0.name] != nil }.map { ($0.name, idRuns(ids[$0.name]!.sorted())) }
             out.append((rec.name, pops))
         }
         return out
     }
 
-    /// The keys netview adds to summary.json for `compare`: deterministic, nodes, recorded.
+    /// The keys every summary.json carries for `netview compare` and `netview view`: deterministic,
+    /// nodes, recorded.
     public var comparisonFacts: [(String, JSONOut)] {
         let first = firstIDs
         return [
@@ -66,7 +66,7 @@ extension ModelFile {
 }
 
 /// Sorted ids as maximal runs of consecutive ids.
-func ranges(of sorted: [Int]) -> [Range<Int>] {
+func idRuns(_ sorted: [Int]) -> [Range<Int>] {
     var out: [Range<Int>] = []
     for id in sorted {
         if let last = out.last, last.upperBound == id { out[out.count - 1] = last.lowerBound..<(id + 1) } else { out.append(id..<(id + 1)) }
