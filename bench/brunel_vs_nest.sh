@@ -3,8 +3,8 @@
 #
 #   bench/brunel_vs_nest.sh [ORDER] [THREADS]        (defaults: 2500, 1)
 #
-# Runs assets/brunel2000.json at --param order=ORDER alternately in NEST (bench/nest_model.py,
-# PyNEST from a venv) and in netview (`netview run`), once per seed, and prints build seconds,
+# Runs assets/brunel2000.json at --param order=ORDER alternately in NEST (the script
+# `netview export --to pynest` writes, PyNEST from a venv) and in netview (`netview run`), once per seed, and prints build seconds,
 # simulate seconds, peak memory and the E rate of every run, the medians, and netview/NEST ratios.
 #
 # Environment:
@@ -41,15 +41,16 @@ fi
 if ! "$VENV/bin/python" -c "import nest" >/dev/null 2>&1; then
     echo "creating the NEST venv in $VENV (pip install nest-simulator==3.10.0; takes a minute)" >&2
     "${PYTHON:-python3}" -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet nest-simulator==3.10.0 numpy pyyaml
+    "$VENV/bin/pip" install --quiet nest-simulator==3.10.0 numpy
     "$VENV/bin/python" -c "import nest" >/dev/null 2>&1 || { echo "error: 'import nest' fails in $VENV" >&2; exit 1; }
 fi
 
 mkdir -p "$OUT"
+"$NETVIEW" export "$MODEL" --to pynest --param "order=$ORDER" -o "$OUT/brunel.py" 2>/dev/null
 echo "Brunel order $ORDER, $THREADS thread(s), seeds $SEEDS; outputs in $OUT" >&2
 for seed in $SEEDS; do
     echo "seed $seed: NEST" >&2
-    "$VENV/bin/python" bench/nest_model.py "$MODEL" --param "order=$ORDER" --seed "$seed" \
+    "$VENV/bin/python" "$OUT/brunel.py" --seed "$seed" \
         --threads "$THREADS" ${TIME_ARGS[@]+"${TIME_ARGS[@]}"} --out "$OUT/nest-$seed" >"$OUT/nest-$seed.log" 2>&1 \
         || { echo "error: NEST run failed, see $OUT/nest-$seed.log:" >&2; tail -5 "$OUT/nest-$seed.log" >&2; exit 1; }
     echo "seed $seed: netview" >&2
