@@ -76,55 +76,9 @@ public struct PyNESTExport {
     }
 
     func preamble() -> String {
-        let seeds = model.seeds
-        let params = model.parameters.map { "\($0.name) = \(Py.number($0.value))" }.joined(separator: ", ")
-        return """
-        MODEL = \(Py.string(model.name))
-        RNG_SEED = \(rngSeed)  # kernel.seed: NEST's one random stream (Poisson input, nest.random draws)
-        NETWORK_SEED = \(seeds.network)  # the network seed: numpy draws of explicit connection lists
-        \(params.isEmpty ? "" : "# parameters as resolved: \(params)\n")
-        # What `netview compare` reads besides the recorders: node ids, recorded cells, determinism.
-        FACTS = json.loads(r\"\"\"\(JSONOut.obj(model.comparisonFacts).render(pretty: false))\"\"\")
-
-        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-        parser.add_argument("--time", type=float, default=\(Py.number(model.simulate)), help="model time to simulate in ms")
-        parser.add_argument("--out", default=os.path.join("out", MODEL), help="output folder")
-        parser.add_argument("--threads", type=int, default=\(model.threads), help="threads per process")
-        parser.add_argument("--seed", type=int, default=None,
-                            help="another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)")
-        args = parser.parse_args()
-        if args.seed is not None:
-            if not 1 <= args.seed < 2**32:
-                parser.error("--seed must lie in 1 to 2**32-1")
-            RNG_SEED = NETWORK_SEED = args.seed
-        SEEDS = {"network": NETWORK_SEED, "stimulus": RNG_SEED, "state": RNG_SEED}
-
-
-        def normal_redraw(rng, mean, std, lo, hi, size):
-            \"\"\"Normal draws, values outside [lo, hi] redrawn (nest.math.redraw in numpy).\"\"\"
-            x = rng.normal(mean, std, size)
-            bad = (x < lo) | (x > hi)
-            while bad.any():
-                x[bad] = rng.normal(mean, std, int(bad.sum()))
-                bad = (x < lo) | (x > hi)
-            return x
-
-
-        def capped_bernoulli(src, tgt, p, cap, autapses):
-            \"\"\"pairwise_bernoulli with max_indegree: per target, scan the sources in order, accept each
-            with probability p and keep the first `cap` accepted ones. Returns (pre, post) id arrays.\"\"\"
-            pre, post = [], []
-            block = max(1, 2_000_000 // max(1, len(src)))
-            for t0 in range(0, len(tgt), block):
-                t = tgt[t0:t0 + block]
-                accept = rng.random((len(t), len(src))) < p
-                if not autapses:
-                    accept &= src[None, :] != t[:, None]
-                accept &= np.cumsum(accept, axis=1) <= cap
-                ti, si = np.nonzero(accept)  # row-major: per target, sources in scan order
-                pre.append(src[si])
-                post.append(t[ti])
-            return np.concatenate(pre), np.concatenate(post)
+        ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "kernel.seed: NEST's one random stream (Poisson input, nest.random draws)")
+            + ScriptParts.arguments(model, seedHelp: "another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)")
+            + ScriptParts.numpyHelpers + """
 
 
         def ids(nc):
@@ -249,46 +203,8 @@ public struct PyNESTExport {
         for name, n in [\(pops)]:
             first = nodes[name][0].global_id
             populations[name] = {"n": n, "spikes": int(np.count_nonzero((senders >= first) & (senders < first + n)))}
-        per_rank_summary = False
-        if SIZE > 1:
-            try:
-                from mpi4py import MPI
-                for p in populations.values():
-                    p["spikes"] = MPI.COMM_WORLD.allreduce(p["spikes"])
-            except ImportError:
-                per_rank_summary = True  # netview compare sums summary.rank-K.json
-        for p in populations.values():
-            p["rate_hz"] = p["spikes"] / p["n"] / (args.time / 1000.0) if args.time > 0 else 0.0
-
-        summary = {
-            "model": MODEL,
-            "simulated_ms": args.time,
-            "resolution": nest.resolution,
-            "seeds": SEEDS,
-            "threads": args.threads,
-            "processes": SIZE,
-            "populations": populations,
-            "synapses": sum(e["synapses"] for e in synapses if not e["device_link"]),
-            "connections": [{k: v for k, v in e.items() if k != "device_link"} for e in synapses],
-            "build_s": t_built - t_start,
-            "simulate_s": t_done - t_built,
-            "realtime_factor": args.time / 1000.0 / (t_done - t_built) if t_done > t_built else 0.0,
-            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-            "version": "nest-" + nest.__version__,
-            "platform": "%s %s %s" % (platform.system(), platform.release(), platform.machine()),
-            "simulator": "nest",
-        }
-        summary.update(FACTS)
-        if per_rank_summary or RANK == 0:
-            name = "summary.rank-%d.json" % RANK if per_rank_summary else "summary.json"
-            with open(os.path.join(args.out, name + ".tmp"), "w") as f:
-                json.dump(summary, f, indent=1)
-                f.write("\\n")
-            os.replace(os.path.join(args.out, name + ".tmp"), os.path.join(args.out, name))  # a summary marks a complete folder
-        if RANK == 0:
-            print("%s: built in %.2f s, simulated %g ms in %.2f s; wrote %s" % (MODEL, summary["build_s"], args.time, summary["simulate_s"], args.out))
-
         """
+        s += "\n" + ScriptParts.summary(resolution: "nest.resolution", version: "\"nest-\" + nest.__version__", simulator: "nest")
         return s
     }
 }
