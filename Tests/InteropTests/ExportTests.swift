@@ -9,16 +9,6 @@ final class ExportTests: XCTestCase {
         return try PyNESTExport(model: try ModelFile.load(path: path, overrides: params), sourcePath: path).script()
     }
 
-    /// Compiles the script with python3 when there is one.
-    func assertValidPython(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let python else { return }
-        let path = Support.temporaryFolder() + "/script.py"
-        Support.write(text, path)
-        let r = Support.process(python, ["-m", "py_compile", path])
-        XCTAssertEqual(r.code, 0, r.err, file: file, line: line)
-    }
-
     func testBrunelScript() throws {
         let s = try script("brunel2000", params: ["order": 250])
         XCTAssertTrue(s.contains("nest.SetKernelStatus({\"resolution\": 0.1, \"rng_seed\": RNG_SEED, \"local_num_threads\": args.threads})"))
@@ -31,7 +21,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.contains("\"version\": \"nest-\" + nest.__version__"))
         XCTAssertTrue(s.contains("\".rank-%d.csv\" % RANK"))
         XCTAssertFalse(s.contains("capped_bernoulli(np."))
-        assertValidPython(s)
+        Support.assertValidPython(s)
     }
 
     func testDestexheScriptDrawsCappedListsWithNumpy() throws {
@@ -41,7 +31,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.contains("nest.Connect(pre[order], post[order], \"one_to_one\""), s)
         XCTAssertTrue(s.contains("nest.Connect(nodes[\"stim\"], nodes[\"RS\"][0:100]"), s)
         XCTAssertTrue(s.contains("nodes[\"RS\"] = nest.Create(\"aeif_cond_exp\", 380, params={\"C_m\": 200.0"), s)
-        assertValidPython(s)
+        Support.assertValidPython(s)
     }
 
     func testBalancedNeuronScript() throws {
@@ -49,7 +39,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.contains("nodes[\"noise_in\"] = nest.Create(\"poisson_generator\", 1, params={\"rate\": 82000.0})"), s)
         XCTAssertTrue(s.contains("write_events(\"voltmeter\", list(nodes[\"voltmeter\"].get(\"record_from\")))"), s)
         XCTAssertTrue(s.contains("\"deterministic\": false"), s)
-        assertValidPython(s)
+        Support.assertValidPython(s)
     }
 
     func testDistributionsUseNestRandom() throws {
@@ -63,7 +53,7 @@ final class ExportTests: XCTestCase {
         let s = try PyNESTExport(model: try ModelFile.parse(text: text), sourcePath: "drawn.json").script()
         XCTAssertTrue(s.contains("nodes[\"P\"].set({\"V_m\": nest.random.uniform(min=-70.0, max=-55.0), \"I_e\": nest.math.redraw(nest.random.normal(mean=100.0, std=10.0), min=80.0, max=float(\"inf\"))})"), s)
         XCTAssertTrue(s.contains("\"weight\": nest.random.lognormal(mean=0.0, std=0.5)"), s)
-        assertValidPython(s)
+        Support.assertValidPython(s)
     }
 
     func testCommandWritesScriptOrOneLineError() throws {

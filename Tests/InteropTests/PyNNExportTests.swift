@@ -9,15 +9,6 @@ final class PyNNExportTests: XCTestCase {
         return try PyNNExport(model: try ModelFile.load(path: path, overrides: params), sourcePath: path, backend: backend).script()
     }
 
-    func assertValidPython(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let python else { return }
-        let path = Support.temporaryFolder() + "/script.py"
-        Support.write(text, path)
-        let r = Support.process(python, ["-m", "py_compile", path])
-        XCTAssertEqual(r.code, 0, r.err, file: file, line: line)
-    }
-
     /// Destexhe: PyNN's adaptive cell type in nF, nS, nA, tau_m = C_m / g_L; the capped lists drawn with numpy.
     func testDestexheInPyNNUnits() throws {
         let s = try script("destexhe2009", backend: .neuron)
@@ -29,7 +20,7 @@ final class PyNNExportTests: XCTestCase {
         XCTAssertTrue(s.contains("sim.SpikeSourcePoisson(rate=285.7142857142857, start=0.0, duration=50.0)"), s)
         XCTAssertTrue(s.contains("FIRST = {\"RS\": 1, \"LTS\": 381, \"FS\": 401"), s)
         XCTAssertTrue(s.contains("\"simulator\": \"pynn-neuron\""), s)
-        assertValidPython(s)
+        Support.assertValidPython(s)
     }
 
     /// Brunel: IF_curr_delta (pyNN.nest only) with weights in mV; current-based inhibition keeps its sign.
@@ -39,13 +30,13 @@ final class PyNNExportTests: XCTestCase {
         XCTAssertTrue(b.contains("sim.FixedNumberPreConnector(25, allow_self_connections=True, with_replacement=True, rng=draws), sim.StaticSynapse(weight=-0.5, delay=1.5), receptor_type=\"inhibitory\""), b)
         XCTAssertTrue(b.contains("poisson = sim.Population(1250, sim.SpikeSourcePoisson(rate=20000.0"), b)
         XCTAssertTrue(b.contains("write_rows(\"espikes\", [], spikes(\"E\", 0, 50))"), b)
-        assertValidPython(b)
+        Support.assertValidPython(b)
         let n = try script("balanced_neuron")
         XCTAssertTrue(n.contains("sim.IF_curr_alpha("), n)
         XCTAssertTrue(n.contains("sim.StaticSynapse(weight=0.045, delay=1.0), receptor_type=\"excitatory\""), "45 pA is 0.045 nA: " + n)
         XCTAssertTrue(n.contains("sim.StaticSynapse(weight=-0.045, delay=1.0), receptor_type=\"inhibitory\""), n)
         XCTAssertTrue(n.contains("pops[\"neuron\"].record([\"v\"], sampling_interval=1.0)") || n.contains("pops[\"neuron\"].record([\"v\"], sampling_interval="), n)
-        assertValidPython(n)
+        Support.assertValidPython(n)
     }
 
     /// What PyNN lacks is one line naming it, exit 2, and no file.

@@ -1,6 +1,7 @@
 import Foundation
 import Interop
 import ModelFiles
+import XCTest
 
 /// Paths, temporary folders and the built binary for the interop tests.
 enum Support {
@@ -50,4 +51,14 @@ enum Support {
 
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     static func write(_ text: String, _ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
+
+    /// Compiles a script with python3 when there is one.
+    static func assertValidPython(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { return }
+        let path = temporaryFolder() + "/script.py"
+        write(text, path)
+        let r = process(python, ["-m", "py_compile", path])
+        XCTAssertEqual(r.code, 0, r.err, file: file, line: line)
+    }
 }
