@@ -228,13 +228,12 @@ public struct PyNNExport {
         }
         let name = Py.string(n.name)
         var s = "pops[\(name)] = sim.Population(\(n.n), sim.\(type.name)(\(pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))), label=\(name))\n"
-        var initial: [(String, String)] = []
-        for key in ["V_m", "w", "g_ex", "g_in"] where spec.param(key) != nil || n.params.contains(where: { $0.key == key }) {
-            guard let (pynn, scale) = PyNNExport.initialState[key], type.recordables[key] != nil || key == "V_m" else { continue }
-            if key != "V_m" && !n.params.contains(where: { $0.key == key }) { continue }
+        // V_m always (PyNN's default initial v is not NEST's); other state only where the file sets it.
+        var initial = [("v", try pyValue(value("V_m"), scale: 1, what: "\(n.name) V_m"))]
+        for key in ["w", "g_ex", "g_in"] where n.params.contains(where: { $0.key == key }) {
+            let (pynn, scale) = PyNNExport.initialState[key]!
             initial.append((pynn, try pyValue(value(key), scale: scale, what: "\(n.name) \(key)")))
         }
-        if initial.isEmpty, let vm = spec.param("V_m")?.defaultValue { initial = [("v", try pyValue(vm, scale: 1, what: "V_m"))] }
         s += "pops[\(name)].initialize(\(initial.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")))  # NEST's initial state\n"
         return s
     }
