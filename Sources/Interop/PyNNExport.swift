@@ -79,7 +79,7 @@ public struct PyNNExport {
         body += """
         t_start = time.perf_counter()
         MIN_DELAY = \(Py.number(minDelay))  # the smallest delay of the model file: NEST's min_delay, as netview's and NEST's runs have it
-        sim.setup(timestep=\(Py.number(model.resolution)), min_delay=MIN_DELAY\(backend == .nest ? ", threads=args.threads, rng_seed=RNG_SEED" : ""))
+        sim.setup(timestep=\(Py.number(model.resolution)), min_delay=MIN_DELAY\(backend == .nest ? ", threads=args.threads, rng_seed=RNG_SEED, spike_precision=\"on_grid\"" : ""))
         RANK, SIZE = sim.rank(), sim.num_processes()
         rng = np.random.default_rng(NETWORK_SEED)  # connection lists PyNN has no rule for (max_indegree)
         draws = NumpyRNG(seed=RNG_SEED)  # per-neuron and per-synapse distributions

@@ -28,6 +28,8 @@ final class PyNNExportTests: XCTestCase {
         let b = try script("brunel2000", params: ["order": 250])
         XCTAssertTrue(b.contains("sim.IF_curr_delta(v_rest=0.0, v_reset=0.0, cm=0.001, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, i_offset=0.0)"), b)
         XCTAssertTrue(b.contains("sim.FixedNumberPreConnector(25, allow_self_connections=True, with_replacement=True, rng=draws), sim.StaticSynapse(weight=-0.5, delay=1.5), receptor_type=\"inhibitory\""), b)
+        // pyNN.nest would pick the precise-timing variants (iaf_psc_delta_ps) unless told to stay on the grid.
+        XCTAssertTrue(b.contains("spike_precision=\"on_grid\")"), b)
         XCTAssertTrue(b.contains("poisson = sim.Population(1250, sim.SpikeSourcePoisson(rate=20000.0"), b)
         XCTAssertTrue(b.contains("write_rows(\"espikes\", [], spikes(\"E\", 0, 50))"), b)
         Support.assertValidPython(b)
