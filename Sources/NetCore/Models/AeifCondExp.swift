@@ -19,19 +19,22 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         super.init(spec: d, count: count, grid: grid)
     }
 
-    struct Field: VectorField {
-        var refractory: Bool
-        let vReset: Double, vPeak: Double, vTh: Double, deltaT: Double, invDeltaT: Double, gL: Double, eL: Double
-        let eEx: Double, eIn: Double, iTotal: Double, invCm: Double, invTauEx: Double, invTauIn: Double
-        let a: Double, invTauW: Double
+    /// The right-hand side for a group of cells, with the inverses taken once per step.
+    struct Field: LaneField {
+        var refractory: LaneMask
+        let vReset: Lane, vPeak: Lane, vTh: Lane, invDeltaT: Lane, gLDeltaT: Lane, gL: Lane, eL: Lane
+        let eEx: Lane, eIn: Lane, iTotal: Lane, invCm: Lane, invTauEx: Lane, invTauIn: Lane
+        let a: Lane, invTauW: Lane
         @inline(__always)
-        func f(_ y: SIMD4<Double>) -> SIMD4<Double> {
-            let v = refractory ? vReset : min(y[0], vPeak)
-            let iSynEx = y[1] * (v - eEx)
-            let iSynIn = y[2] * (v - eIn)
-            let iSpike = deltaT == 0 ? 0 : gL * deltaT * exp((v - vTh) * invDeltaT)
-            let dv = refractory ? 0 : (-gL * (v - eL) + iSpike - iSynEx - iSynIn - y[3] + iTotal) * invCm
-            return SIMD4(dv, -y[1] * invTauEx, -y[2] * invTauIn, (a * (v - eL) - y[3]) * invTauW)
+        func f(_ y: LaneState) -> LaneState {
+            let v = pointwiseMin(y.x0, vPeak).replacing(with: vReset, where: refractory)
+            let iSynEx = y.x1 * (v - eEx)
+            let iSynIn = y.x2 * (v - eIn)
+            // Delta_T = 0 (the plain integrate-and-fire limit) has gLDeltaT = invDeltaT = 0: no spike current.
+            let iSpike = gLDeltaT * laneExp((v - vTh) * invDeltaT)
+            let dv = ((-gL * (v - eL) + iSpike - iSynEx - iSynIn - y.x3 + iTotal) * invCm)
+                .replacing(with: 0, where: refractory)
+            return LaneState(dv, -y.x1 * invTauEx, -y.x2 * invTauIn, (a * (v - eL) - y.x3) * invTauW)
         }
     }
 
@@ -99,50 +102,71 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
-        let vReset = hot.V_reset, vTh = hot.V_th, vPeakP = hot.V_peak, dTp = hot.Delta_T
-        let gL = hot.g_L, eL = hot.E_L, eEx = hot.E_ex, eIn = hot.E_in, ie = hot.I_e
-        let cm = hot.C_m, tEx = hot.tau_syn_ex, tIn = hot.tau_syn_in, aP = hot.a, bP = hot.b
-        let tauW = hot.tau_w, tol = hot.gsl_error_tol
+        let p = hot!
         let r = refractory.ptr
-        for i in lo..<hi {
-            let ctl = StepControl.yp(tol[i], tol[i])
-            let vPeak = vPeakP[i]
-            let spikeAt = dTp[i] > 0 ? vPeak : vTh[i]
-            var state = y[i]
-            var t = 0.0
-            var hi0 = hInt[i]
-            // Inverses once per cell and step: the right-hand side multiplies instead of dividing.
-            var field = Field(refractory: r[i] > 0, vReset: vReset[i], vPeak: vPeak, vTh: vTh[i],
-                              deltaT: dTp[i], invDeltaT: dTp[i] > 0 ? 1 / dTp[i] : 0, gL: gL[i], eL: eL[i],
-                              eEx: eEx[i], eIn: eIn[i], iTotal: ie[i] + iStim[i], invCm: 1 / cm[i],
-                              invTauEx: 1 / tEx[i], invTauIn: 1 / tIn[i], a: aP[i], invTauW: 1 / tauW[i])
-            while t < h {
-                field.refractory = r[i] > 0
-                RKF45.evolve(field, ctl, t: &t, t1: h, h: &hi0, y: &state)
-                if state[0] < -1e3 || state[3] < -1e6 || state[3] > 1e6 || state[0].isNaN {
-                    y[i] = state
+        var i = lo
+        while i < hi {
+            let n = min(laneWidth, hi - i)
+            @inline(__always) func g(_ c: UnsafeMutablePointer<Double>) -> Lane { lanes(c, i, n) }
+            let dT = g(p.Delta_T), vPeak = g(p.V_peak), vTh = g(p.V_th), vReset = g(p.V_reset), gL = g(p.g_L)
+            let tol = g(p.gsl_error_tol)
+            let ctl = StepControl.yp(tol, tol)
+            let spikeAt = vPeak.replacing(with: vTh, where: dT .<= 0)
+            var rCount = lanes(r, i, n)
+            let refCount = lanes(refCounts.ptr, i, n)
+            var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: vPeak, vTh: vTh,
+                              invDeltaT: (1 / dT).replacing(with: 0, where: dT .<= 0),
+                              gLDeltaT: (gL * dT).replacing(with: 0, where: dT .<= 0), gL: gL, eL: g(p.E_L),
+                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(p.I_e) + g(iStim.ptr), invCm: 1 / g(p.C_m),
+                              invTauEx: 1 / g(p.tau_syn_ex), invTauIn: 1 / g(p.tau_syn_in), a: g(p.a),
+                              invTauW: 1 / g(p.tau_w))
+            let b = g(p.b)
+            var state = LaneState(cells: y.ptr, i, n)
+            var t = Lane(repeating: 0)
+            var hStep = g(hInt.ptr)
+            var spikeCounts = SIMD4<Int64>(repeating: 0)
+            var active = firstLanes(n)
+            var k1 = field.f(state)
+            while any(active) {
+                let dydt = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
+                k1 = dydt
+                let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
+                    .| (state.x0 .!= state.x0))
+                if any(unstable) {
+                    state.store(cells: y.ptr, i, n)
+                    let k = (0..<n).first { unstable[$0] }!
                     throw NetError("Simulate", model: spec.name,
-                                   "NumericalInstability in neuron \(firstID + i): V_m \(state[0]) mV, w \(state[3]) pA")
+                                   "NumericalInstability in neuron \(firstID + i + k): V_m \(state.x0[k]) mV, w \(state.x3[k]) pA")
                 }
-                if r[i] > 0 {
-                    state[0] = vReset[i]
-                } else if state[0] >= spikeAt {
-                    state[0] = vReset[i]
-                    state[3] += bP[i]
-                    r[i] = refCounts[i] > 0 ? refCounts[i] + 1 : 0
-                    spikes.append(Int32(i))
+                // Spikes are detected after every substep, so adaptation follows each spike at once.
+                state.x0.replace(with: vReset, where: active .& field.refractory)
+                let spiking = active .& .!field.refractory .& (state.x0 .>= spikeAt)
+                if any(spiking) {
+                    state.x0.replace(with: vReset, where: spiking)
+                    state.x3.replace(with: state.x3 + b, where: spiking)
+                    let counted = (refCount &+ 1).replacing(with: 0, where: refCount .<= 0)
+                    rCount.replace(with: counted, where: spiking)
+                    spikeCounts.replace(with: spikeCounts &+ 1, where: spiking)
+                    field.refractory = rCount .> 0
+                    k1 = k1.replacing(with: field.f(state), where: spiking)
                 }
+                active = active .& (t .< h)
             }
-            hInt[i] = hi0
-            state = flushTiny(state)
-            if r[i] > 0 { r[i] -= 1 }
-            state[1] += ex[i]
-            state[2] -= inh[i]
-            ex[i] = 0
-            inh[i] = 0
-            y[i] = state
-            iStim[i] = cur[i]
-            cur[i] = 0
+            state = state.flushingTiny
+            rCount.replace(with: rCount &- 1, where: rCount .> 0)
+            state.x1 += g(ex)
+            state.x2 -= g(inh)
+            state.store(cells: y.ptr, i, n)
+            for k in 0..<n {
+                hInt[i + k] = hStep[k]
+                r[i + k] = Int32(rCount[k])
+                ex[i + k] = 0
+                inh[i + k] = 0
+                iStim[i + k] = cur[i + k]
+                cur[i + k] = 0
+                for _ in 0..<spikeCounts[k] { spikes.append(Int32(i + k)) }
+            }
+            i += n
         }
     }
 

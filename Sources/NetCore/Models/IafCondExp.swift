@@ -18,18 +18,19 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         super.init(spec: d, count: count, grid: grid)
     }
 
-    struct Field: VectorField {
-        let refractory: Bool
-        let vReset: Double, vTh: Double, gL: Double, eL: Double, eEx: Double, eIn: Double
-        let iTotal: Double, invCm: Double, cm: Double, tauEx: Double, tauIn: Double
+    /// The right-hand side for a group of cells, dividing as NEST does.
+    struct Field: LaneField {
+        let refractory: LaneMask
+        let vReset: Lane, vTh: Lane, gL: Lane, eL: Lane, eEx: Lane, eIn: Lane
+        let iTotal: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
         @inline(__always)
-        func f(_ y: SIMD4<Double>) -> SIMD4<Double> {
-            let v = refractory ? vReset : min(y[0], vTh)
-            let iSynEx = y[1] * (v - eEx)
-            let iSynIn = y[2] * (v - eIn)
+        func f(_ y: LaneState) -> LaneState {
+            let v = pointwiseMin(y.x0, vTh).replacing(with: vReset, where: refractory)
+            let iSynEx = y.x1 * (v - eEx)
+            let iSynIn = y.x2 * (v - eIn)
             let iL = gL * (v - eL)
-            let dv = refractory ? 0 : (-iL + iTotal - iSynEx - iSynIn) / cm
-            return SIMD4(dv, -y[1] / tauEx, -y[2] / tauIn, 0)
+            let dv = ((-iL + iTotal - iSynEx - iSynIn) / cm).replacing(with: 0, where: refractory)
+            return LaneState(dv, -y.x1 / tauEx, -y.x2 / tauIn, Lane(repeating: 0))
         }
     }
 
@@ -84,37 +85,46 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
-        let ctl = StepControl.y(1e-3, 0)
-        let vReset = hot.V_reset, vTh = hot.V_th, gL = hot.g_L, eL = hot.E_L, eEx = hot.E_ex
-        let eIn = hot.E_in, ie = hot.I_e, cm = hot.C_m, tEx = hot.tau_syn_ex, tIn = hot.tau_syn_in
+        let ctl = StepControl.y(Lane(repeating: 1e-3), Lane(repeating: 0))
+        let p = hot!
         let r = refractory.ptr
-        for i in lo..<hi {
-            let field = Field(refractory: r[i] > 0, vReset: vReset[i], vTh: vTh[i], gL: gL[i], eL: eL[i],
-                              eEx: eEx[i], eIn: eIn[i], iTotal: iStim[i] + ie[i], invCm: 1 / cm[i], cm: cm[i],
-                              tauEx: tEx[i], tauIn: tIn[i])
-            var state = y[i]
-            var t = 0.0
-            var hi0 = hInt[i]
-            while t < h {
-                RKF45.evolve(field, ctl, t: &t, t1: h, h: &hi0, y: &state)
+        var i = lo
+        while i < hi {
+            let n = min(laneWidth, hi - i)
+            @inline(__always) func g(_ c: UnsafeMutablePointer<Double>) -> Lane { lanes(c, i, n) }
+            var rCount = lanes(r, i, n)
+            let vReset = g(p.V_reset), vTh = g(p.V_th)
+            let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: g(p.g_L), eL: g(p.E_L),
+                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(iStim.ptr) + g(p.I_e), cm: g(p.C_m),
+                              tauEx: g(p.tau_syn_ex), tauIn: g(p.tau_syn_in))
+            var state = LaneState(cells: y.ptr, i, n)
+            var t = Lane(repeating: 0)
+            var hStep = g(hInt.ptr)
+            var active = firstLanes(n)
+            var k1 = field.f(state)
+            while any(active) {
+                k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
+                active = active .& (t .< h)
             }
-            hInt[i] = hi0
-            state = flushTiny(state)
-            state[1] += ex[i]
-            state[2] -= inh[i]
-            ex[i] = 0
-            inh[i] = 0
-            if r[i] > 0 {
-                r[i] -= 1
-                state[0] = vReset[i]
-            } else if state[0] >= vTh[i] {
-                r[i] = refCounts[i]
-                state[0] = vReset[i]
-                spikes.append(Int32(i))
+            state = state.flushingTiny
+            state.x1 += g(ex)
+            state.x2 -= g(inh)
+            let refractoryNow = rCount .> 0
+            let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& firstLanes(n)
+            rCount.replace(with: rCount &- 1, where: refractoryNow)
+            rCount.replace(with: lanes(refCounts.ptr, i, n), where: spiking)
+            state.x0.replace(with: vReset, where: refractoryNow .| spiking)
+            state.store(cells: y.ptr, i, n)
+            for k in 0..<n {
+                hInt[i + k] = hStep[k]
+                r[i + k] = Int32(rCount[k])
+                ex[i + k] = 0
+                inh[i + k] = 0
+                iStim[i + k] = cur[i + k]
+                cur[i + k] = 0
+                if spiking[k] { spikes.append(Int32(i + k)) }
             }
-            y[i] = state
-            iStim[i] = cur[i]
-            cur[i] = 0
+            i += n
         }
     }
 

@@ -1,21 +1,125 @@
 import Foundation
 
-/// A right-hand side of up to four state variables, constant in time within a step.
-protocol VectorField {
-    func f(_ y: SIMD4<Double>) -> SIMD4<Double>
+/// Cells are integrated four at a time, one SIMD lane per cell: every lane keeps its own time,
+/// step size and state, and masks say which lanes an operation touches.
+typealias Lane = SIMD4<Double>
+typealias LaneMask = SIMDMask<SIMD4<Int64>>
+let laneWidth = 4
+
+/// Up to four state variables of a group of cells, each variable a lane vector (unused ones stay 0).
+struct LaneState {
+    var x0: Lane, x1: Lane, x2: Lane, x3: Lane
+
+    init(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane) {
+        self.x0 = x0
+        self.x1 = x1
+        self.x2 = x2
+        self.x3 = x3
+    }
+
+    /// The states of cells i..<i+n, stored one SIMD4 per cell, transposed into lanes; lanes past n
+    /// repeat cell i so that they compute harmless numbers.
+    @inline(__always)
+    init(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
+        var c = (y[i], y[i], y[i], y[i])
+        if n > 1 { c.1 = y[i + 1] }
+        if n > 2 { c.2 = y[i + 2] }
+        if n > 3 { c.3 = y[i + 3] }
+        x0 = Lane(c.0[0], c.1[0], c.2[0], c.3[0])
+        x1 = Lane(c.0[1], c.1[1], c.2[1], c.3[1])
+        x2 = Lane(c.0[2], c.1[2], c.2[2], c.3[2])
+        x3 = Lane(c.0[3], c.1[3], c.2[3], c.3[3])
+    }
+
+    /// Writes lanes 0..<n back as the states of cells i..<i+n.
+    @inline(__always)
+    func store(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
+        for k in 0..<n { y[i + k] = SIMD4(x0[k], x1[k], x2[k], x3[k]) }
+    }
+
+    /// The lanes where `m` is set taken from `other`.
+    @inline(__always)
+    func replacing(with other: LaneState, where m: LaneMask) -> LaneState {
+        LaneState(x0.replacing(with: other.x0, where: m), x1.replacing(with: other.x1, where: m),
+                  x2.replacing(with: other.x2, where: m), x3.replacing(with: other.x3, where: m))
+    }
+
+    @inline(__always)
+    static func + (a: LaneState, b: LaneState) -> LaneState {
+        LaneState(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2, a.x3 + b.x3)
+    }
+
+    @inline(__always)
+    static func * (s: Double, a: LaneState) -> LaneState {
+        LaneState(s * a.x0, s * a.x1, s * a.x2, s * a.x3)
+    }
+
+    @inline(__always)
+    static func * (h: Lane, a: LaneState) -> LaneState {
+        LaneState(h * a.x0, h * a.x1, h * a.x2, h * a.x3)
+    }
+
+    @inline(__always)
+    static func += (a: inout LaneState, b: LaneState) { a = a + b }
+
+    @inline(__always)
+    var flushingTiny: LaneState {
+        LaneState(flushTiny(x0), flushTiny(x1), flushTiny(x2), flushTiny(x3))
+    }
 }
 
-/// GSL's step-size control `gsl_odeiv_control_standard`: D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs.
+/// The values p[i..<i+n] as a lane vector; lanes past n repeat p[i].
+@inline(__always)
+func lanes(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) -> Lane {
+    if n == laneWidth { return UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self) }
+    var x = Lane(repeating: p[i])
+    for k in 1..<n { x[k] = p[i + k] }
+    return x
+}
+
+/// The counters c[i..<i+n] as lanes; lanes past n are 0.
+@inline(__always)
+func lanes(_ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) -> SIMD4<Int64> {
+    var x = SIMD4<Int64>(repeating: 0)
+    for k in 0..<n { x[k] = Int64(c[i + k]) }
+    return x
+}
+
+/// The mask of the first n lanes.
+@inline(__always)
+func firstLanes(_ n: Int) -> LaneMask { SIMD4<Int64>(0, 1, 2, 3) .< SIMD4<Int64>(repeating: Int64(n)) }
+
+/// A right-hand side for a group of cells, constant in time within a step.
+protocol LaneField {
+    func f(_ y: LaneState) -> LaneState
+}
+
+/// GSL's step-size control `gsl_odeiv_control_standard`, per lane:
+/// D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs.
 struct StepControl {
-    var epsAbs: Double, epsRel: Double, aY: Double, aDydt: Double
+    var epsAbs: Lane, epsRel: Lane, aY: Double, aDydt: Double
     /// `y_new(eps_abs, eps_rel)`.
-    static func y(_ abs: Double, _ rel: Double) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 1, aDydt: 0) }
+    static func y(_ abs: Lane, _ rel: Lane) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 1, aDydt: 0) }
     /// `yp_new(eps_abs, eps_rel)`.
-    static func yp(_ abs: Double, _ rel: Double) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 0, aDydt: 1) }
+    static func yp(_ abs: Lane, _ rel: Lane) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 0, aDydt: 1) }
+
+    /// The worst ratio of error to tolerance over the components, per lane (at least DBL_MIN).
+    @inline(__always)
+    func ratio(y: LaneState, err: LaneState, dydt: LaneState, h: Lane) -> Lane {
+        @inline(__always) func r(_ y: Lane, _ e: Lane, _ d: Lane) -> Lane {
+            let scaled: Lane = aY * vabs(y) + aDydt * vabs(h * d)
+            let d0: Lane = epsRel * scaled + epsAbs
+            return vabs(e) / vabs(d0)
+        }
+        let m = pointwiseMax(pointwiseMax(r(y.x0, err.x0, dydt.x0), r(y.x1, err.x1, dydt.x1)),
+                             pointwiseMax(r(y.x2, err.x2, dydt.x2), r(y.x3, err.x3, dydt.x3)))
+        return pointwiseMax(m, Lane(repeating: Double.leastNormalMagnitude))
+    }
 }
 
 /// The embedded Runge-Kutta-Fehlberg 4(5) method with GSL's tableau and its evolve/control logic
-/// (GSL 1.15 `rkf45.c`, `evolve.c`, `cstd.c`), for one cell at a time, its state in SIMD lanes.
+/// (GSL 1.15 `rkf45.c`, `evolve.c`, `cstd.c`), lane by lane: each lane takes exactly the steps,
+/// retries and step sizes GSL takes for that cell alone.
 enum RKF45 {
     static let ah: (Double, Double, Double, Double, Double) = (1.0 / 4.0, 3.0 / 8.0, 12.0 / 13.0, 1.0, 1.0 / 2.0)
     static let b3 = (3.0 / 32.0, 9.0 / 32.0)
@@ -29,92 +133,101 @@ enum RKF45 {
     static let c6 = 277020.0 / 7618050.0
     static let ec1 = 1.0 / 360.0, ec3 = -128.0 / 4275.0, ec4 = -2197.0 / 75240.0, ec5 = 1.0 / 50.0, ec6 = 2.0 / 55.0
 
-    /// One Fehlberg step of size h from y with y' = k1: the new y, its error estimate and y' there.
+    /// One Fehlberg step of size h (per lane) from y with y' = k1: the new y, its error estimate
+    /// and y' there.
     @inline(__always)
-    static func step<F: VectorField>(_ sys: F, _ y: SIMD4<Double>, _ k1: SIMD4<Double>, _ h: Double)
-        -> (y: SIMD4<Double>, err: SIMD4<Double>, dydt: SIMD4<Double>) {
-        let a2: SIMD4<Double> = y + (ah.0 * h) * k1
-        let k2 = sys.f(a2)
-        let s3: SIMD4<Double> = b3.0 * k1 + b3.1 * k2
+    static func step<F: LaneField>(_ sys: F, _ y: LaneState, _ k1: LaneState, _ h: Lane)
+        -> (y: LaneState, err: LaneState, dydt: LaneState) {
+        let k2 = sys.f(y + (ah.0 * h) * k1)
+        let s3 = b3.0 * k1 + b3.1 * k2
         let k3 = sys.f(y + h * s3)
-        var s4: SIMD4<Double> = b4.0 * k1 + b4.1 * k2
+        var s4 = b4.0 * k1 + b4.1 * k2
         s4 += b4.2 * k3
         let k4 = sys.f(y + h * s4)
-        var s5: SIMD4<Double> = b5.0 * k1 + b5.1 * k2
+        var s5 = b5.0 * k1 + b5.1 * k2
         s5 += b5.2 * k3
         s5 += b5.3 * k4
         let k5 = sys.f(y + h * s5)
-        var s6: SIMD4<Double> = b6.0 * k1 + b6.1 * k2
+        var s6 = b6.0 * k1 + b6.1 * k2
         s6 += b6.2 * k3
         s6 += b6.3 * k4
         s6 += b6.4 * k5
         let k6 = sys.f(y + h * s6)
-        var d: SIMD4<Double> = c1 * k1 + c3 * k3
+        var d = c1 * k1 + c3 * k3
         d += c4 * k4
         d += c5 * k5
         d += c6 * k6
-        let yNew: SIMD4<Double> = y + h * d
+        let yNew = y + h * d
         let dydt = sys.f(yNew)
-        var e: SIMD4<Double> = ec1 * k1 + ec3 * k3
+        var e = ec1 * k1 + ec3 * k3
         e += ec4 * k4
         e += ec5 * k5
         e += ec6 * k6
-        let err: SIMD4<Double> = h * e
-        return (yNew, err, dydt)
+        return (yNew, h * e, dydt)
     }
 
-    /// `gsl_odeiv_evolve_apply`: advances y from t towards t1 by one accepted (possibly cut) step;
-    /// `h` is the suggested step, updated by the control for the next call.
+    /// `gsl_odeiv_evolve_apply` for every lane in `active`: advances its y from t towards t1 by one
+    /// accepted (possibly cut) step, retrying with a smaller step while the control asks for one;
+    /// `h` is the suggested step, updated by the control for the next call. `k1` is y' at y on entry;
+    /// the result is y' at the new y, the next call's k1 while the field stays the same.
     @inline(__always)
-    static func evolve<F: VectorField>(_ sys: F, _ ctl: StepControl, t: inout Double, t1: Double,
-                                       h: inout Double, y: inout SIMD4<Double>) {
+    static func evolve<F: LaneField>(_ sys: F, _ ctl: StepControl, t: inout Lane, t1: Double, h: inout Lane,
+                                     y: inout LaneState, k1: LaneState, active: LaneMask) -> LaneState {
         let t0 = t
-        var h0 = h
         let dt = t1 - t0
-        let k1 = sys.f(y)
-        while true {
-            var finalStep = false
-            if h0 > dt {
-                h0 = dt
-                finalStep = true
-            }
+        var h0 = h
+        var pending = active
+        var dydtOut = k1
+        while any(pending) {
+            let finalStep = h0 .> dt
+            h0.replace(with: dt, where: finalStep)
             let (yNew, err, dydt) = step(sys, y, k1, h0)
-            t = finalStep ? t1 : t0 + h0
-            let hOld = h0
-            // Control: the worst ratio of error to tolerance over the components.
-            let scaled: SIMD4<Double> = ctl.aY * vabs(yNew) + ctl.aDydt * vabs(hOld * dydt)
-            let d0: SIMD4<Double> = ctl.epsRel * scaled + ctl.epsAbs
-            let ratio: SIMD4<Double> = vabs(err) / vabs(d0)
-            let rmax = max(Double.leastNormalMagnitude, ratio.max())
-            if rmax > 1.1 {
-                let r = max(0.2, 0.9 / pow(rmax, 1.0 / 5.0))
-                let hNew = r * hOld
-                if abs(hNew) < abs(hOld) && t + hNew != t {
-                    h0 = hNew
-                    continue  // undo and retry with the smaller step
+            let tNew = (t0 + h0).replacing(with: t1, where: finalStep)
+            let rmax = ctl.ratio(y: yNew, err: err, dydt: dydt, h: h0)
+            var hNext = h0
+            var retry = LaneMask(repeating: false)
+            let decrease = pending .& (rmax .> 1.1)
+            let increase = pending .& (rmax .< 0.5)
+            if any(decrease .| increase) {
+                for k in 0..<laneWidth {
+                    if decrease[k] {
+                        let hNew = max(0.2, 0.9 / pow(rmax[k], 1.0 / 5.0)) * h0[k]
+                        if abs(hNew) < abs(h0[k]) && tNew[k] + hNew != tNew[k] {
+                            retry[k] = true  // undo and retry with the smaller step
+                            hNext[k] = hNew
+                        }
+                    } else if increase[k] {
+                        // Below (0.9/5)^6 the factor is capped at 5 anyway: skip the pow.
+                        var r = rmax[k] < 3.4e-5 ? 5 : 0.9 / pow(rmax[k], 1.0 / 6.0)
+                        if r > 5 { r = 5 }
+                        if r < 1 { r = 1 }
+                        hNext[k] = r * h0[k]
+                    }
                 }
-                h0 = hOld
-            } else if rmax < 0.5 {
-                // Below (0.9/5)^6 the factor is capped at 5 anyway: skip the pow.
-                var r = rmax < 3.4e-5 ? 5 : 0.9 / pow(rmax, 1.0 / 6.0)
-                if r > 5 { r = 5 }
-                if r < 1 { r = 1 }
-                h0 = r * hOld
             }
-            y = yNew
-            h = h0
-            return
+            let accept = pending .& .!retry
+            y = y.replacing(with: yNew, where: accept)
+            dydtOut = dydtOut.replacing(with: dydt, where: accept)
+            t.replace(with: tNew, where: accept)
+            h.replace(with: hNext, where: accept)
+            h0 = hNext
+            pending = retry
         }
+        return dydtOut
     }
 }
 
 @inline(__always)
-func vabs(_ v: SIMD4<Double>) -> SIMD4<Double> { v.replacing(with: -v, where: v .< 0) }
+func vabs(_ v: Lane) -> Lane { v.replacing(with: -v, where: v .< 0) }
 
 /// Decaying state variables would reach subnormal numbers after seconds of silence, where every
 /// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
 @inline(__always)
-func flushTiny(_ v: SIMD4<Double>) -> SIMD4<Double> { v.replacing(with: 0, where: vabs(v) .< 1e-100) }
+func flushTiny(_ v: Lane) -> Lane { v.replacing(with: 0, where: vabs(v) .< 1e-100) }
+
+/// e^x lane by lane.
+@inline(__always)
+func laneExp(_ x: Lane) -> Lane { Lane(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3])) }
 
 @inline(__always)
 func flushTiny(_ x: Double) -> Double { abs(x) < 1e-100 ? 0 : x }
