@@ -27,7 +27,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         let a: Lane, invTauW: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
-            let v = pointwiseMin(y.x0, vPeak).replacing(with: vReset, where: refractory)
+            let v = vmin(y.x0, vPeak).replacing(with: vReset, where: refractory)
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
             // Delta_T = 0 (the plain integrate-and-fire limit) has gLDeltaT = invDeltaT = 0: no spike current.
@@ -124,7 +124,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             var state = LaneState(cells: y.ptr, i, n)
             var t = Lane(repeating: 0)
             var hStep = g(hInt.ptr)
-            var spikeCounts = SIMD4<Int64>(repeating: 0)
+            var spikeCounts = LaneInt(repeating: 0)
             var active = firstLanes(n)
             var k1 = field.f(state)
             while any(active) {

@@ -25,7 +25,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let iTotal: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
-            let v = pointwiseMin(y.x0, vTh).replacing(with: vReset, where: refractory)
+            let v = vmin(y.x0, vTh).replacing(with: vReset, where: refractory)
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
             let iL = gL * (v - eL)

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Cells are integrated four at a time, one SIMD lane per cell: every lane keeps its own time,
+/// Cells are integrated a group at a time, one SIMD lane per cell: every lane keeps its own time,
 /// step size and state, and masks say which lanes an operation touches.
 typealias Lane = SIMD4<Double>
-typealias LaneMask = SIMDMask<SIMD4<Int64>>
-let laneWidth = 4
+typealias LaneInt = SIMD4<Int64>
+typealias LaneBits = SIMD4<UInt64>
+typealias LaneMask = SIMDMask<LaneInt>
+let laneWidth = Lane.scalarCount
 
 /// Up to four state variables of a group of cells, each variable a lane vector (unused ones stay 0).
 struct LaneState {
@@ -21,14 +23,18 @@ struct LaneState {
     /// repeat cell i so that they compute harmless numbers.
     @inline(__always)
     init(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
-        var c = (y[i], y[i], y[i], y[i])
-        if n > 1 { c.1 = y[i + 1] }
-        if n > 2 { c.2 = y[i + 2] }
-        if n > 3 { c.3 = y[i + 3] }
-        x0 = Lane(c.0[0], c.1[0], c.2[0], c.3[0])
-        x1 = Lane(c.0[1], c.1[1], c.2[1], c.3[1])
-        x2 = Lane(c.0[2], c.1[2], c.2[2], c.3[2])
-        x3 = Lane(c.0[3], c.1[3], c.2[3], c.3[3])
+        let first = y[i]
+        x0 = Lane(repeating: first[0])
+        x1 = Lane(repeating: first[1])
+        x2 = Lane(repeating: first[2])
+        x3 = Lane(repeating: first[3])
+        for k in 1..<n {
+            let c = y[i + k]
+            x0[k] = c[0]
+            x1[k] = c[1]
+            x2[k] = c[2]
+            x3[k] = c[3]
+        }
     }
 
     /// Writes lanes 0..<n back as the states of cells i..<i+n.
@@ -79,15 +85,19 @@ func lanes(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) -> Lane {
 
 /// The counters c[i..<i+n] as lanes; lanes past n are 0.
 @inline(__always)
-func lanes(_ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) -> SIMD4<Int64> {
-    var x = SIMD4<Int64>(repeating: 0)
+func lanes(_ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) -> LaneInt {
+    var x = LaneInt(repeating: 0)
     for k in 0..<n { x[k] = Int64(c[i + k]) }
     return x
 }
 
 /// The mask of the first n lanes.
 @inline(__always)
-func firstLanes(_ n: Int) -> LaneMask { SIMD4<Int64>(0, 1, 2, 3) .< SIMD4<Int64>(repeating: Int64(n)) }
+func firstLanes(_ n: Int) -> LaneMask {
+    var index = LaneInt(repeating: 0)
+    for k in 0..<laneWidth { index[k] = Int64(k) }
+    return index .< LaneInt(repeating: Int64(n))
+}
 
 /// A right-hand side for a group of cells, constant in time within a step.
 protocol LaneField {
@@ -103,17 +113,20 @@ struct StepControl {
     /// `yp_new(eps_abs, eps_rel)`.
     static func yp(_ abs: Lane, _ rel: Lane) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 0, aDydt: 1) }
 
+    /// The ratio of error to tolerance of one component.
+    @inline(__always)
+    func ratio(_ y: Lane, _ err: Lane, _ dydt: Lane, _ h: Lane) -> Lane {
+        let scaled: Lane = aY * vabs(y) + aDydt * vabs(h * dydt)
+        let d0: Lane = epsRel * scaled + epsAbs
+        return vabs(err) / vabs(d0)
+    }
+
     /// The worst ratio of error to tolerance over the components, per lane (at least DBL_MIN).
     @inline(__always)
     func ratio(y: LaneState, err: LaneState, dydt: LaneState, h: Lane) -> Lane {
-        @inline(__always) func r(_ y: Lane, _ e: Lane, _ d: Lane) -> Lane {
-            let scaled: Lane = aY * vabs(y) + aDydt * vabs(h * d)
-            let d0: Lane = epsRel * scaled + epsAbs
-            return vabs(e) / vabs(d0)
-        }
-        let m = pointwiseMax(pointwiseMax(r(y.x0, err.x0, dydt.x0), r(y.x1, err.x1, dydt.x1)),
-                             pointwiseMax(r(y.x2, err.x2, dydt.x2), r(y.x3, err.x3, dydt.x3)))
-        return pointwiseMax(m, Lane(repeating: Double.leastNormalMagnitude))
+        let m = vmax(vmax(ratio(y.x0, err.x0, dydt.x0, h), ratio(y.x1, err.x1, dydt.x1, h)),
+                     vmax(ratio(y.x2, err.x2, dydt.x2, h), ratio(y.x3, err.x3, dydt.x3, h)))
+        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
     }
 }
 
@@ -184,26 +197,20 @@ enum RKF45 {
             let (yNew, err, dydt) = step(sys, y, k1, h0)
             let tNew = (t0 + h0).replacing(with: t1, where: finalStep)
             let rmax = ctl.ratio(y: yNew, err: err, dydt: dydt, h: h0)
-            var hNext = h0
-            var retry = LaneMask(repeating: false)
+            // GSL's hadjust, lane by lane: shrink by S / rmax^(1/5) (at most 5 times) above 1.1,
+            // grow by S / rmax^(1/6) (between 1 and 5 times) below 0.5, S = 0.9.
             let decrease = pending .& (rmax .> 1.1)
             let increase = pending .& (rmax .< 0.5)
+            var hNext = h0
+            var retry = LaneMask(repeating: false)
             if any(decrease .| increase) {
-                for k in 0..<laneWidth {
-                    if decrease[k] {
-                        let hNew = max(0.2, 0.9 / pow(rmax[k], 1.0 / 5.0)) * h0[k]
-                        if abs(hNew) < abs(h0[k]) && tNew[k] + hNew != tNew[k] {
-                            retry[k] = true  // undo and retry with the smaller step
-                            hNext[k] = hNew
-                        }
-                    } else if increase[k] {
-                        // Below (0.9/5)^6 the factor is capped at 5 anyway: skip the pow.
-                        var r = rmax[k] < 3.4e-5 ? 5 : 0.9 / pow(rmax[k], 1.0 / 6.0)
-                        if r > 5 { r = 5 }
-                        if r < 1 { r = 1 }
-                        hNext[k] = r * h0[k]
-                    }
-                }
+                let power = Lane(repeating: -1.0 / 6.0).replacing(with: -1.0 / 5.0, where: decrease)
+                let factor = 0.9 * laneExp(laneLog(rmax) * power)
+                let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
+                // A smaller step is retried only if it really is smaller and moves t by at least an ulp.
+                retry = decrease .& (vabs(hNew) .< vabs(h0)) .& (tNew + hNew .!= tNew)
+                hNext.replace(with: hNew, where: retry)
+                hNext.replace(with: vmin(vmax(factor, Lane(repeating: 1)), Lane(repeating: 5)) * h0, where: increase)
             }
             let accept = pending .& .!retry
             y = y.replacing(with: yNew, where: accept)
@@ -220,14 +227,79 @@ enum RKF45 {
 @inline(__always)
 func vabs(_ v: Lane) -> Lane { v.replacing(with: -v, where: v .< 0) }
 
+@inline(__always)
+func vmin(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .< a) }
+
+@inline(__always)
+func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
+
 /// Decaying state variables would reach subnormal numbers after seconds of silence, where every
 /// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
 @inline(__always)
 func flushTiny(_ v: Lane) -> Lane { v.replacing(with: 0, where: vabs(v) .< 1e-100) }
 
-/// e^x lane by lane.
+/// e^x lane by lane, within 2 ulp of the correctly rounded value: x = n ln 2 + r with |r| <= ln 2 / 2
+/// (Cody-Waite, ln 2 split in two), e^r from its Taylor polynomial of degree 13 evaluated by Estrin's
+/// scheme (truncation below 5e-18), 2^n put into the exponent bits. Arguments are clamped to
+/// [-708, 709], where e^x is a normal number.
 @inline(__always)
-func laneExp(_ x: Lane) -> Lane { Lane(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3])) }
+func laneExp(_ x: Lane) -> Lane {
+    let shifter = Lane(repeating: 6755399441055744.0)  // 1.5 * 2^52: adding it rounds to an integer
+    let xc = vmin(vmax(x, Lane(repeating: -708)), Lane(repeating: 709))
+    let shifted = shifter.addingProduct(xc, Lane(repeating: 1.4426950408889634))  // x / ln 2 + shifter
+    let n = shifted - shifter
+    let r = xc.addingProduct(n, Lane(repeating: -6.93147180369123816490e-01))
+        .addingProduct(n, Lane(repeating: -1.90821492927058770002e-10))
+    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+    @inline(__always) func c(_ k: Double) -> Lane { Lane(repeating: k) }
+    let q01 = c(1).addingProduct(r, c(1))
+    let q23 = c(1.0 / 2).addingProduct(r, c(1.0 / 6))
+    let q45 = c(1.0 / 24).addingProduct(r, c(1.0 / 120))
+    let q67 = c(1.0 / 720).addingProduct(r, c(1.0 / 5040))
+    let q89 = c(1.0 / 40320).addingProduct(r, c(1.0 / 362880))
+    let q1011 = c(1.0 / 3628800).addingProduct(r, c(1.0 / 39916800))
+    let q1213 = c(1.0 / 479001600).addingProduct(r, c(1.0 / 6227020800))
+    let e0 = q01.addingProduct(r2, q23), e1 = q45.addingProduct(r2, q67)
+    let e2 = q89.addingProduct(r2, q1011)
+    let f0 = e0.addingProduct(r4, e1), f1 = e2.addingProduct(r4, q1213)
+    let p = f0.addingProduct(r8, f1)
+    // The rounded n sits in the low bits of `shifted`; n + 1023 shifted into the exponent field is 2^n.
+    let bits = unsafeBitCast(shifted, to: LaneBits.self)
+    let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: Lane.self)
+    return p * scale
+}
+
+/// The natural logarithm lane by lane for positive normal x, within a few ulp: x = m 2^e with
+/// m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m - 1) / (m + 1)) from its series to the 21st power
+/// (truncation below 1e-17).
+@inline(__always)
+func laneLog(_ x: Lane) -> Lane {
+    let bits = unsafeBitCast(x, to: LaneBits.self)
+    // The biased exponent as a double: its bits under 2^52's exponent, minus 2^52.
+    let biased = unsafeBitCast((bits &>> 52) | 0x4330_0000_0000_0000, to: Lane.self) - 4503599627370496.0
+    var m = unsafeBitCast((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000, to: Lane.self)
+    var e = biased - 1023
+    let high = m .> 1.4142135623730951
+    m.replace(with: m * 0.5, where: high)
+    e.replace(with: e + 1, where: high)
+    let s = (m - 1) / (m + 1)
+    let z = s * s
+    var p = Lane(repeating: 1.0 / 21)
+    p = Lane(repeating: 1.0 / 19).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 17).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 15).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 13).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 11).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 9).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 7).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 5).addingProduct(p, z)
+    p = Lane(repeating: 1.0 / 3).addingProduct(p, z)
+    p = Lane(repeating: 1).addingProduct(p, z)
+    let logM = 2 * s * p
+    // e ln 2 + log m with ln 2 split in two, the small parts first.
+    return logM.addingProduct(e, Lane(repeating: 1.90821492927058770002e-10))
+        .addingProduct(e, Lane(repeating: 6.93147180369123816490e-01))
+}
 
 @inline(__always)
 func flushTiny(_ x: Double) -> Double { abs(x) < 1e-100 ? 0 : x }
