@@ -9,6 +9,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     let iStim: Column<Double>
     let hInt: Column<Double>
     let refCounts: Column<Int32>
+    /// Derived per cell in `prepare`: 1/Delta_T and g_L Delta_T (both 0 when Delta_T is 0), 1/C_m,
+    /// 1/tau_syn_ex, 1/tau_syn_in, 1/tau_w, and the potential that counts as a spike.
+    let derived: [Column<Double>]
 
     init(count: Int, grid: TimeGrid) {
         let d = ModelCatalog.aeifCondExp
@@ -16,6 +19,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         iStim = Column(count: count, repeating: 0)
         hInt = Column(count: count, repeating: grid.resolution)
         refCounts = Column(count: count, repeating: 0)
+        derived = (0..<7).map { _ in Column(count: count, repeating: 0) }
         super.init(spec: d, count: count, grid: grid)
     }
 
@@ -31,8 +35,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
             // Delta_T = 0 (the plain integrate-and-fire limit) has gLDeltaT = invDeltaT = 0: no spike current.
-            let iSpike = gLDeltaT * laneExp((v - vTh) * invDeltaT)
-            let dv = ((-gL * (v - eL) + iSpike - iSynEx - iSynIn - y.x3 + iTotal) * invCm)
+            // The other currents are summed while e^x is computed, the spike current added last.
+            let rest = iTotal - iSynEx - iSynIn - y.x3 - gL * (v - eL)
+            let dv = (rest.addingProduct(gLDeltaT, laneExp((v - vTh) * invDeltaT)) * invCm)
                 .replacing(with: 0, where: refractory)
             return LaneState(dv, -y.x1 * invTauEx, -y.x2 * invTauIn, (a * (v - eL) - y.x3) * invTauW)
         }
@@ -74,8 +79,6 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
 
     /// Column pointers the update reads, fetched once by name in `prepare`.
     struct Hot {
-        var C_m: UnsafeMutablePointer<Double>
-        var Delta_T: UnsafeMutablePointer<Double>
         var E_L: UnsafeMutablePointer<Double>
         var E_ex: UnsafeMutablePointer<Double>
         var E_in: UnsafeMutablePointer<Double>
@@ -87,15 +90,35 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         var b: UnsafeMutablePointer<Double>
         var g_L: UnsafeMutablePointer<Double>
         var gsl_error_tol: UnsafeMutablePointer<Double>
-        var tau_syn_ex: UnsafeMutablePointer<Double>
-        var tau_syn_in: UnsafeMutablePointer<Double>
-        var tau_w: UnsafeMutablePointer<Double>
+        var invDeltaT: UnsafeMutablePointer<Double>
+        var gLDeltaT: UnsafeMutablePointer<Double>
+        var invCm: UnsafeMutablePointer<Double>
+        var invTauEx: UnsafeMutablePointer<Double>
+        var invTauIn: UnsafeMutablePointer<Double>
+        var invTauW: UnsafeMutablePointer<Double>
+        var spikeAt: UnsafeMutablePointer<Double>
     }
     var hot: Hot!
 
     override func prepare() throws {
-        hot = Hot(C_m: col("C_m"), Delta_T: col("Delta_T"), E_L: col("E_L"), E_ex: col("E_ex"), E_in: col("E_in"), I_e: col("I_e"), V_peak: col("V_peak"), V_reset: col("V_reset"), V_th: col("V_th"), a: col("a"), b: col("b"), g_L: col("g_L"), gsl_error_tol: col("gsl_error_tol"), tau_syn_ex: col("tau_syn_ex"), tau_syn_in: col("tau_syn_in"), tau_w: col("tau_w"))
-        for i in 0..<count { refCounts[i] = refractorySteps(col("t_ref")[i]) }
+        let d = derived.map(\.ptr)
+        hot = Hot(E_L: col("E_L"), E_ex: col("E_ex"), E_in: col("E_in"), I_e: col("I_e"), V_peak: col("V_peak"),
+                  V_reset: col("V_reset"), V_th: col("V_th"), a: col("a"), b: col("b"), g_L: col("g_L"),
+                  gsl_error_tol: col("gsl_error_tol"), invDeltaT: d[0], gLDeltaT: d[1], invCm: d[2],
+                  invTauEx: d[3], invTauIn: d[4], invTauW: d[5], spikeAt: d[6])
+        let dT = col("Delta_T"), gL = col("g_L"), cm = col("C_m"), tEx = col("tau_syn_ex"), tIn = col("tau_syn_in")
+        let tauW = col("tau_w"), vPeak = col("V_peak"), vTh = col("V_th"), tRef = col("t_ref")
+        for i in 0..<count {
+            refCounts[i] = refractorySteps(tRef[i])
+            let exponential = dT[i] > 0
+            d[0][i] = exponential ? 1 / dT[i] : 0
+            d[1][i] = exponential ? gL[i] * dT[i] : 0
+            d[2][i] = 1 / cm[i]
+            d[3][i] = 1 / tEx[i]
+            d[4][i] = 1 / tIn[i]
+            d[5][i] = 1 / tauW[i]
+            d[6][i] = exponential ? vPeak[i] : vTh[i]
+        }
         prepared = true
     }
 
@@ -108,18 +131,15 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         while i < hi {
             let n = min(laneWidth, hi - i)
             @inline(__always) func g(_ c: UnsafeMutablePointer<Double>) -> Lane { lanes(c, i, n) }
-            let dT = g(p.Delta_T), vPeak = g(p.V_peak), vTh = g(p.V_th), vReset = g(p.V_reset), gL = g(p.g_L)
+            let vReset = g(p.V_reset), spikeAt = g(p.spikeAt)
             let tol = g(p.gsl_error_tol)
             let ctl = StepControl.yp(tol, tol)
-            let spikeAt = vPeak.replacing(with: vTh, where: dT .<= 0)
             var rCount = lanes(r, i, n)
             let refCount = lanes(refCounts.ptr, i, n)
-            var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: vPeak, vTh: vTh,
-                              invDeltaT: (1 / dT).replacing(with: 0, where: dT .<= 0),
-                              gLDeltaT: (gL * dT).replacing(with: 0, where: dT .<= 0), gL: gL, eL: g(p.E_L),
-                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(p.I_e) + g(iStim.ptr), invCm: 1 / g(p.C_m),
-                              invTauEx: 1 / g(p.tau_syn_ex), invTauIn: 1 / g(p.tau_syn_in), a: g(p.a),
-                              invTauW: 1 / g(p.tau_w))
+            var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: g(p.V_peak), vTh: g(p.V_th),
+                              invDeltaT: g(p.invDeltaT), gLDeltaT: g(p.gLDeltaT), gL: g(p.g_L), eL: g(p.E_L),
+                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(p.I_e) + g(iStim.ptr), invCm: g(p.invCm),
+                              invTauEx: g(p.invTauEx), invTauIn: g(p.invTauIn), a: g(p.a), invTauW: g(p.invTauW))
             let b = g(p.b)
             var state = LaneState(cells: y.ptr, i, n)
             var t = Lane(repeating: 0)
@@ -127,12 +147,12 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             var spikeCounts = LaneInt(repeating: 0)
             var active = firstLanes(n)
             var k1 = field.f(state)
-            while any(active) {
+            while anyLane(active) {
                 let dydt = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
                 k1 = dydt
                 let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
                     .| (state.x0 .!= state.x0))
-                if any(unstable) {
+                if anyLane(unstable) {
                     state.store(cells: y.ptr, i, n)
                     let k = (0..<n).first { unstable[$0] }!
                     throw NetError("Simulate", model: spec.name,
@@ -141,7 +161,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                 // Spikes are detected after every substep, so adaptation follows each spike at once.
                 state.x0.replace(with: vReset, where: active .& field.refractory)
                 let spiking = active .& .!field.refractory .& (state.x0 .>= spikeAt)
-                if any(spiking) {
+                if anyLane(spiking) {
                     state.x0.replace(with: vReset, where: spiking)
                     state.x3.replace(with: state.x3 + b, where: spiking)
                     let counted = (refCount &+ 1).replacing(with: 0, where: refCount .<= 0)
@@ -157,14 +177,14 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             state.x1 += g(ex)
             state.x2 -= g(inh)
             state.store(cells: y.ptr, i, n)
-            for k in 0..<n {
-                hInt[i + k] = hStep[k]
-                r[i + k] = Int32(rCount[k])
-                ex[i + k] = 0
-                inh[i + k] = 0
-                iStim[i + k] = cur[i + k]
-                cur[i + k] = 0
-                for _ in 0..<spikeCounts[k] { spikes.append(Int32(i + k)) }
+            store(hStep, hInt.ptr, i, n)
+            store(g(cur), iStim.ptr, i, n)
+            store(Lane(repeating: 0), ex, i, n)
+            store(Lane(repeating: 0), inh, i, n)
+            store(Lane(repeating: 0), cur, i, n)
+            store(rCount, r, i, n)
+            if anyLane(spikeCounts .> 0) {
+                for k in 0..<n { for _ in 0..<spikeCounts[k] { spikes.append(Int32(i + k)) } }
             }
             i += n
         }

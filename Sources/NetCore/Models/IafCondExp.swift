@@ -102,7 +102,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             var hStep = g(hInt.ptr)
             var active = firstLanes(n)
             var k1 = field.f(state)
-            while any(active) {
+            while anyLane(active) {
                 k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
                 active = active .& (t .< h)
             }
@@ -115,14 +115,14 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             rCount.replace(with: lanes(refCounts.ptr, i, n), where: spiking)
             state.x0.replace(with: vReset, where: refractoryNow .| spiking)
             state.store(cells: y.ptr, i, n)
-            for k in 0..<n {
-                hInt[i + k] = hStep[k]
-                r[i + k] = Int32(rCount[k])
-                ex[i + k] = 0
-                inh[i + k] = 0
-                iStim[i + k] = cur[i + k]
-                cur[i + k] = 0
-                if spiking[k] { spikes.append(Int32(i + k)) }
+            store(hStep, hInt.ptr, i, n)
+            store(g(cur), iStim.ptr, i, n)
+            store(Lane(repeating: 0), ex, i, n)
+            store(Lane(repeating: 0), inh, i, n)
+            store(Lane(repeating: 0), cur, i, n)
+            store(rCount, r, i, n)
+            if anyLane(spiking) {
+                for k in 0..<n where spiking[k] { spikes.append(Int32(i + k)) }
             }
             i += n
         }

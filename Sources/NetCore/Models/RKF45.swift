@@ -1,12 +1,12 @@
 import Foundation
 
-/// Cells are integrated a group at a time, one SIMD lane per cell: every lane keeps its own time,
-/// step size and state, and masks say which lanes an operation touches.
+/// Cells are integrated four at a time, one SIMD lane per cell (an AVX2 register of doubles): every
+/// lane keeps its own time, step size and state, and masks say which lanes an operation touches.
 typealias Lane = SIMD4<Double>
 typealias LaneInt = SIMD4<Int64>
 typealias LaneBits = SIMD4<UInt64>
 typealias LaneMask = SIMDMask<LaneInt>
-let laneWidth = Lane.scalarCount
+let laneWidth = 4
 
 /// Up to four state variables of a group of cells, each variable a lane vector (unused ones stay 0).
 struct LaneState {
@@ -23,24 +23,20 @@ struct LaneState {
     /// repeat cell i so that they compute harmless numbers.
     @inline(__always)
     init(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
-        let first = y[i]
-        x0 = Lane(repeating: first[0])
-        x1 = Lane(repeating: first[1])
-        x2 = Lane(repeating: first[2])
-        x3 = Lane(repeating: first[3])
-        for k in 1..<n {
-            let c = y[i + k]
-            x0[k] = c[0]
-            x1[k] = c[1]
-            x2[k] = c[2]
-            x3[k] = c[3]
-        }
+        let c0 = y[i], c1 = n > 1 ? y[i + 1] : c0, c2 = n > 2 ? y[i + 2] : c0, c3 = n > 3 ? y[i + 3] : c0
+        x0 = Lane(c0[0], c1[0], c2[0], c3[0])
+        x1 = Lane(c0[1], c1[1], c2[1], c3[1])
+        x2 = Lane(c0[2], c1[2], c2[2], c3[2])
+        x3 = Lane(c0[3], c1[3], c2[3], c3[3])
     }
 
     /// Writes lanes 0..<n back as the states of cells i..<i+n.
     @inline(__always)
     func store(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
-        for k in 0..<n { y[i + k] = SIMD4(x0[k], x1[k], x2[k], x3[k]) }
+        y[i] = SIMD4(x0[0], x1[0], x2[0], x3[0])
+        if n > 1 { y[i + 1] = SIMD4(x0[1], x1[1], x2[1], x3[1]) }
+        if n > 2 { y[i + 2] = SIMD4(x0[2], x1[2], x2[2], x3[2]) }
+        if n > 3 { y[i + 3] = SIMD4(x0[3], x1[3], x2[3], x3[3]) }
     }
 
     /// The lanes where `m` is set taken from `other`.
@@ -50,9 +46,15 @@ struct LaneState {
                   x2.replacing(with: other.x2, where: m), x3.replacing(with: other.x3, where: m))
     }
 
+    /// self + s k, fused.
     @inline(__always)
-    static func + (a: LaneState, b: LaneState) -> LaneState {
-        LaneState(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2, a.x3 + b.x3)
+    func adding(_ s: Double, times k: LaneState) -> LaneState { adding(Lane(repeating: s), times: k) }
+
+    /// self + h k lane by lane, fused.
+    @inline(__always)
+    func adding(_ h: Lane, times k: LaneState) -> LaneState {
+        LaneState(x0.addingProduct(h, k.x0), x1.addingProduct(h, k.x1), x2.addingProduct(h, k.x2),
+                  x3.addingProduct(h, k.x3))
     }
 
     @inline(__always)
@@ -64,9 +66,6 @@ struct LaneState {
     static func * (h: Lane, a: LaneState) -> LaneState {
         LaneState(h * a.x0, h * a.x1, h * a.x2, h * a.x3)
     }
-
-    @inline(__always)
-    static func += (a: inout LaneState, b: LaneState) { a = a + b }
 
     @inline(__always)
     var flushingTiny: LaneState {
@@ -83,12 +82,35 @@ func lanes(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) -> Lane {
     return x
 }
 
+/// Writes lanes 0..<n to p[i..<i+n].
+@inline(__always)
+func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) {
+    if n == laneWidth {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lane.self)
+    } else {
+        for k in 0..<n { p[i + k] = x[k] }
+    }
+}
+
+/// Writes lanes 0..<n to the counters c[i..<i+n].
+@inline(__always)
+func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) {
+    for k in 0..<n { c[i + k] = Int32(truncatingIfNeeded: x[k]) }
+}
+
 /// The counters c[i..<i+n] as lanes; lanes past n are 0.
 @inline(__always)
 func lanes(_ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) -> LaneInt {
     var x = LaneInt(repeating: 0)
     for k in 0..<n { x[k] = Int64(c[i + k]) }
     return x
+}
+
+/// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
+@inline(__always)
+func anyLane(_ m: LaneMask) -> Bool {
+    let v = unsafeBitCast(m, to: LaneInt.self)
+    return (v[0] | v[1] | v[2] | v[3]) != 0
 }
 
 /// The mask of the first n lanes.
@@ -147,35 +169,25 @@ enum RKF45 {
     static let ec1 = 1.0 / 360.0, ec3 = -128.0 / 4275.0, ec4 = -2197.0 / 75240.0, ec5 = 1.0 / 50.0, ec6 = 2.0 / 55.0
 
     /// One Fehlberg step of size h (per lane) from y with y' = k1: the new y, its error estimate
-    /// and y' there.
+    /// and y' there. The stages are summed with fused multiply-adds.
     @inline(__always)
     static func step<F: LaneField>(_ sys: F, _ y: LaneState, _ k1: LaneState, _ h: Lane)
         -> (y: LaneState, err: LaneState, dydt: LaneState) {
-        let k2 = sys.f(y + (ah.0 * h) * k1)
-        let s3 = b3.0 * k1 + b3.1 * k2
-        let k3 = sys.f(y + h * s3)
-        var s4 = b4.0 * k1 + b4.1 * k2
-        s4 += b4.2 * k3
-        let k4 = sys.f(y + h * s4)
-        var s5 = b5.0 * k1 + b5.1 * k2
-        s5 += b5.2 * k3
-        s5 += b5.3 * k4
-        let k5 = sys.f(y + h * s5)
-        var s6 = b6.0 * k1 + b6.1 * k2
-        s6 += b6.2 * k3
-        s6 += b6.3 * k4
-        s6 += b6.4 * k5
-        let k6 = sys.f(y + h * s6)
-        var d = c1 * k1 + c3 * k3
-        d += c4 * k4
-        d += c5 * k5
-        d += c6 * k6
-        let yNew = y + h * d
+        let k2 = sys.f(y.adding(ah.0 * h, times: k1))
+        let s3 = (b3.0 * k1).adding(b3.1, times: k2)
+        let k3 = sys.f(y.adding(h, times: s3))
+        let s4 = (b4.0 * k1).adding(b4.1, times: k2).adding(b4.2, times: k3)
+        let k4 = sys.f(y.adding(h, times: s4))
+        let s5 = (b5.0 * k1).adding(b5.1, times: k2).adding(b5.2, times: k3).adding(b5.3, times: k4)
+        let k5 = sys.f(y.adding(h, times: s5))
+        let s6 = (b6.0 * k1).adding(b6.1, times: k2).adding(b6.2, times: k3).adding(b6.3, times: k4)
+            .adding(b6.4, times: k5)
+        let k6 = sys.f(y.adding(h, times: s6))
+        let d = (c1 * k1).adding(c3, times: k3).adding(c4, times: k4).adding(c5, times: k5).adding(c6, times: k6)
+        let yNew = y.adding(h, times: d)
         let dydt = sys.f(yNew)
-        var e = ec1 * k1 + ec3 * k3
-        e += ec4 * k4
-        e += ec5 * k5
-        e += ec6 * k6
+        let e = (ec1 * k1).adding(ec3, times: k3).adding(ec4, times: k4).adding(ec5, times: k5)
+            .adding(ec6, times: k6)
         return (yNew, h * e, dydt)
     }
 
@@ -191,7 +203,7 @@ enum RKF45 {
         var h0 = h
         var pending = active
         var dydtOut = k1
-        while any(pending) {
+        while anyLane(pending) {
             let finalStep = h0 .> dt
             h0.replace(with: dt, where: finalStep)
             let (yNew, err, dydt) = step(sys, y, k1, h0)
@@ -203,7 +215,7 @@ enum RKF45 {
             let increase = pending .& (rmax .< 0.5)
             var hNext = h0
             var retry = LaneMask(repeating: false)
-            if any(decrease .| increase) {
+            if anyLane(decrease .| increase) {
                 let power = Lane(repeating: -1.0 / 6.0).replacing(with: -1.0 / 5.0, where: decrease)
                 let factor = 0.9 * laneExp(laneLog(rmax) * power)
                 let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
