@@ -12,6 +12,10 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// Derived per cell in `prepare`: 1/Delta_T and g_L Delta_T (both 0 when Delta_T is 0), 1/C_m,
     /// 1/tau_syn_ex, 1/tau_syn_in, 1/tau_w, and the potential that counts as a spike.
     let derived: [Column<Double>]
+    /// Within a step: the time a cell has reached after its first pass, and the cells left for the
+    /// second pass (each worker uses the part of the list from its first cell on).
+    let tPartial: Column<Double>
+    let unfinished: Column<Int32>
 
     init(count: Int, grid: TimeGrid) {
         let d = ModelCatalog.aeifCondExp
@@ -20,6 +24,8 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         hInt = Column(count: count, repeating: grid.resolution)
         refCounts = Column(count: count, repeating: 0)
         derived = (0..<7).map { _ in Column(count: count, repeating: 0) }
+        tPartial = Column(count: count, repeating: 0)
+        unfinished = Column(count: count, repeating: 0)
         super.init(spec: d, count: count, grid: grid)
     }
 
@@ -122,72 +128,97 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         prepared = true
     }
 
+    /// A step in two passes. First every group of four consecutive cells takes one accepted
+    /// substep; most cells have then finished the step. The cells that need more substeps (near a
+    /// spike, after an input) are then packed four to a group and finished together, so that no lane
+    /// idles while a neighbour works through its substeps. Each cell takes exactly the substeps it
+    /// would take alone.
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
-        let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
+        let first = spikes.count
+        let waiting = unfinished.ptr + lo  // this worker's part of the scratch list
+        var count = 0
+        for i in stride(from: lo, to: hi, by: laneWidth) {
+            let cells = CellRun(first: i, n: min(laneWidth, hi - i))
+            let left = try advance(cells, slot: slot, resuming: false, spikes: &spikes)
+            if anyLane(left) {
+                for k in 0..<cells.n where left[k] {
+                    waiting[count] = Int32(i + k)
+                    count += 1
+                }
+            }
+        }
+        for j in stride(from: 0, to: count, by: laneWidth) {
+            _ = try advance(CellList(waiting, from: j, count: count - j), slot: slot, resuming: true, spikes: &spikes)
+        }
+        if count > 0 && spikes.count > first { spikes[first...].sort() }
+    }
+
+    /// Advances a group's cells through the step, or (unless `resuming`) only through their first
+    /// accepted substep; returns the lanes whose cells have not finished the step. A cell that has
+    /// finished gets the step's input and its next stimulus.
+    @inline(__always)
+    private func advance<C: LaneCells>(_ cells: C, slot: Int, resuming: Bool, spikes: inout [Int32]) throws -> LaneMask {
         let h = grid.resolution
         let p = hot!
         let r = refractory.ptr
-        var i = lo
-        while i < hi {
-            let n = min(laneWidth, hi - i)
-            @inline(__always) func g(_ c: UnsafeMutablePointer<Double>) -> Lane { lanes(c, i, n) }
-            let vReset = g(p.V_reset), spikeAt = g(p.spikeAt)
-            let tol = g(p.gsl_error_tol)
-            let ctl = StepControl.yp(tol, tol)
-            var rCount = lanes(r, i, n)
-            let refCount = lanes(refCounts.ptr, i, n)
-            var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: g(p.V_peak), vTh: g(p.V_th),
-                              invDeltaT: g(p.invDeltaT), gLDeltaT: g(p.gLDeltaT), gL: g(p.g_L), eL: g(p.E_L),
-                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(p.I_e) + g(iStim.ptr), invCm: g(p.invCm),
-                              invTauEx: g(p.invTauEx), invTauIn: g(p.invTauIn), a: g(p.a), invTauW: g(p.invTauW))
-            let b = g(p.b)
-            var state = LaneState(cells: y.ptr, i, n)
-            var t = Lane(repeating: 0)
-            var hStep = g(hInt.ptr)
-            var spikeCounts = LaneInt(repeating: 0)
-            var active = firstLanes(n)
-            var k1 = field.f(state)
-            while anyLane(active) {
-                let dydt = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
-                k1 = dydt
-                let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
-                    .| (state.x0 .!= state.x0))
-                if anyLane(unstable) {
-                    state.store(cells: y.ptr, i, n)
-                    let k = (0..<n).first { unstable[$0] }!
-                    throw NetError("Simulate", model: spec.name,
-                                   "NumericalInstability in neuron \(firstID + i + k): V_m \(state.x0[k]) mV, w \(state.x3[k]) pA")
-                }
-                // Spikes are detected after every substep, so adaptation follows each spike at once.
-                state.x0.replace(with: vReset, where: active .& field.refractory)
-                let spiking = active .& .!field.refractory .& (state.x0 .>= spikeAt)
-                if anyLane(spiking) {
-                    state.x0.replace(with: vReset, where: spiking)
-                    state.x3.replace(with: state.x3 + b, where: spiking)
-                    let counted = (refCount &+ 1).replacing(with: 0, where: refCount .<= 0)
-                    rCount.replace(with: counted, where: spiking)
-                    spikeCounts.replace(with: spikeCounts &+ 1, where: spiking)
-                    field.refractory = rCount .> 0
-                    k1 = k1.replacing(with: field.f(state), where: spiking)
-                }
-                active = active .& (t .< h)
+        let vReset = cells.load(p.V_reset), spikeAt = cells.load(p.spikeAt)
+        let tol = cells.load(p.gsl_error_tol)
+        let ctl = StepControl.yp(tol, tol)
+        var rCount = cells.load(r)
+        let refCount = cells.load(refCounts.ptr)
+        var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: cells.load(p.V_peak), vTh: cells.load(p.V_th),
+                          invDeltaT: cells.load(p.invDeltaT), gLDeltaT: cells.load(p.gLDeltaT), gL: cells.load(p.g_L),
+                          eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
+                          iTotal: cells.load(p.I_e) + cells.load(iStim.ptr), invCm: cells.load(p.invCm),
+                          invTauEx: cells.load(p.invTauEx), invTauIn: cells.load(p.invTauIn), a: cells.load(p.a),
+                          invTauW: cells.load(p.invTauW))
+        let b = cells.load(p.b)
+        var state = cells.load(y.ptr)
+        var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
+        var hStep = cells.load(hInt.ptr)
+        var active = cells.valid
+        var k1 = field.f(state)
+        repeat {
+            k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
+            let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
+                .| (state.x0 .!= state.x0))
+            if anyLane(unstable) {
+                cells.store(state, y.ptr)
+                let k = (0..<cells.n).first { unstable[$0] }!
+                throw NetError("Simulate", model: spec.name,
+                               "NumericalInstability in neuron \(firstID + cells.cell(k)): V_m \(state.x0[k]) mV, w \(state.x3[k]) pA")
             }
-            state = state.flushingTiny
-            rCount.replace(with: rCount &- 1, where: rCount .> 0)
-            state.x1 += g(ex)
-            state.x2 -= g(inh)
-            state.store(cells: y.ptr, i, n)
-            store(hStep, hInt.ptr, i, n)
-            store(g(cur), iStim.ptr, i, n)
-            store(Lane(repeating: 0), ex, i, n)
-            store(Lane(repeating: 0), inh, i, n)
-            store(Lane(repeating: 0), cur, i, n)
-            store(rCount, r, i, n)
-            if anyLane(spikeCounts .> 0) {
-                for k in 0..<n { for _ in 0..<spikeCounts[k] { spikes.append(Int32(i + k)) } }
+            // Spikes are detected after every substep, so adaptation follows each spike at once.
+            state.x0.replace(with: vReset, where: active .& field.refractory)
+            let spiking = active .& .!field.refractory .& (state.x0 .>= spikeAt)
+            if anyLane(spiking) {
+                state.x0.replace(with: vReset, where: spiking)
+                state.x3.replace(with: state.x3 + b, where: spiking)
+                let counted = (refCount &+ 1).replacing(with: 0, where: refCount .<= 0)
+                rCount.replace(with: counted, where: spiking)
+                field.refractory = rCount .> 0
+                k1 = k1.replacing(with: field.f(state), where: spiking)
+                for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
             }
-            i += n
-        }
+            active = active .& (t .< h)
+        } while resuming && anyLane(active)
+        // The end of the step for the cells that are through it: refractory count, the step's
+        // input, the stimulus of the next step.
+        let done = cells.valid .& .!active
+        let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
+        state = state.replacing(with: state.flushingTiny, where: done)
+        rCount.replace(with: rCount &- 1, where: done .& (rCount .> 0))
+        state.x1.replace(with: state.x1 + cells.load(ex), where: done)
+        state.x2.replace(with: state.x2 - cells.load(inh), where: done)
+        cells.store(cells.load(cur), iStim.ptr, where: done)
+        cells.store(Lane(repeating: 0), ex, where: done)
+        cells.store(Lane(repeating: 0), inh, where: done)
+        cells.store(Lane(repeating: 0), cur, where: done)
+        cells.store(state, y.ptr)
+        cells.store(hStep, hInt.ptr)
+        cells.store(rCount, r)
+        if anyLane(active) { cells.store(t, tPartial.ptr) }
+        return active
     }
 
     override func resetDynamicState() {

@@ -88,43 +88,41 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let ctl = StepControl.y(Lane(repeating: 1e-3), Lane(repeating: 0))
         let p = hot!
         let r = refractory.ptr
-        var i = lo
-        while i < hi {
-            let n = min(laneWidth, hi - i)
-            @inline(__always) func g(_ c: UnsafeMutablePointer<Double>) -> Lane { lanes(c, i, n) }
-            var rCount = lanes(r, i, n)
-            let vReset = g(p.V_reset), vTh = g(p.V_th)
-            let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: g(p.g_L), eL: g(p.E_L),
-                              eEx: g(p.E_ex), eIn: g(p.E_in), iTotal: g(iStim.ptr) + g(p.I_e), cm: g(p.C_m),
-                              tauEx: g(p.tau_syn_ex), tauIn: g(p.tau_syn_in))
-            var state = LaneState(cells: y.ptr, i, n)
+        for i in stride(from: lo, to: hi, by: laneWidth) {
+            let cells = CellRun(first: i, n: min(laneWidth, hi - i))
+            var rCount = cells.load(r)
+            let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
+            let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: cells.load(p.g_L),
+                              eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
+                              iTotal: cells.load(iStim.ptr) + cells.load(p.I_e), cm: cells.load(p.C_m),
+                              tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
+            var state = cells.load(y.ptr)
             var t = Lane(repeating: 0)
-            var hStep = g(hInt.ptr)
-            var active = firstLanes(n)
+            var hStep = cells.load(hInt.ptr)
+            var active = cells.valid
             var k1 = field.f(state)
             while anyLane(active) {
                 k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
                 active = active .& (t .< h)
             }
             state = state.flushingTiny
-            state.x1 += g(ex)
-            state.x2 -= g(inh)
+            state.x1 += cells.load(ex)
+            state.x2 -= cells.load(inh)
             let refractoryNow = rCount .> 0
-            let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& firstLanes(n)
+            let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& cells.valid
             rCount.replace(with: rCount &- 1, where: refractoryNow)
-            rCount.replace(with: lanes(refCounts.ptr, i, n), where: spiking)
+            rCount.replace(with: cells.load(refCounts.ptr), where: spiking)
             state.x0.replace(with: vReset, where: refractoryNow .| spiking)
-            state.store(cells: y.ptr, i, n)
-            store(hStep, hInt.ptr, i, n)
-            store(g(cur), iStim.ptr, i, n)
-            store(Lane(repeating: 0), ex, i, n)
-            store(Lane(repeating: 0), inh, i, n)
-            store(Lane(repeating: 0), cur, i, n)
-            store(rCount, r, i, n)
+            cells.store(state, y.ptr)
+            cells.store(hStep, hInt.ptr)
+            cells.store(cells.load(cur), iStim.ptr)
+            cells.store(Lane(repeating: 0), ex)
+            cells.store(Lane(repeating: 0), inh)
+            cells.store(Lane(repeating: 0), cur)
+            cells.store(rCount, r)
             if anyLane(spiking) {
-                for k in 0..<n where spiking[k] { spikes.append(Int32(i + k)) }
+                for k in 0..<cells.n where spiking[k] { spikes.append(Int32(i + k)) }
             }
-            i += n
         }
     }
 

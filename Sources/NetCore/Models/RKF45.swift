@@ -19,26 +19,6 @@ struct LaneState {
         self.x3 = x3
     }
 
-    /// The states of cells i..<i+n, stored one SIMD4 per cell, transposed into lanes; lanes past n
-    /// repeat cell i so that they compute harmless numbers.
-    @inline(__always)
-    init(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
-        let c0 = y[i], c1 = n > 1 ? y[i + 1] : c0, c2 = n > 2 ? y[i + 2] : c0, c3 = n > 3 ? y[i + 3] : c0
-        x0 = Lane(c0[0], c1[0], c2[0], c3[0])
-        x1 = Lane(c0[1], c1[1], c2[1], c3[1])
-        x2 = Lane(c0[2], c1[2], c2[2], c3[2])
-        x3 = Lane(c0[3], c1[3], c2[3], c3[3])
-    }
-
-    /// Writes lanes 0..<n back as the states of cells i..<i+n.
-    @inline(__always)
-    func store(cells y: UnsafeMutablePointer<SIMD4<Double>>, _ i: Int, _ n: Int) {
-        y[i] = SIMD4(x0[0], x1[0], x2[0], x3[0])
-        if n > 1 { y[i + 1] = SIMD4(x0[1], x1[1], x2[1], x3[1]) }
-        if n > 2 { y[i + 2] = SIMD4(x0[2], x1[2], x2[2], x3[2]) }
-        if n > 3 { y[i + 3] = SIMD4(x0[3], x1[3], x2[3], x3[3]) }
-    }
-
     /// The lanes where `m` is set taken from `other`.
     @inline(__always)
     func replacing(with other: LaneState, where m: LaneMask) -> LaneState {
@@ -73,52 +53,11 @@ struct LaneState {
     }
 }
 
-/// The values p[i..<i+n] as a lane vector; lanes past n repeat p[i].
-@inline(__always)
-func lanes(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) -> Lane {
-    if n == laneWidth { return UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self) }
-    var x = Lane(repeating: p[i])
-    for k in 1..<n { x[k] = p[i + k] }
-    return x
-}
-
-/// Writes lanes 0..<n to p[i..<i+n].
-@inline(__always)
-func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>, _ i: Int, _ n: Int) {
-    if n == laneWidth {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lane.self)
-    } else {
-        for k in 0..<n { p[i + k] = x[k] }
-    }
-}
-
-/// Writes lanes 0..<n to the counters c[i..<i+n].
-@inline(__always)
-func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) {
-    for k in 0..<n { c[i + k] = Int32(truncatingIfNeeded: x[k]) }
-}
-
-/// The counters c[i..<i+n] as lanes; lanes past n are 0.
-@inline(__always)
-func lanes(_ c: UnsafeMutablePointer<Int32>, _ i: Int, _ n: Int) -> LaneInt {
-    var x = LaneInt(repeating: 0)
-    for k in 0..<n { x[k] = Int64(c[i + k]) }
-    return x
-}
-
 /// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
 @inline(__always)
 func anyLane(_ m: LaneMask) -> Bool {
     let v = unsafeBitCast(m, to: LaneInt.self)
     return (v[0] | v[1] | v[2] | v[3]) != 0
-}
-
-/// The mask of the first n lanes.
-@inline(__always)
-func firstLanes(_ n: Int) -> LaneMask {
-    var index = LaneInt(repeating: 0)
-    for k in 0..<laneWidth { index[k] = Int64(k) }
-    return index .< LaneInt(repeating: Int64(n))
 }
 
 /// A right-hand side for a group of cells, constant in time within a step.
@@ -127,18 +66,25 @@ protocol LaneField {
 }
 
 /// GSL's step-size control `gsl_odeiv_control_standard`, per lane:
-/// D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs.
+/// D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs, with (a_y, a_dydt) = (1, 0) or (0, 1).
 struct StepControl {
-    var epsAbs: Lane, epsRel: Lane, aY: Double, aDydt: Double
+    var epsAbs: Lane, epsRel: Lane
+    /// Whether D scales with |h y'| (a_y = 0, a_dydt = 1) or with |y| (a_y = 1, a_dydt = 0): known
+    /// where the control is made, so the unused term is never computed.
+    var scalesWithDerivative: Bool
     /// `y_new(eps_abs, eps_rel)`.
-    static func y(_ abs: Lane, _ rel: Lane) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 1, aDydt: 0) }
+    static func y(_ abs: Lane, _ rel: Lane) -> StepControl {
+        StepControl(epsAbs: abs, epsRel: rel, scalesWithDerivative: false)
+    }
     /// `yp_new(eps_abs, eps_rel)`.
-    static func yp(_ abs: Lane, _ rel: Lane) -> StepControl { StepControl(epsAbs: abs, epsRel: rel, aY: 0, aDydt: 1) }
+    static func yp(_ abs: Lane, _ rel: Lane) -> StepControl {
+        StepControl(epsAbs: abs, epsRel: rel, scalesWithDerivative: true)
+    }
 
     /// The ratio of error to tolerance of one component.
     @inline(__always)
     func ratio(_ y: Lane, _ err: Lane, _ dydt: Lane, _ h: Lane) -> Lane {
-        let scaled: Lane = aY * vabs(y) + aDydt * vabs(h * dydt)
+        let scaled: Lane = scalesWithDerivative ? vabs(h * dydt) : vabs(y)
         let d0: Lane = epsRel * scaled + epsAbs
         return vabs(err) / vabs(d0)
     }
