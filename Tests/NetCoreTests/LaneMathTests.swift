@@ -25,7 +25,7 @@ final class LaneMathTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(worst, 2, "worst error \(worst) ulp")
         XCTAssertEqual(laneExp(Lane(repeating: 0))[0], 1)
-        XCTAssertEqual(laneExp(Lane(repeating: -1e9))[0], exp(-708), accuracy: 1e-320)
+        XCTAssertEqual(laneExp(Lane(repeating: -1e9))[0], exp(-708), accuracy: exp(-708) * 1e-12)
         XCTAssertTrue(laneExp(Lane(repeating: 1e9))[0].isFinite)
     }
 }
