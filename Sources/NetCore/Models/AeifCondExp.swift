@@ -29,7 +29,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         super.init(spec: d, count: count, grid: grid)
     }
 
-    /// The right-hand side for a group of cells, with the inverses taken once per step.
+    /// The right-hand side for a group of cells; the inverses come from `prepare`.
     struct Field: LaneField {
         var refractory: LaneMask
         let vReset: Lane, vPeak: Lane, vTh: Lane, invDeltaT: Lane, gLDeltaT: Lane, gL: Lane, eL: Lane
@@ -208,12 +208,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         state = state.replacing(with: state.flushingTiny, where: done)
         rCount.replace(with: rCount &- 1, where: done .& (rCount .> 0))
-        state.x1.replace(with: state.x1 + cells.load(ex), where: done)
-        state.x2.replace(with: state.x2 - cells.load(inh), where: done)
-        cells.store(cells.load(cur), iStim.ptr, where: done)
-        cells.store(Lane(repeating: 0), ex, where: done)
-        cells.store(Lane(repeating: 0), inh, where: done)
-        cells.store(Lane(repeating: 0), cur, where: done)
+        state.x1.replace(with: state.x1 + cells.take(ex, where: done), where: done)
+        state.x2.replace(with: state.x2 - cells.take(inh, where: done), where: done)
+        cells.store(cells.take(cur, where: done), iStim.ptr, where: done)
         cells.store(state, y.ptr)
         cells.store(hStep, hInt.ptr)
         cells.store(rCount, r)

@@ -106,8 +106,8 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
                 active = active .& (t .< h)
             }
             state = state.flushingTiny
-            state.x1 += cells.load(ex)
-            state.x2 -= cells.load(inh)
+            state.x1 += cells.take(ex, where: cells.valid)
+            state.x2 -= cells.take(inh, where: cells.valid)
             let refractoryNow = rCount .> 0
             let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& cells.valid
             rCount.replace(with: rCount &- 1, where: refractoryNow)
@@ -115,10 +115,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             state.x0.replace(with: vReset, where: refractoryNow .| spiking)
             cells.store(state, y.ptr)
             cells.store(hStep, hInt.ptr)
-            cells.store(cells.load(cur), iStim.ptr)
-            cells.store(Lane(repeating: 0), ex)
-            cells.store(Lane(repeating: 0), inh)
-            cells.store(Lane(repeating: 0), cur)
+            cells.store(cells.take(cur, where: cells.valid), iStim.ptr)
             cells.store(rCount, r)
             if anyLane(spiking) {
                 for k in 0..<cells.n where spiking[k] { spikes.append(Int32(i + k)) }

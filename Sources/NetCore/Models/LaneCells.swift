@@ -24,6 +24,15 @@ extension LaneCells {
         store(load(p).replacing(with: x, where: m), p)
     }
 
+    /// Reads the cells' entries of an input row and clears them where `m` is set: a step's
+    /// input is taken once.
+    @inline(__always)
+    func take(_ p: UnsafeMutablePointer<Double>, where m: LaneMask) -> Lane {
+        let x = load(p)
+        store(x.replacing(with: 0, where: m), p)
+        return x
+    }
+
     /// Counters as lanes (0 past n).
     @inline(__always)
     func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt {
