@@ -4,8 +4,9 @@ import Foundation
 /// with exponential conductances (weights in nS), integrated with GSL's RKF45 as NEST does:
 /// spikes are detected after every substep, so adaptation follows each spike at once.
 final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
-    /// State per neuron: (V_m, g_ex, g_in, w).
-    let y: Column<SIMD4<Double>>
+    /// State per neuron, a column per variable: V_m, g_ex, g_in, w.
+    let vars: [Column<Double>]
+    let y: StateColumns
     let iStim: Column<Double>
     let hInt: Column<Double>
     let refCounts: Column<Int32>
@@ -19,7 +20,8 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
 
     init(count: Int, grid: TimeGrid) {
         let d = ModelCatalog.aeifCondExp
-        y = Column(count: count, repeating: SIMD4(d.param("V_m")!.defaultValue.number!, 0, 0, 0))
+        vars = [d.param("V_m")!.defaultValue.number!, 0, 0, 0].map { Column(count: count, repeating: $0) }
+        y = StateColumns(vars)
         iStim = Column(count: count, repeating: 0)
         hInt = Column(count: count, repeating: grid.resolution)
         refCounts = Column(count: count, repeating: 0)
@@ -50,20 +52,14 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     override var stateNames: [String] { ["V_m", "g_ex", "g_in", "w"] }
-    override func getState(_ name: String, _ i: Int) -> Double {
+    override func getState(_ name: String, _ i: Int) -> Double { vars[variable(name)][i] }
+    override func setState(_ name: String, _ i: Int, _ x: Double) { vars[variable(name)][i] = x }
+    private func variable(_ name: String) -> Int {
         switch name {
-        case "g_ex": return y[i][1]
-        case "g_in": return y[i][2]
-        case "w": return y[i][3]
-        default: return y[i][0]
-        }
-    }
-    override func setState(_ name: String, _ i: Int, _ x: Double) {
-        switch name {
-        case "g_ex": y[i][1] = x
-        case "g_in": y[i][2] = x
-        case "w": y[i][3] = x
-        default: y[i][0] = x
+        case "g_ex": return 1
+        case "g_in": return 2
+        case "w": return 3
+        default: return 0
         }
     }
     override var extraState: [String: [Double]] { ["I_stim": iStim.array, "h_int": hInt.array] }
@@ -134,12 +130,13 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// idles while a neighbour works through its substeps. Each cell takes exactly the substeps it
     /// would take alone.
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
+        let p = hot!
         let first = spikes.count
         let waiting = unfinished.ptr + lo  // this worker's part of the scratch list
         var count = 0
         for i in stride(from: lo, to: hi, by: laneWidth) {
             let cells = CellRun(first: i, n: min(laneWidth, hi - i))
-            let left = try advance(cells, slot: slot, resuming: false, spikes: &spikes)
+            let left = try advance(cells, p, slot: slot, resuming: false, spikes: &spikes)
             if anyLane(left) {
                 for k in 0..<cells.n where left[k] {
                     waiting[count] = Int32(i + k)
@@ -148,7 +145,8 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             }
         }
         for j in stride(from: 0, to: count, by: laneWidth) {
-            _ = try advance(CellList(waiting, from: j, count: count - j), slot: slot, resuming: true, spikes: &spikes)
+            _ = try advance(CellList(waiting, from: j, count: count - j), p, slot: slot, resuming: true,
+                            spikes: &spikes)
         }
         if count > 0 && spikes.count > first { spikes[first...].sort() }
     }
@@ -157,13 +155,13 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// accepted substep; returns the lanes whose cells have not finished the step. A cell that has
     /// finished gets the step's input and its next stimulus.
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, slot: Int, resuming: Bool, spikes: inout [Int32]) throws -> LaneMask {
+    private func advance<C: LaneCells>(_ cells: C, _ p: Hot, slot: Int, resuming: Bool,
+                                       spikes: inout [Int32]) throws -> LaneMask {
         let h = grid.resolution
-        let p = hot!
         let r = refractory.ptr
         let vReset = cells.load(p.V_reset), spikeAt = cells.load(p.spikeAt)
         let tol = cells.load(p.gsl_error_tol)
-        let ctl = StepControl.yp(tol, tol)
+        let ctl = ControlYP(epsAbs: tol, epsRel: tol)
         var rCount = cells.load(r)
         let refCount = cells.load(refCounts.ptr)
         var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: cells.load(p.V_peak), vTh: cells.load(p.V_th),
@@ -173,7 +171,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                           invTauEx: cells.load(p.invTauEx), invTauIn: cells.load(p.invTauIn), a: cells.load(p.a),
                           invTauW: cells.load(p.invTauW))
         let b = cells.load(p.b)
-        var state = cells.load(y.ptr)
+        var state = cells.load(y)
         var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)
         var active = cells.valid
@@ -183,7 +181,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
                 .| (state.x0 .!= state.x0))
             if anyLane(unstable) {
-                cells.store(state, y.ptr)
+                cells.store(state, y)
                 let k = (0..<cells.n).first { unstable[$0] }!
                 throw NetError("Simulate", model: spec.name,
                                "NumericalInstability in neuron \(firstID + cells.cell(k)): V_m \(state.x0[k]) mV, w \(state.x3[k]) pA")
@@ -206,12 +204,12 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         // input, the stimulus of the next step.
         let done = cells.valid .& .!active
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
-        state = state.replacing(with: state.flushingTiny, where: done)
+        state = state.flushingTiny(where: done)
         rCount.replace(with: rCount &- 1, where: done .& (rCount .> 0))
         state.x1.replace(with: state.x1 + cells.take(ex, where: done), where: done)
         state.x2.replace(with: state.x2 - cells.take(inh, where: done), where: done)
         cells.store(cells.take(cur, where: done), iStim.ptr, where: done)
-        cells.store(state, y.ptr)
+        cells.store(state, y)
         cells.store(hStep, hInt.ptr)
         cells.store(rCount, r)
         if anyLane(active) { cells.store(t, tPartial.ptr) }

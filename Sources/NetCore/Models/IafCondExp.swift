@@ -3,15 +3,17 @@ import Foundation
 /// `iaf_cond_exp`: a leaky membrane with exponentially decaying conductances (weights in nS),
 /// integrated with GSL's RKF45 as NEST does.
 final class IafCondExp: NeuronPopulation, @unchecked Sendable {
-    /// State per neuron: (V_m, g_ex, g_in, unused).
-    let y: Column<SIMD4<Double>>
+    /// State per neuron, a column per variable: V_m, g_ex, g_in (and a fourth, unused, kept 0).
+    let vars: [Column<Double>]
+    let y: StateColumns
     let iStim: Column<Double>
     let hInt: Column<Double>
     let refCounts: Column<Int32>
 
     init(count: Int, grid: TimeGrid) {
         let d = ModelCatalog.iafCondExp
-        y = Column(count: count, repeating: SIMD4(d.param("V_m")!.defaultValue.number!, 0, 0, 0))
+        vars = [d.param("V_m")!.defaultValue.number!, 0, 0, 0].map { Column(count: count, repeating: $0) }
+        y = StateColumns(vars)
         iStim = Column(count: count, repeating: 0)
         hInt = Column(count: count, repeating: grid.resolution)
         refCounts = Column(count: count, repeating: 0)
@@ -35,18 +37,13 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     override var stateNames: [String] { ["V_m", "g_ex", "g_in"] }
-    override func getState(_ name: String, _ i: Int) -> Double {
+    override func getState(_ name: String, _ i: Int) -> Double { vars[variable(name)][i] }
+    override func setState(_ name: String, _ i: Int, _ x: Double) { vars[variable(name)][i] = x }
+    private func variable(_ name: String) -> Int {
         switch name {
-        case "g_ex": return y[i][1]
-        case "g_in": return y[i][2]
-        default: return y[i][0]
-        }
-    }
-    override func setState(_ name: String, _ i: Int, _ x: Double) {
-        switch name {
-        case "g_ex": y[i][1] = x
-        case "g_in": y[i][2] = x
-        default: y[i][0] = x
+        case "g_ex": return 1
+        case "g_in": return 2
+        default: return 0
         }
     }
     override var extraState: [String: [Double]] { ["I_stim": iStim.array, "h_int": hInt.array] }
@@ -85,7 +82,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
-        let ctl = StepControl.y(Lane(repeating: 1e-3), Lane(repeating: 0))
+        let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
         let p = hot!
         let r = refractory.ptr
         for i in stride(from: lo, to: hi, by: laneWidth) {
@@ -96,7 +93,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
                               eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
                               iTotal: cells.load(iStim.ptr) + cells.load(p.I_e), cm: cells.load(p.C_m),
                               tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
-            var state = cells.load(y.ptr)
+            var state = cells.load(y)
             var t = Lane(repeating: 0)
             var hStep = cells.load(hInt.ptr)
             var active = cells.valid
@@ -105,7 +102,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
                 k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
                 active = active .& (t .< h)
             }
-            state = state.flushingTiny
+            state = state.flushingTiny(where: cells.valid)
             state.x1 += cells.take(ex, where: cells.valid)
             state.x2 -= cells.take(inh, where: cells.valid)
             let refractoryNow = rCount .> 0
@@ -113,7 +110,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             rCount.replace(with: rCount &- 1, where: refractoryNow)
             rCount.replace(with: cells.load(refCounts.ptr), where: spiking)
             state.x0.replace(with: vReset, where: refractoryNow .| spiking)
-            cells.store(state, y.ptr)
+            cells.store(state, y)
             cells.store(hStep, hInt.ptr)
             cells.store(cells.take(cur, where: cells.valid), iStim.ptr)
             cells.store(rCount, r)

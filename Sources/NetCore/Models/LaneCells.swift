@@ -7,16 +7,29 @@ protocol LaneCells {
     func cell(_ k: Int) -> Int
     func load(_ p: UnsafeMutablePointer<Double>) -> Lane
     func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>)
+    /// Counters as lanes (0 past n).
+    func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt
+    func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>)
+}
+
+/// The columns of a model's state variables, one column per variable (a model with fewer than
+/// four variables points the rest at a scratch column).
+struct StateColumns {
+    let x0: UnsafeMutablePointer<Double>, x1: UnsafeMutablePointer<Double>
+    let x2: UnsafeMutablePointer<Double>, x3: UnsafeMutablePointer<Double>
+
+    init(_ columns: [Column<Double>]) {
+        x0 = columns[0].ptr
+        x1 = columns[1].ptr
+        x2 = columns[2].ptr
+        x3 = columns[3].ptr
+    }
 }
 
 extension LaneCells {
     /// The lanes that hold cells.
     @inline(__always)
-    var valid: LaneMask {
-        var index = LaneInt(repeating: 0)
-        for k in 0..<laneWidth { index[k] = Int64(k) }
-        return index .< LaneInt(repeating: Int64(n))
-    }
+    var valid: LaneMask { LaneInt(0, 1, 2, 3) .< LaneInt(repeating: Int64(n)) }
 
     /// Writes only the lanes where `m` is set.
     @inline(__always)
@@ -33,33 +46,31 @@ extension LaneCells {
         return x
     }
 
-    /// Counters as lanes (0 past n).
+    /// Counters one by one (0 past n).
     @inline(__always)
-    func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt {
+    func loadEach(_ c: UnsafeMutablePointer<Int32>) -> LaneInt {
         var x = LaneInt(repeating: 0)
         for k in 0..<n { x[k] = Int64(c[cell(k)]) }
         return x
     }
 
     @inline(__always)
-    func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) {
+    func storeEach(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) {
         for k in 0..<n { c[cell(k)] = Int32(truncatingIfNeeded: x[k]) }
     }
 
-    /// The cells' states, stored one SIMD4 per cell, transposed into lanes.
+    /// The cells' state variables as lanes.
     @inline(__always)
-    func load(_ y: UnsafeMutablePointer<SIMD4<Double>>) -> LaneState {
-        let c0 = y[cell(0)], c1 = n > 1 ? y[cell(1)] : c0, c2 = n > 2 ? y[cell(2)] : c0, c3 = n > 3 ? y[cell(3)] : c0
-        return LaneState(Lane(c0[0], c1[0], c2[0], c3[0]), Lane(c0[1], c1[1], c2[1], c3[1]),
-                         Lane(c0[2], c1[2], c2[2], c3[2]), Lane(c0[3], c1[3], c2[3], c3[3]))
+    func load(_ y: StateColumns) -> LaneState {
+        LaneState(load(y.x0), load(y.x1), load(y.x2), load(y.x3))
     }
 
     @inline(__always)
-    func store(_ s: LaneState, _ y: UnsafeMutablePointer<SIMD4<Double>>) {
-        y[cell(0)] = SIMD4(s.x0[0], s.x1[0], s.x2[0], s.x3[0])
-        if n > 1 { y[cell(1)] = SIMD4(s.x0[1], s.x1[1], s.x2[1], s.x3[1]) }
-        if n > 2 { y[cell(2)] = SIMD4(s.x0[2], s.x1[2], s.x2[2], s.x3[2]) }
-        if n > 3 { y[cell(3)] = SIMD4(s.x0[3], s.x1[3], s.x2[3], s.x3[3]) }
+    func store(_ s: LaneState, _ y: StateColumns) {
+        store(s.x0, y.x0)
+        store(s.x1, y.x1)
+        store(s.x2, y.x2)
+        store(s.x3, y.x3)
     }
 }
 
@@ -85,6 +96,21 @@ struct CellRun: LaneCells {
             UnsafeMutableRawPointer(p + first).storeBytes(of: x, as: Lane.self)
         } else {
             for k in 0..<n { p[first + k] = x[k] }
+        }
+    }
+
+    @inline(__always)
+    func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt {
+        if n == laneWidth { return LaneInt(truncatingIfNeeded: UnsafeRawPointer(c + first).loadUnaligned(as: SIMD4<Int32>.self)) }
+        return loadEach(c)
+    }
+
+    @inline(__always)
+    func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) {
+        if n == laneWidth {
+            UnsafeMutableRawPointer(c + first).storeBytes(of: SIMD4<Int32>(truncatingIfNeeded: x), as: SIMD4<Int32>.self)
+        } else {
+            storeEach(x, c)
         }
     }
 }
@@ -115,4 +141,10 @@ struct CellList: LaneCells {
     func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>) {
         for k in 0..<n { p[cells[k]] = x[k] }
     }
+
+    @inline(__always)
+    func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt { loadEach(c) }
+
+    @inline(__always)
+    func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) { storeEach(x, c) }
 }

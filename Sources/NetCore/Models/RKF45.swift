@@ -47,9 +47,10 @@ struct LaneState {
         LaneState(h * a.x0, h * a.x1, h * a.x2, h * a.x3)
     }
 
+    /// Tiny values set to 0 (see `flushTiny`) in the lanes where `m` is set.
     @inline(__always)
-    var flushingTiny: LaneState {
-        LaneState(flushTiny(x0), flushTiny(x1), flushTiny(x2), flushTiny(x3))
+    func flushingTiny(where m: LaneMask) -> LaneState {
+        LaneState(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m), flushTiny(x3, where: m))
     }
 }
 
@@ -66,26 +67,33 @@ protocol LaneField {
 }
 
 /// GSL's step-size control `gsl_odeiv_control_standard`, per lane:
-/// D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs, with (a_y, a_dydt) = (1, 0) or (0, 1).
-struct StepControl {
-    var epsAbs: Lane, epsRel: Lane
-    /// Whether D scales with |h y'| (a_y = 0, a_dydt = 1) or with |y| (a_y = 1, a_dydt = 0): known
-    /// where the control is made, so the unused term is never computed.
-    var scalesWithDerivative: Bool
-    /// `y_new(eps_abs, eps_rel)`.
-    static func y(_ abs: Lane, _ rel: Lane) -> StepControl {
-        StepControl(epsAbs: abs, epsRel: rel, scalesWithDerivative: false)
-    }
-    /// `yp_new(eps_abs, eps_rel)`.
-    static func yp(_ abs: Lane, _ rel: Lane) -> StepControl {
-        StepControl(epsAbs: abs, epsRel: rel, scalesWithDerivative: true)
-    }
+/// D = eps_rel*(a_y*|y| + a_dydt*|h*y'|) + eps_abs, with (a_y, a_dydt) = (1, 0) (`ControlY`,
+/// GSL's `y_new`) or (0, 1) (`ControlYP`, `yp_new`): the kind is a type, so the unused term is
+/// never computed.
+protocol StepControl {
+    var epsAbs: Lane { get }
+    var epsRel: Lane { get }
+    /// The quantity D scales with: |y| or |h y'|.
+    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane
+}
 
+struct ControlY: StepControl {
+    let epsAbs: Lane, epsRel: Lane
+    @inline(__always)
+    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(y) }
+}
+
+struct ControlYP: StepControl {
+    let epsAbs: Lane, epsRel: Lane
+    @inline(__always)
+    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(h * dydt) }
+}
+
+extension StepControl {
     /// The ratio of error to tolerance of one component.
     @inline(__always)
     func ratio(_ y: Lane, _ err: Lane, _ dydt: Lane, _ h: Lane) -> Lane {
-        let scaled: Lane = scalesWithDerivative ? vabs(h * dydt) : vabs(y)
-        let d0: Lane = epsRel * scaled + epsAbs
+        let d0: Lane = epsRel * Self.scale(y, dydt, h) + epsAbs
         return vabs(err) / vabs(d0)
     }
 
@@ -142,7 +150,7 @@ enum RKF45 {
     /// `h` is the suggested step, updated by the control for the next call. `k1` is y' at y on entry;
     /// the result is y' at the new y, the next call's k1 while the field stays the same.
     @inline(__always)
-    static func evolve<F: LaneField>(_ sys: F, _ ctl: StepControl, t: inout Lane, t1: Double, h: inout Lane,
+    static func evolve<F: LaneField, C: StepControl>(_ sys: F, _ ctl: C, t: inout Lane, t1: Double, h: inout Lane,
                                      y: inout LaneState, k1: LaneState, active: LaneMask) -> LaneState {
         let t0 = t
         let dt = t1 - t0
@@ -158,7 +166,10 @@ enum RKF45 {
             // GSL's hadjust, lane by lane: shrink by S / rmax^(1/5) (at most 5 times) above 1.1,
             // grow by S / rmax^(1/6) (between 1 and 5 times) below 0.5, S = 0.9.
             let decrease = pending .& (rmax .> 1.1)
-            let increase = pending .& (rmax .< 0.5)
+            // A lane that grows its step from a whole step t1 suggests at least t1, and every later
+            // call cuts a suggestion of t1 or more to its remaining time (at most t1) all the same:
+            // such a lane keeps h0 and the growth factor is not computed.
+            let increase = pending .& (rmax .< 0.5) .& (h0 .< t1)
             var hNext = h0
             var retry = LaneMask(repeating: false)
             if anyLane(decrease .| increase) {
@@ -194,7 +205,7 @@ func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
 /// Decaying state variables would reach subnormal numbers after seconds of silence, where every
 /// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
 @inline(__always)
-func flushTiny(_ v: Lane) -> Lane { v.replacing(with: 0, where: vabs(v) .< 1e-100) }
+func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { v.replacing(with: 0, where: m .& (vabs(v) .< 1e-100)) }
 
 /// e^x lane by lane, within 2 ulp of the correctly rounded value: x = n ln 2 + r with |r| <= ln 2 / 2
 /// (Cody-Waite, ln 2 split in two), e^r from its Taylor polynomial of degree 13 evaluated by Estrin's
