@@ -18,9 +18,12 @@ struct Sampling {
 extension Kernel {
     /// The neurons of population `p` that worker `t` of `n` owns.
     @inline(__always)
+    /// Worker t's share of population p: boundaries on multiples of 8 neurons, so that workers never
+    /// write the same cache line of a column and groups of cells start where the workers' shares do.
     func part(_ p: Int, _ t: Int, _ n: Int) -> Range<Int> {
         let c = populations[p].count
-        return (c * t / n)..<(c * (t + 1) / n)
+        func boundary(_ k: Int) -> Int { k == n ? c : min(c, (c * k / n) & ~7) }
+        return boundary(t)..<boundary(t + 1)
     }
 
     func prepareRun() throws {

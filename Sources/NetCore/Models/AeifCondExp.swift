@@ -10,9 +10,8 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     let iStim: Column<Double>
     let hInt: Column<Double>
     let refCounts: Column<Int32>
-    /// Derived per cell in `prepare`: 1/Delta_T and g_L Delta_T (both 0 when Delta_T is 0), 1/C_m,
-    /// 1/tau_syn_ex, 1/tau_syn_in, 1/tau_w, and the potential that counts as a spike.
-    let derived: [Column<Double>]
+    /// What a step reads of the parameters, for each group of four consecutive cells (`prepare`).
+    let params: Column<Params>
     /// Within a step: the time a cell has reached after its first pass, and the cells left for the
     /// second pass (each worker uses the part of the list from its first cell on).
     let tPartial: Column<Double>
@@ -25,29 +24,37 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         iStim = Column(count: count, repeating: 0)
         hInt = Column(count: count, repeating: grid.resolution)
         refCounts = Column(count: count, repeating: 0)
-        derived = (0..<7).map { _ in Column(count: count, repeating: 0) }
+        params = Column(count: (count + laneWidth - 1) / laneWidth, repeating: Params())
         tPartial = Column(count: count, repeating: 0)
         unfinished = Column(count: count, repeating: 0)
         super.init(spec: d, count: count, grid: grid)
     }
 
-    /// The right-hand side for a group of cells; the inverses come from `prepare`.
+    /// The parameters of a group of cells lane by lane, with derived ones: 1/Delta_T and
+    /// g_L Delta_T (both 0 when Delta_T is 0, the plain integrate-and-fire limit), 1/C_m, 1/tau_syn_ex,
+    /// 1/tau_syn_in, 1/tau_w and the potential that counts as a spike.
+    struct Params: LaneParams {
+        var vReset = Lane(), vPeak = Lane(), vTh = Lane(), invDeltaT = Lane(), gLDeltaT = Lane(), gL = Lane()
+        var eL = Lane(), eEx = Lane(), eIn = Lane(), iE = Lane(), invCm = Lane(), invTauEx = Lane()
+        var invTauIn = Lane(), a = Lane(), invTauW = Lane(), b = Lane(), spikeAt = Lane(), tol = Lane()
+    }
+
+    /// The right-hand side for a group of cells, reading its parameters in place.
     struct Field: LaneField {
+        let q: UnsafePointer<Params>
         var refractory: LaneMask
-        let vReset: Lane, vPeak: Lane, vTh: Lane, invDeltaT: Lane, gLDeltaT: Lane, gL: Lane, eL: Lane
-        let eEx: Lane, eIn: Lane, iTotal: Lane, invCm: Lane, invTauEx: Lane, invTauIn: Lane
-        let a: Lane, invTauW: Lane
+        let iTotal: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
-            let v = vmin(y.x0, vPeak).replacing(with: vReset, where: refractory)
-            let iSynEx = y.x1 * (v - eEx)
-            let iSynIn = y.x2 * (v - eIn)
-            // Delta_T = 0 (the plain integrate-and-fire limit) has gLDeltaT = invDeltaT = 0: no spike current.
+            let v = select(refractory, q.pointee.vReset, vmin(y.x0, q.pointee.vPeak))
+            let iSynEx = y.x1 * (v - q.pointee.eEx)
+            let iSynIn = y.x2 * (v - q.pointee.eIn)
             // The other currents are summed while e^x is computed, the spike current added last.
-            let rest = iTotal - iSynEx - iSynIn - y.x3 - gL * (v - eL)
-            let dv = (rest.addingProduct(gLDeltaT, laneExp((v - vTh) * invDeltaT)) * invCm)
-                .replacing(with: 0, where: refractory)
-            return LaneState(dv, -y.x1 * invTauEx, -y.x2 * invTauIn, (a * (v - eL) - y.x3) * invTauW)
+            let rest = iTotal - iSynEx - iSynIn - y.x3 - q.pointee.gL * (v - q.pointee.eL)
+            let dv = select(refractory, Lane(), rest.addingProduct(q.pointee.gLDeltaT,
+                laneExp((v - q.pointee.vTh) * q.pointee.invDeltaT)) * q.pointee.invCm)
+            return LaneState(dv, -y.x1 * q.pointee.invTauEx, -y.x2 * q.pointee.invTauIn,
+                             (q.pointee.a * (v - q.pointee.eL) - y.x3) * q.pointee.invTauW)
         }
     }
 
@@ -79,48 +86,39 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
-    /// Column pointers the update reads, fetched once by name in `prepare`.
-    struct Hot {
-        var E_L: UnsafeMutablePointer<Double>
-        var E_ex: UnsafeMutablePointer<Double>
-        var E_in: UnsafeMutablePointer<Double>
-        var I_e: UnsafeMutablePointer<Double>
-        var V_peak: UnsafeMutablePointer<Double>
-        var V_reset: UnsafeMutablePointer<Double>
-        var V_th: UnsafeMutablePointer<Double>
-        var a: UnsafeMutablePointer<Double>
-        var b: UnsafeMutablePointer<Double>
-        var g_L: UnsafeMutablePointer<Double>
-        var gsl_error_tol: UnsafeMutablePointer<Double>
-        var invDeltaT: UnsafeMutablePointer<Double>
-        var gLDeltaT: UnsafeMutablePointer<Double>
-        var invCm: UnsafeMutablePointer<Double>
-        var invTauEx: UnsafeMutablePointer<Double>
-        var invTauIn: UnsafeMutablePointer<Double>
-        var invTauW: UnsafeMutablePointer<Double>
-        var spikeAt: UnsafeMutablePointer<Double>
-    }
-    var hot: Hot!
-
     override func prepare() throws {
-        let d = derived.map(\.ptr)
-        hot = Hot(E_L: col("E_L"), E_ex: col("E_ex"), E_in: col("E_in"), I_e: col("I_e"), V_peak: col("V_peak"),
-                  V_reset: col("V_reset"), V_th: col("V_th"), a: col("a"), b: col("b"), g_L: col("g_L"),
-                  gsl_error_tol: col("gsl_error_tol"), invDeltaT: d[0], gLDeltaT: d[1], invCm: d[2],
-                  invTauEx: d[3], invTauIn: d[4], invTauW: d[5], spikeAt: d[6])
         let dT = col("Delta_T"), gL = col("g_L"), cm = col("C_m"), tEx = col("tau_syn_ex"), tIn = col("tau_syn_in")
         let tauW = col("tau_w"), vPeak = col("V_peak"), vTh = col("V_th"), tRef = col("t_ref")
-        for i in 0..<count {
-            refCounts[i] = refractorySteps(tRef[i])
-            let exponential = dT[i] > 0
-            d[0][i] = exponential ? 1 / dT[i] : 0
-            d[1][i] = exponential ? gL[i] * dT[i] : 0
-            d[2][i] = 1 / cm[i]
-            d[3][i] = 1 / tEx[i]
-            d[4][i] = 1 / tIn[i]
-            d[5][i] = 1 / tauW[i]
-            d[6][i] = exponential ? vPeak[i] : vTh[i]
+        let vReset = col("V_reset"), eL = col("E_L"), eEx = col("E_ex"), eIn = col("E_in"), iE = col("I_e")
+        let a = col("a"), b = col("b"), tol = col("gsl_error_tol")
+        for g in 0..<params.count {
+            var q = Params()
+            for k in 0..<laneWidth {
+                // Lanes past the last cell repeat the group's first cell.
+                let i = g * laneWidth + k < count ? g * laneWidth + k : g * laneWidth
+                let exponential = dT[i] > 0
+                q.vReset[k] = vReset[i]
+                q.vPeak[k] = vPeak[i]
+                q.vTh[k] = vTh[i]
+                q.invDeltaT[k] = exponential ? 1 / dT[i] : 0
+                q.gLDeltaT[k] = exponential ? gL[i] * dT[i] : 0
+                q.gL[k] = gL[i]
+                q.eL[k] = eL[i]
+                q.eEx[k] = eEx[i]
+                q.eIn[k] = eIn[i]
+                q.iE[k] = iE[i]
+                q.invCm[k] = 1 / cm[i]
+                q.invTauEx[k] = 1 / tEx[i]
+                q.invTauIn[k] = 1 / tIn[i]
+                q.a[k] = a[i]
+                q.invTauW[k] = 1 / tauW[i]
+                q.b[k] = b[i]
+                q.spikeAt[k] = exponential ? vPeak[i] : vTh[i]
+                q.tol[k] = tol[i]
+            }
+            params[g] = q
         }
+        for i in 0..<count { refCounts[i] = refractorySteps(tRef[i]) }
         prepared = true
     }
 
@@ -130,23 +128,24 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// idles while a neighbour works through its substeps. Each cell takes exactly the substeps it
     /// would take alone.
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
-        let p = hot!
         let first = spikes.count
         let waiting = unfinished.ptr + lo  // this worker's part of the scratch list
         var count = 0
-        for i in stride(from: lo, to: hi, by: laneWidth) {
-            let cells = CellRun(first: i, n: min(laneWidth, hi - i))
-            let left = try advance(cells, p, slot: slot, resuming: false, spikes: &spikes)
+        var i = lo
+        while i < hi {
+            let left = hi - i >= laneWidth
+                ? try advance(CellRun(first: i), slot: slot, resuming: false, spikes: &spikes)
+                : try advance(CellList(first: i, count: hi - i), slot: slot, resuming: false, spikes: &spikes)
             if anyLane(left) {
-                for k in 0..<cells.n where left[k] {
+                for k in 0..<min(laneWidth, hi - i) where left[k] {
                     waiting[count] = Int32(i + k)
                     count += 1
                 }
             }
+            i += laneWidth
         }
         for j in stride(from: 0, to: count, by: laneWidth) {
-            _ = try advance(CellList(waiting, from: j, count: count - j), p, slot: slot, resuming: true,
-                            spikes: &spikes)
+            _ = try advance(CellList(waiting, from: j, count: count - j), slot: slot, resuming: true, spikes: &spikes)
         }
         if count > 0 && spikes.count > first { spikes[first...].sort() }
     }
@@ -155,22 +154,20 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// accepted substep; returns the lanes whose cells have not finished the step. A cell that has
     /// finished gets the step's input and its next stimulus.
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, _ p: Hot, slot: Int, resuming: Bool,
+    private func advance<C: LaneCells>(_ cells: C, slot: Int, resuming: Bool, spikes: inout [Int32]) throws -> LaneMask {
+        try cells.withParams(params.ptr) { try advance(cells, $0, slot: slot, resuming: resuming, spikes: &spikes) }
+    }
+
+    @inline(__always)
+    private func advance<C: LaneCells>(_ cells: C, _ q: UnsafePointer<Params>, slot: Int, resuming: Bool,
                                        spikes: inout [Int32]) throws -> LaneMask {
         let h = grid.resolution
         let r = refractory.ptr
-        let vReset = cells.load(p.V_reset), spikeAt = cells.load(p.spikeAt)
-        let tol = cells.load(p.gsl_error_tol)
+        let tol = q.pointee.tol
         let ctl = ControlYP(epsAbs: tol, epsRel: tol)
         var rCount = cells.load(r)
         let refCount = cells.load(refCounts.ptr)
-        var field = Field(refractory: rCount .> 0, vReset: vReset, vPeak: cells.load(p.V_peak), vTh: cells.load(p.V_th),
-                          invDeltaT: cells.load(p.invDeltaT), gLDeltaT: cells.load(p.gLDeltaT), gL: cells.load(p.g_L),
-                          eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
-                          iTotal: cells.load(p.I_e) + cells.load(iStim.ptr), invCm: cells.load(p.invCm),
-                          invTauEx: cells.load(p.invTauEx), invTauIn: cells.load(p.invTauIn), a: cells.load(p.a),
-                          invTauW: cells.load(p.invTauW))
-        let b = cells.load(p.b)
+        var field = Field(q: q, refractory: rCount .> 0, iTotal: q.pointee.iE + cells.load(iStim.ptr))
         var state = cells.load(y)
         var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)
@@ -187,13 +184,12 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                                "NumericalInstability in neuron \(firstID + cells.cell(k)): V_m \(state.x0[k]) mV, w \(state.x3[k]) pA")
             }
             // Spikes are detected after every substep, so adaptation follows each spike at once.
-            state.x0.replace(with: vReset, where: active .& field.refractory)
-            let spiking = active .& .!field.refractory .& (state.x0 .>= spikeAt)
+            state.x0 = select(active .& field.refractory, q.pointee.vReset, state.x0)
+            let spiking = active .& .!field.refractory .& (state.x0 .>= q.pointee.spikeAt)
             if anyLane(spiking) {
-                state.x0.replace(with: vReset, where: spiking)
-                state.x3.replace(with: state.x3 + b, where: spiking)
-                let counted = (refCount &+ 1).replacing(with: 0, where: refCount .<= 0)
-                rCount.replace(with: counted, where: spiking)
+                state.x0 = select(spiking, q.pointee.vReset, state.x0)
+                state.x3 = select(spiking, state.x3 + q.pointee.b, state.x3)
+                rCount = select(spiking, select(refCount .> 0, refCount &+ 1, LaneInt()), rCount)
                 field.refractory = rCount .> 0
                 k1 = k1.replacing(with: field.f(state), where: spiking)
                 for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
@@ -201,19 +197,21 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             active = active .& (t .< h)
         } while resuming && anyLane(active)
         // The end of the step for the cells that are through it: refractory count, the step's
-        // input, the stimulus of the next step.
-        let done = cells.valid .& .!active
+        // input, the stimulus of the next step. (The masks are computed afresh from t here, where
+        // they are used, which keeps them in vector registers.)
+        let left = cells.valid .& (t .< h)
+        let done = cells.valid .& .!left
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         state = state.flushingTiny(where: done)
-        rCount.replace(with: rCount &- 1, where: done .& (rCount .> 0))
-        state.x1.replace(with: state.x1 + cells.take(ex, where: done), where: done)
-        state.x2.replace(with: state.x2 - cells.take(inh, where: done), where: done)
+        rCount = select(done .& (rCount .> 0), rCount &- 1, rCount)
+        state.x1 = select(done, state.x1 + cells.take(ex, where: done), state.x1)
+        state.x2 = select(done, state.x2 - cells.take(inh, where: done), state.x2)
         cells.store(cells.take(cur, where: done), iStim.ptr, where: done)
         cells.store(state, y)
         cells.store(hStep, hInt.ptr)
         cells.store(rCount, r)
-        if anyLane(active) { cells.store(t, tPartial.ptr) }
-        return active
+        if anyLane(left) { cells.store(t, tPartial.ptr) }
+        return left
     }
 
     override func resetDynamicState() {

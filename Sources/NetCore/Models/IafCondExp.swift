@@ -27,11 +27,11 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let iTotal: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
-            let v = vmin(y.x0, vTh).replacing(with: vReset, where: refractory)
+            let v = select(refractory, vReset, vmin(y.x0, vTh))
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
             let iL = gL * (v - eL)
-            let dv = ((-iL + iTotal - iSynEx - iSynIn) / cm).replacing(with: 0, where: refractory)
+            let dv = select(refractory, Lane(), (-iL + iTotal - iSynEx - iSynIn) / cm)
             return LaneState(dv, -y.x1 / tauEx, -y.x2 / tauIn, Lane(repeating: 0))
         }
     }
@@ -80,43 +80,56 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
+        var i = lo
+        while i < hi {
+            if hi - i >= laneWidth {
+                advance(CellRun(first: i), slot: slot, spikes: &spikes)
+            } else {
+                advance(CellList(first: i, count: hi - i), slot: slot, spikes: &spikes)
+            }
+            i += laneWidth
+        }
+    }
+
+    /// Takes a group's cells through the step: every substep, then the step's input, the
+    /// refractory count and the spike test.
+    @inline(__always)
+    private func advance<C: LaneCells>(_ cells: C, slot: Int, spikes: inout [Int32]) {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let h = grid.resolution
         let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
         let p = hot!
         let r = refractory.ptr
-        for i in stride(from: lo, to: hi, by: laneWidth) {
-            let cells = CellRun(first: i, n: min(laneWidth, hi - i))
-            var rCount = cells.load(r)
-            let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
-            let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: cells.load(p.g_L),
-                              eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
-                              iTotal: cells.load(iStim.ptr) + cells.load(p.I_e), cm: cells.load(p.C_m),
-                              tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
-            var state = cells.load(y)
-            var t = Lane(repeating: 0)
-            var hStep = cells.load(hInt.ptr)
-            var active = cells.valid
-            var k1 = field.f(state)
-            while anyLane(active) {
-                k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
-                active = active .& (t .< h)
-            }
-            state = state.flushingTiny(where: cells.valid)
-            state.x1 += cells.take(ex, where: cells.valid)
-            state.x2 -= cells.take(inh, where: cells.valid)
-            let refractoryNow = rCount .> 0
-            let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& cells.valid
-            rCount.replace(with: rCount &- 1, where: refractoryNow)
-            rCount.replace(with: cells.load(refCounts.ptr), where: spiking)
-            state.x0.replace(with: vReset, where: refractoryNow .| spiking)
-            cells.store(state, y)
-            cells.store(hStep, hInt.ptr)
-            cells.store(cells.take(cur, where: cells.valid), iStim.ptr)
-            cells.store(rCount, r)
-            if anyLane(spiking) {
-                for k in 0..<cells.n where spiking[k] { spikes.append(Int32(i + k)) }
-            }
+        var rCount = cells.load(r)
+        let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
+        let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: cells.load(p.g_L),
+                          eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
+                          iTotal: cells.load(iStim.ptr) + cells.load(p.I_e), cm: cells.load(p.C_m),
+                          tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
+        var state = cells.load(y)
+        var t = Lane(repeating: 0)
+        var hStep = cells.load(hInt.ptr)
+        var active = cells.valid
+        var k1 = field.f(state)
+        while anyLane(active) {
+            k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
+            active = active .& (t .< h)
+        }
+        let valid = cells.valid
+        state = state.flushingTiny(where: valid)
+        state.x1 += cells.take(ex, where: valid)
+        state.x2 -= cells.take(inh, where: valid)
+        let refractoryNow = rCount .> 0
+        let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& valid
+        rCount = select(refractoryNow, rCount &- 1, rCount)
+        rCount = select(spiking, cells.load(refCounts.ptr), rCount)
+        state.x0 = select(refractoryNow .| spiking, vReset, state.x0)
+        cells.store(state, y)
+        cells.store(hStep, hInt.ptr)
+        cells.store(cells.take(cur, where: valid), iStim.ptr)
+        cells.store(rCount, r)
+        if anyLane(spiking) {
+            for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
         }
     }
 

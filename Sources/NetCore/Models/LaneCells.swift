@@ -1,5 +1,5 @@
-/// Which cells the lanes of a group hold, and how their columns are read and written: a run of
-/// consecutive cells (plain vector loads) or any four cells (gathered lane by lane). Lanes past
+/// Which cells the lanes of a group hold, and how their columns are read and written: four
+/// consecutive cells (plain vector loads) or up to four cells anywhere (gathered lane by lane). Lanes past
 /// `n` repeat the first cell so that they compute harmless numbers; they are never written.
 protocol LaneCells {
     var n: Int { get }
@@ -10,7 +10,13 @@ protocol LaneCells {
     /// Counters as lanes (0 past n).
     func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt
     func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>)
+    /// Calls `body` with the cells' parameters from a table of groups of four consecutive cells:
+    /// the table's entry itself for a run that is one whole group, else gathered lane by lane.
+    func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R
 }
+
+/// Parameters of a group of four consecutive cells: a struct made of `Lane` fields only.
+protocol LaneParams {}
 
 /// The columns of a model's state variables, one column per variable (a model with fewer than
 /// four variables points the rest at a scratch column).
@@ -34,7 +40,7 @@ extension LaneCells {
     /// Writes only the lanes where `m` is set.
     @inline(__always)
     func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>, where m: LaneMask) {
-        store(load(p).replacing(with: x, where: m), p)
+        store(select(m, x, load(p)), p)
     }
 
     /// Reads the cells' entries of an input row and clears them where `m` is set: a step's
@@ -42,7 +48,7 @@ extension LaneCells {
     @inline(__always)
     func take(_ p: UnsafeMutablePointer<Double>, where m: LaneMask) -> Lane {
         let x = load(p)
-        store(x.replacing(with: 0, where: m), p)
+        store(select(m, Lane(), x), p)
         return x
     }
 
@@ -57,6 +63,22 @@ extension LaneCells {
     @inline(__always)
     func storeEach(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) {
         for k in 0..<n { c[cell(k)] = Int32(truncatingIfNeeded: x[k]) }
+    }
+
+    /// The cells' parameters gathered lane by lane into a temporary; lanes past n repeat the first cell.
+    @inline(__always)
+    func gatherParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R {
+        let fields = MemoryLayout<P>.size / MemoryLayout<Double>.size / laneWidth
+        return try withUnsafeTemporaryAllocation(of: P.self, capacity: 1) { buffer in
+            let dst = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Double.self)
+            let src = UnsafeRawPointer(table).assumingMemoryBound(to: Double.self)
+            for k in 0..<laneWidth {
+                let c = k < n ? cell(k) : cell(0)
+                let from = src + (c / laneWidth) * fields * laneWidth + c % laneWidth
+                for f in 0..<fields { dst[f * laneWidth + k] = from[f * laneWidth] }
+            }
+            return try body(buffer.baseAddress!)
+        }
     }
 
     /// The cells' state variables as lanes.
@@ -74,44 +96,37 @@ extension LaneCells {
     }
 }
 
-/// Cells first..<first+n.
+/// Four consecutive cells first..<first+4: every column is read and written with plain vector
+/// loads and stores, and nothing depends on how many lanes are used.
 struct CellRun: LaneCells {
     let first: Int
-    let n: Int
+    var n: Int { laneWidth }
 
     @inline(__always)
     func cell(_ k: Int) -> Int { first + k }
 
     @inline(__always)
-    func load(_ p: UnsafeMutablePointer<Double>) -> Lane {
-        if n == laneWidth { return UnsafeRawPointer(p + first).loadUnaligned(as: Lane.self) }
-        var x = Lane(repeating: p[first])
-        for k in 1..<n { x[k] = p[first + k] }
-        return x
-    }
+    func load(_ p: UnsafeMutablePointer<Double>) -> Lane { UnsafeRawPointer(p + first).loadUnaligned(as: Lane.self) }
 
     @inline(__always)
     func store(_ x: Lane, _ p: UnsafeMutablePointer<Double>) {
-        if n == laneWidth {
-            UnsafeMutableRawPointer(p + first).storeBytes(of: x, as: Lane.self)
-        } else {
-            for k in 0..<n { p[first + k] = x[k] }
-        }
+        UnsafeMutableRawPointer(p + first).storeBytes(of: x, as: Lane.self)
     }
 
     @inline(__always)
     func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt {
-        if n == laneWidth { return LaneInt(truncatingIfNeeded: UnsafeRawPointer(c + first).loadUnaligned(as: SIMD4<Int32>.self)) }
-        return loadEach(c)
+        LaneInt(truncatingIfNeeded: UnsafeRawPointer(c + first).loadUnaligned(as: SIMD4<Int32>.self))
     }
 
     @inline(__always)
     func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) {
-        if n == laneWidth {
-            UnsafeMutableRawPointer(c + first).storeBytes(of: SIMD4<Int32>(truncatingIfNeeded: x), as: SIMD4<Int32>.self)
-        } else {
-            storeEach(x, c)
-        }
+        UnsafeMutableRawPointer(c + first).storeBytes(of: SIMD4<Int32>(truncatingIfNeeded: x), as: SIMD4<Int32>.self)
+    }
+
+    @inline(__always)
+    func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R {
+        if first % laneWidth == 0 { return try body(table + first / laneWidth) }
+        return try gatherParams(table, body)
     }
 }
 
@@ -126,6 +141,15 @@ struct CellList: LaneCells {
         n = min(laneWidth, count)
         var c = SIMD4<Int>(repeating: Int(list[from]))
         for k in 1..<n { c[k] = Int(list[from + k]) }
+        cells = c
+    }
+
+    /// Cells first..<first+count, count at most the lane width.
+    @inline(__always)
+    init(first: Int, count: Int) {
+        n = min(laneWidth, count)
+        var c = SIMD4<Int>(repeating: first)
+        for k in 1..<n { c[k] = first + k }
         cells = c
     }
 
@@ -147,4 +171,9 @@ struct CellList: LaneCells {
 
     @inline(__always)
     func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>) { storeEach(x, c) }
+
+    @inline(__always)
+    func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R {
+        try gatherParams(table, body)
+    }
 }

@@ -22,8 +22,7 @@ struct LaneState {
     /// The lanes where `m` is set taken from `other`.
     @inline(__always)
     func replacing(with other: LaneState, where m: LaneMask) -> LaneState {
-        LaneState(x0.replacing(with: other.x0, where: m), x1.replacing(with: other.x1, where: m),
-                  x2.replacing(with: other.x2, where: m), x3.replacing(with: other.x3, where: m))
+        LaneState(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2), select(m, other.x3, x3))
     }
 
     /// self + s k, fused.
@@ -53,6 +52,13 @@ struct LaneState {
         LaneState(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m), flushTiny(x3, where: m))
     }
 }
+
+/// `m ? a : b` lane by lane.
+@inline(__always)
+func select(_ m: LaneMask, _ a: Lane, _ b: Lane) -> Lane { b.replacing(with: a, where: m) }
+
+@inline(__always)
+func select(_ m: LaneMask, _ a: LaneInt, _ b: LaneInt) -> LaneInt { b.replacing(with: a, where: m) }
 
 /// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
 @inline(__always)
@@ -161,7 +167,7 @@ enum RKF45 {
             let finalStep = h0 .> dt
             h0.replace(with: dt, where: finalStep)
             let (yNew, err, dydt) = step(sys, y, k1, h0)
-            let tNew = (t0 + h0).replacing(with: t1, where: finalStep)
+            let tNew = select(finalStep, Lane(repeating: t1), t0 + h0)
             let rmax = ctl.ratio(y: yNew, err: err, dydt: dydt, h: h0)
             // GSL's hadjust, lane by lane: shrink by S / rmax^(1/5) (at most 5 times) above 1.1,
             // grow by S / rmax^(1/6) (between 1 and 5 times) below 0.5, S = 0.9.
@@ -173,7 +179,7 @@ enum RKF45 {
             var hNext = h0
             var retry = LaneMask(repeating: false)
             if anyLane(decrease .| increase) {
-                let power = Lane(repeating: -1.0 / 6.0).replacing(with: -1.0 / 5.0, where: decrease)
+                let power = select(decrease, Lane(repeating: -1.0 / 5.0), Lane(repeating: -1.0 / 6.0))
                 let factor = 0.9 * laneExp(laneLog(rmax) * power)
                 let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
                 // A smaller step is retried only if it really is smaller and moves t by at least an ulp.
@@ -205,7 +211,7 @@ func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
 /// Decaying state variables would reach subnormal numbers after seconds of silence, where every
 /// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
 @inline(__always)
-func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { v.replacing(with: 0, where: m .& (vabs(v) .< 1e-100)) }
+func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { select(m .& (vabs(v) .< 1e-100), Lane(), v) }
 
 /// e^x lane by lane, within 2 ulp of the correctly rounded value: x = n ln 2 + r with |r| <= ln 2 / 2
 /// (Cody-Waite, ln 2 split in two), e^r from its Taylor polynomial of degree 13 evaluated by Estrin's
