@@ -69,15 +69,36 @@ final class LaneIndependenceTests: XCTestCase {
         for model in ["aeif_cond_exp", "iaf_cond_exp"] {
             let together = try run(model, currents, threads: 1)
             XCTAssertGreaterThan(Set(together.spikes).count, 4, "\(model): the currents should give varied rates")
+            // 33 cells: every worker of 2 or 3 gets a share (shares start on multiples of 8), the
+            // last one ending in a partial group.
+            let many = currents + currents + currents
+            let one = try run(model, many, threads: 1)
+            XCTAssertEqual(Array(one.v[22...]), together.v, "\(model): the same cells further along")
             for threads in [2, 3] {
-                let split = try run(model, currents, threads: threads)
-                XCTAssertEqual(split.v, together.v, "\(model), \(threads) threads")
-                XCTAssertEqual(split.spikes, together.spikes, "\(model), \(threads) threads")
+                let split = try run(model, many, threads: threads)
+                XCTAssertEqual(split.v, one.v, "\(model), \(threads) threads")
+                XCTAssertEqual(split.spikes, one.spikes, "\(model), \(threads) threads")
             }
             for (i, c) in currents.enumerated() {
                 let alone = try run(model, [c], threads: 1)
                 XCTAssertEqual(alone.v[0], together.v[i], "\(model) cell \(i) (\(c) pA)")
                 XCTAssertEqual(alone.spikes[0], together.spikes[i], "\(model) cell \(i) (\(c) pA)")
+            }
+        }
+    }
+
+    func testWorkersSharesStartOnMultiplesOfEight() throws {
+        for n in [1, 7, 11, 33, 100, 12_501] {
+            for threads in 1...4 {
+                let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 1), threads: threads)
+                _ = try k.create("aeif_cond_exp", n: n)
+                let shares = (0..<threads).map { k.part(0, $0, threads) }
+                XCTAssertEqual(shares.first?.lowerBound, 0)
+                XCTAssertEqual(shares.last?.upperBound, n)
+                for t in 1..<threads {
+                    XCTAssertEqual(shares[t].lowerBound, shares[t - 1].upperBound, "n \(n), \(threads) workers")
+                    XCTAssertEqual(shares[t].lowerBound % 8, 0, "n \(n), \(threads) workers")
+                }
             }
         }
     }

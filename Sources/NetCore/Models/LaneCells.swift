@@ -11,7 +11,7 @@ protocol LaneCells {
     func load(_ c: UnsafeMutablePointer<Int32>) -> LaneInt
     func store(_ x: LaneInt, _ c: UnsafeMutablePointer<Int32>)
     /// Calls `body` with the cells' parameters from a table of groups of four consecutive cells:
-    /// the table's entry itself for a run that is one whole group, else gathered lane by lane.
+    /// the table's entry itself for a run, gathered lane by lane for a list.
     func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R
 }
 
@@ -19,7 +19,7 @@ protocol LaneCells {
 protocol LaneParams {}
 
 /// The columns of a model's state variables, one column per variable (a model with fewer than
-/// four variables points the rest at a scratch column).
+/// four variables keeps the rest in columns that stay 0).
 struct StateColumns {
     let x0: UnsafeMutablePointer<Double>, x1: UnsafeMutablePointer<Double>
     let x2: UnsafeMutablePointer<Double>, x3: UnsafeMutablePointer<Double>
@@ -96,8 +96,9 @@ extension LaneCells {
     }
 }
 
-/// Four consecutive cells first..<first+4: every column is read and written with plain vector
-/// loads and stores, and nothing depends on how many lanes are used.
+/// Four consecutive cells first..<first+4, first a multiple of four (workers' shares start on
+/// multiples of 8): every column is read and written with plain vector loads and stores, the
+/// parameters are the table's entry itself, and nothing depends on how many lanes are used.
 struct CellRun: LaneCells {
     let first: Int
     var n: Int { laneWidth }
@@ -125,8 +126,8 @@ struct CellRun: LaneCells {
 
     @inline(__always)
     func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R {
-        if first % laneWidth == 0 { return try body(table + first / laneWidth) }
-        return try gatherParams(table, body)
+        assert(first % laneWidth == 0, "a run of cells starts on a multiple of the lane width")
+        return try body(table + first / laneWidth)
     }
 }
 
