@@ -147,7 +147,11 @@ extension Kernel {
         let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map { $0.targets.ptr }
         let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map { $0.delays?.ptr }
         var minD = Int.max, maxD = 0
-        if !projections.isEmpty {
+        if !projections.isEmpty && !randomW && !randomD && total >= Kernel.sortedFillMinimum {
+            let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
+                                            srcLocal: srcLocal, dstPop: dstPop, dstLocal: dstLocal)
+            Kernel.fillSorted(e, targets, projections: projections, cursors: cursors)
+        } else if !projections.isEmpty {
             e.forEachRow { row, pairs in
                 var rng = synStream(row)
                 for (s, t) in pairs {
@@ -231,6 +235,71 @@ extension Kernel {
         if minD != Int.max { minDelaySteps = min(minDelaySteps, minD) }
         maxDelaySteps = max(maxDelaySteps, maxD)
         connections.append(record)
+    }
+
+    /// Connection calls of at least this many synapses with one weight and one delay fill their rows
+    /// through `fillSorted` (a variable so that tests can take that path with small networks).
+    nonisolated(unsafe) static var sortedFillMinimum = 64 << 20
+    /// Pairs per chunk of `fillSorted`.
+    nonisolated(unsafe) static var sortedFillChunk = 1 << 22
+
+    /// What the fill needs to know of each pair's source and target (indices as in `connect`).
+    struct SortedFillTargets {
+        let projIndex: [Int], nPops: Int, srcClass: [UInt8], srcBlock: [Int], srcLocal: [Int]
+        let dstPop: [Int], dstLocal: [Int]
+    }
+
+    /// Pass 2 of a large connection call with one weight and one delay. Written one synapse at a
+    /// time, the compressed rows of all sources are written at scattered places, a cache miss per
+    /// synapse once they outgrow the caches. Instead the pairs of a chunk of rows are sorted by
+    /// source (a stable counting sort) and each source's run is copied to its row at once. The
+    /// rows come out the same, entry for entry, as one by one.
+    static func fillSorted(_ e: PairEnumerator, _ x: SortedFillTargets, projections: [Projection], cursors: [Column<Int>]) {
+        var base: [Int] = []
+        var slots = 0
+        for p in projections {
+            base.append(slots)
+            slots += p.sourceCount
+        }
+        let chunk = max(1, sortedFillChunk)
+        let slotOf = Column<Int32>(count: chunk, repeating: 0), dst = Column<UInt32>(count: chunk, repeating: 0)
+        let sorted = Column<UInt32>(count: chunk, repeating: 0)
+        let start = Column<Int>(count: slots + 1, repeating: 0), next = Column<Int>(count: slots + 1, repeating: 0)
+        var n = 0
+        func flush() {
+            if n == 0 { return }
+            start.fill(0)
+            for i in 0..<n { start[Int(slotOf[i]) + 1] += 1 }
+            for j in 0..<slots { start[j + 1] += start[j] }
+            next.ptr.update(from: start.ptr, count: slots + 1)
+            for i in 0..<n {
+                let j = Int(slotOf[i])
+                sorted[next[j]] = dst[i]
+                next[j] += 1
+            }
+            for (pi, p) in projections.enumerated() {
+                let cursor = cursors[pi].ptr, row = p.targets.ptr
+                for local in 0..<p.sourceCount {
+                    let j = base[pi] + local, a = start[j], b = start[j + 1]
+                    if a == b { continue }
+                    (row + cursor[local]).update(from: sorted.ptr + a, count: b - a)
+                    cursor[local] += b - a
+                }
+            }
+            n = 0
+        }
+        e.forEachRow { _, pairs in
+            for (s, t) in pairs {
+                let pop = x.dstPop[t]
+                if x.srcClass[s] != 0 || pop < 0 { continue }
+                let pi = x.projIndex[x.srcBlock[s] * x.nPops + pop]
+                slotOf[n] = Int32(base[pi] + x.srcLocal[s])
+                dst[n] = UInt32(x.dstLocal[t])
+                n += 1
+                if n == chunk { flush() }
+            }
+        }
+        flush()
     }
 
     static func stats(_ xs: [Int]) -> (min: Int, mean: Double, max: Int) {
