@@ -129,13 +129,14 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// would take alone.
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let first = spikes.count
+        let rows = StepInput(input, slot: slot)
         let waiting = unfinished.ptr + lo  // this worker's part of the scratch list
         var count = 0
         var i = lo
         while i < hi {
             let left = hi - i >= laneWidth
-                ? try advance(CellRun(first: i), slot: slot, resuming: false, spikes: &spikes)
-                : try advance(CellList(first: i, count: hi - i), slot: slot, resuming: false, spikes: &spikes)
+                ? try advance(CellRun(first: i), rows, resuming: false, spikes: &spikes)
+                : try advance(CellList(first: i, count: hi - i), rows, resuming: false, spikes: &spikes)
             if anyLane(left) {
                 for k in 0..<min(laneWidth, hi - i) where left[k] {
                     waiting[count] = Int32(i + k)
@@ -145,7 +146,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             i += laneWidth
         }
         for j in stride(from: 0, to: count, by: laneWidth) {
-            _ = try advance(CellList(waiting, from: j, count: count - j), slot: slot, resuming: true, spikes: &spikes)
+            _ = try advance(CellList(waiting, from: j, count: count - j), rows, resuming: true, spikes: &spikes)
         }
         if count > 0 && spikes.count > first { spikes[first...].sort() }
     }
@@ -154,12 +155,12 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// accepted substep; returns the lanes whose cells have not finished the step. A cell that has
     /// finished gets the step's input and its next stimulus.
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, slot: Int, resuming: Bool, spikes: inout [Int32]) throws -> LaneMask {
-        try cells.withParams(params.ptr) { try advance(cells, $0, slot: slot, resuming: resuming, spikes: &spikes) }
+    private func advance<C: LaneCells>(_ cells: C, _ rows: StepInput, resuming: Bool, spikes: inout [Int32]) throws -> LaneMask {
+        try cells.withParams(params.ptr) { try advance(cells, $0, rows, resuming: resuming, spikes: &spikes) }
     }
 
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, _ q: UnsafePointer<Params>, slot: Int, resuming: Bool,
+    private func advance<C: LaneCells>(_ cells: C, _ q: UnsafePointer<Params>, _ rows: StepInput, resuming: Bool,
                                        spikes: inout [Int32]) throws -> LaneMask {
         let h = grid.resolution
         let r = refractory.ptr
@@ -201,12 +202,11 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         // they are used, which keeps them in vector registers.)
         let left = cells.valid .& (t .< h)
         let done = cells.valid .& .!left
-        let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         state = state.flushingTiny(where: done)
         rCount = select(done .& (rCount .> 0), rCount &- 1, rCount)
-        state.x1 = select(done, state.x1 + cells.take(ex, where: done), state.x1)
-        state.x2 = select(done, state.x2 - cells.take(inh, where: done), state.x2)
-        cells.store(cells.take(cur, where: done), iStim.ptr, where: done)
+        state.x1 = select(done, state.x1 + cells.take(rows.ex, where: done), state.x1)
+        state.x2 = select(done, state.x2 - cells.take(rows.inh, where: done), state.x2)
+        cells.store(cells.take(rows.cur, where: done), iStim.ptr, where: done)
         cells.store(state, y)
         cells.store(hStep, hInt.ptr)
         cells.store(rCount, r)

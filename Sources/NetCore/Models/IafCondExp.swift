@@ -80,12 +80,13 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
+        let rows = StepInput(input, slot: slot), p = hot!
         var i = lo
         while i < hi {
             if hi - i >= laneWidth {
-                advance(CellRun(first: i), slot: slot, spikes: &spikes)
+                advance(CellRun(first: i), p, rows, spikes: &spikes)
             } else {
-                advance(CellList(first: i, count: hi - i), slot: slot, spikes: &spikes)
+                advance(CellList(first: i, count: hi - i), p, rows, spikes: &spikes)
             }
             i += laneWidth
         }
@@ -94,11 +95,9 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     /// Takes a group's cells through the step: every substep, then the step's input, the
     /// refractory count and the spike test.
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, slot: Int, spikes: inout [Int32]) {
-        let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
+    private func advance<C: LaneCells>(_ cells: C, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) {
         let h = grid.resolution
         let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
-        let p = hot!
         let r = refractory.ptr
         var rCount = cells.load(r)
         let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
@@ -117,8 +116,8 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         }
         let valid = cells.valid
         state = state.flushingTiny(where: valid)
-        state.x1 += cells.take(ex, where: valid)
-        state.x2 -= cells.take(inh, where: valid)
+        state.x1 += cells.take(rows.ex, where: valid)
+        state.x2 -= cells.take(rows.inh, where: valid)
         let refractoryNow = rCount .> 0
         let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& valid
         rCount = select(refractoryNow, rCount &- 1, rCount)
@@ -126,7 +125,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         state.x0 = select(refractoryNow .| spiking, vReset, state.x0)
         cells.store(state, y)
         cells.store(hStep, hInt.ptr)
-        cells.store(cells.take(cur, where: valid), iStim.ptr)
+        cells.store(cells.take(rows.cur, where: valid), iStim.ptr)
         cells.store(rCount, r)
         if anyLane(spiking) {
             for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }

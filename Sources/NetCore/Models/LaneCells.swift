@@ -15,6 +15,18 @@ protocol LaneCells {
     func withParams<P: LaneParams, R>(_ table: UnsafeMutablePointer<P>, _ body: (UnsafePointer<P>) throws -> R) rethrows -> R
 }
 
+/// A step's input rows of a conductance model (excitatory, inhibitory, current), found once per
+/// step rather than per group of cells.
+struct StepInput {
+    let ex: UnsafeMutablePointer<Double>, inh: UnsafeMutablePointer<Double>, cur: UnsafeMutablePointer<Double>
+
+    init(_ input: InputBuffer, slot: Int) {
+        ex = input.row(0, slot)
+        inh = input.row(1, slot)
+        cur = input.row(2, slot)
+    }
+}
+
 /// Parameters of a group of four consecutive cells: a struct made of `Lane` fields only.
 protocol LaneParams {}
 
