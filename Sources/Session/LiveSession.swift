@@ -200,11 +200,13 @@ public final class LiveSession: @unchecked Sendable {
             return
         }
         let wall = Date().timeIntervalSince(t0)
+        // The chunk's spikes, counted before the window drops its oldest ones.
+        let spikes = windowSpikes.ids.count - before
         let probe = k.drainProbe()
         vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
         vm.values.append(contentsOf: probe.values)
         trimWindows()
-        speedSamples.append((wall, chunkMs, windowSpikes.ids.count - before))
+        speedSamples.append((wall, chunkMs, spikes))
         // Chunks sized for about 30 ms of wall time each, so keys are answered quickly.
         let perMs = wall / chunkMs
         if perMs > 0 {
