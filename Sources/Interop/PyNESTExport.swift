@@ -47,18 +47,18 @@ public struct PyNESTExport {
     func section(_ title: String) -> String { "# --- \(title)\n" }
 
     func header() -> String {
-        let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+        let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + Py.text($0) }.joined(separator: "\n")
         return """
         #!/usr/bin/env python3
-        \"\"\"\(model.name): a PyNEST 3 script exported by `netview export` from \(URL(fileURLWithPath: sourcePath).lastPathComponent).
+        \"\"\"\(Py.text(model.name)): a PyNEST 3 script exported by `netview export` from \(Py.text(URL(fileURLWithPath: sourcePath).lastPathComponent)).
 
-        \(desc.replacingOccurrences(of: "\"\"\"", with: "'''").replacingOccurrences(of: "\\", with: "\\\\"))
+        \(desc)
 
         Run it with NEST 3 (numpy needed; mpi4py used when present):
             python SCRIPT.py [--time MS] [--out DIR] [--threads N]
             mpirun -np N python SCRIPT.py     # an MPI build of NEST: each rank writes R.rank-K.csv
         It writes DIR/<recorder>.csv and DIR/summary.json in netview's output format (default
-        out/\(model.name)); compare with `netview compare DIR OTHER_DIR`.
+        out/\(Py.text(model.slug))); compare with `netview compare DIR OTHER_DIR`.
         \"\"\"
 
         import argparse
@@ -90,7 +90,7 @@ public struct PyNESTExport {
     func node(_ i: Int, _ n: NodeSpec) -> String {
         let fixed = n.params.filter { if case .distribution = $0.value { return false }; return true }
         let drawn = n.params.filter { if case .distribution = $0.value { return true }; return false }
-        var s = "# nodes[\(i)] \(n.name): \(n.model) x \(n.n)\n"
+        var s = "# nodes[\(i)] \(Py.comment(n.name)): \(n.model) x \(n.n)\n"
         let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { ($0.key, Py.value($0.value)) })
         s += "nodes[\(Py.string(n.name))] = nest.Create(\(Py.string(n.model)), \(n.n)\(p))\n"
         if !drawn.isEmpty {
@@ -114,7 +114,7 @@ public struct PyNESTExport {
     func connection(_ i: Int, _ c: ConnectionSpec) throws -> String {
         let toDevice = c.target.allSatisfy { model.node(named: $0.node)?.model == "spike_recorder" }
             || c.source.allSatisfy { ["voltmeter", "multimeter"].contains(model.node(named: $0.node)?.model ?? "") }
-        var s = "# connections[\(i)]: \(text(c.sourceText)) -> \(text(c.targetText)), \(c.conn.ruleName)\n"
+        var s = "# connections[\(i)]: \(Py.comment(text(c.sourceText))) -> \(Py.comment(text(c.targetText))), \(c.conn.ruleName)\n"
         s += "before = nest.num_connections\n"
         var conn: [(String, String)] = [("rule", Py.string(c.conn.ruleName))]
         var cap: Int?
@@ -189,9 +189,9 @@ public struct PyNESTExport {
         """
         for r in recorders {
             if r.model == "spike_recorder" {
-                s += "write_events(\(Py.string(r.name)), [])  # nodes: \(r.name)\n"
+                s += "write_events(\(Py.string(r.name)), [])  # nodes: \(Py.comment(r.name))\n"
             } else {
-                s += "write_events(\(Py.string(r.name)), list(nodes[\(Py.string(r.name))].get(\"record_from\")))  # nodes: \(r.name)\n"
+                s += "write_events(\(Py.string(r.name)), list(nodes[\(Py.string(r.name))].get(\"record_from\")))  # nodes: \(Py.comment(r.name))\n"
             }
         }
         let pops = neurons.map { "(\(Py.string($0.name)), \($0.n))" }.joined(separator: ", ")

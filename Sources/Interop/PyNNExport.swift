@@ -131,17 +131,17 @@ public struct PyNNExport {
     func section(_ title: String) -> String { "# --- \(title)\n" }
 
     func header() -> String {
-        let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+        let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + Py.text($0) }.joined(separator: "\n")
         return """
         #!/usr/bin/env python3
-        \"\"\"\(model.name): a PyNN 0.13 script (pyNN.\(backend.rawValue)) exported by `netview export` from \(URL(fileURLWithPath: sourcePath).lastPathComponent).
+        \"\"\"\(Py.text(model.name)): a PyNN 0.13 script (pyNN.\(backend.rawValue)) exported by `netview export` from \(Py.text(URL(fileURLWithPath: sourcePath).lastPathComponent)).
 
-        \(desc.replacingOccurrences(of: "\"\"\"", with: "'''").replacingOccurrences(of: "\\", with: "\\\\"))
+        \(desc)
 
         Run it with PyNN 0.13 and \(backend == .nest ? "NEST 3" : "NEURON") (numpy needed):
             python SCRIPT.py [--time MS] [--out DIR] [--threads N] [--seed N]
         It writes DIR/<recorder>.csv and DIR/summary.json in netview's output format (default
-        out/\(model.name)), with the node ids netview and NEST give; compare with `netview compare`.
+        out/\(Py.text(model.slug))), with the node ids netview and NEST give; compare with `netview compare`.
         PyNN's units: nF, nA, uS, mV, ms (NEST's pF, pA, nS are converted here and back on output).
         \"\"\"
 
@@ -170,7 +170,7 @@ public struct PyNNExport {
 
     func node(_ i: Int, _ n: NodeSpec) throws -> String {
         let name = Py.string(n.name)
-        var s = "# nodes[\(i)] \(n.name): \(n.model) x \(n.n)\n"
+        var s = "# nodes[\(i)] \(Py.comment(n.name)): \(n.model) x \(n.n)\n"
         switch n.model {
         case "poisson_generator":
             try requireDefaults(n, except: ["rate", "start", "stop"])
@@ -321,7 +321,7 @@ public struct PyNNExport {
     func connection(_ i: Int, _ c: ConnectionSpec,
                     recorders: inout [String: [(node: String, range: Range<Int>?)]],
                     meters: inout [String: (vars: [String], interval: Double, targets: [Selection])]) throws -> String {
-        var s = "# connections[\(i)]: \(text(c.sourceText)) -> \(text(c.targetText)), \(c.conn.ruleName)\n"
+        var s = "# connections[\(i)]: \(Py.comment(text(c.sourceText))) -> \(Py.comment(text(c.targetText))), \(c.conn.ruleName)\n"
         let sourceModels = Set(c.source.compactMap { model.node(named: $0.node)?.model })
         let targetModels = Set(c.target.compactMap { model.node(named: $0.node)?.model })
         // Recorders: PyNN records populations itself.
@@ -528,11 +528,11 @@ public struct PyNNExport {
             let parts = (recorders[rec.name] ?? []).map { p in
                 "spikes(\(Py.string(p.node)), \(p.range?.lowerBound ?? 0), \(p.range?.upperBound ?? model.node(named: p.node)!.n))"
             }
-            s += "write_rows(\(Py.string(rec.name)), [], \(parts.isEmpty ? "[]" : parts.joined(separator: " + ")))  # nodes: \(rec.name)\n"
+            s += "write_rows(\(Py.string(rec.name)), [], \(parts.isEmpty ? "[]" : parts.joined(separator: " + ")))  # nodes: \(Py.comment(rec.name))\n"
         }
         for rec in model.nodes where rec.model == "multimeter" || rec.model == "voltmeter" {
             guard let m = meters[rec.name] else {
-                s += "write_rows(\(Py.string(rec.name)), [], [])  # nodes: \(rec.name), connected to nothing\n"
+                s += "write_rows(\(Py.string(rec.name)), [], [])  # nodes: \(Py.comment(rec.name)), connected to nothing\n"
                 continue
             }
             var parts: [String] = []
@@ -542,7 +542,7 @@ public struct PyNNExport {
                 let scales = m.vars.map { Py.number(type.recordables[$0]!.1) }.joined(separator: ", ")
                 parts.append("samples(\(Py.string(t.node)), [\(cols)], [\(scales)], \(t.range?.lowerBound ?? 0), \(t.range?.upperBound ?? size(t)))")
             }
-            s += "write_rows(\(Py.string(rec.name)), [\(m.vars.map(Py.string).joined(separator: ", "))], \(parts.joined(separator: " + ")))  # nodes: \(rec.name)\n"
+            s += "write_rows(\(Py.string(rec.name)), [\(m.vars.map(Py.string).joined(separator: ", "))], \(parts.joined(separator: " + ")))  # nodes: \(Py.comment(rec.name))\n"
         }
         s += "\n# Spike counts of this rank's neurons, summed over ranks with mpi4py when present.\npopulations = {}\n"
         for n in neurons {

@@ -1,7 +1,10 @@
 import ModelFiles
 import NetCore
 
-/// Python source text for model-file values.
+/// Python source text for model-file values. Every string from a model file (names, the file's
+/// own name, descriptions) reaches a script through `string`, `text` or `comment`, which escape
+/// quotes, backslashes and every control or line-breaking character, so no content can close a
+/// literal, end a comment line or change the source's encoding.
 enum Py {
     static func number(_ x: Double) -> String {
         if x.isNaN { return "float(\"nan\")" }
@@ -9,7 +12,40 @@ enum Py {
         return "\(x)"
     }
 
-    static func string(_ s: String) -> String { JSONOut.str(s).render() }
+    /// A double-quoted literal that Python reads back as `s`.
+    static func string(_ s: String) -> String { "\"" + text(s) + "\"" }
+
+    /// The inside of a double-quoted (or triple-double-quoted) literal: Python reads it back as `s`.
+    /// Printable characters, non-ASCII ones included, stay as they are.
+    static func text(_ s: String) -> String { escaped(s, quotes: true) }
+
+    /// Text for the rest of a `#` comment line: escaped as in a literal (quotes apart), so it cannot
+    /// end the line.
+    static func comment(_ s: String) -> String { escaped(s, quotes: false) }
+
+    private static func escaped(_ s: String, quotes: Bool) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"" where quotes: out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let v = u.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) { out += "\\x" + hex(v, digits: 2) }
+                else if v == 0x2028 || v == 0x2029 || v == 0xFEFF { out += "\\u" + hex(v, digits: 4) }
+                else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ v: UInt32, digits: Int) -> String {
+        let h = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, digits - h.count)) + h
+    }
 
     static func value(_ v: ParamValue) -> String {
         switch v {

@@ -8,11 +8,12 @@ enum ScriptParts {
         let params = model.parameters.map { "\($0.name) = \(Py.number($0.value))" }.joined(separator: ", ")
         return """
         MODEL = \(Py.string(model.name))
+        OUT_NAME = \(Py.string(model.slug))  # the model's name as a path component: the default --out is out/OUT_NAME
         RNG_SEED = \(rngSeed)  # \(rngComment)
         NETWORK_SEED = \(model.seeds.network)  # the network seed: numpy draws of explicit connection lists
-        \(params.isEmpty ? "" : "# parameters as resolved: \(params)\n")
+        \(params.isEmpty ? "" : "# parameters as resolved: \(Py.comment(params))\n")
         # What `netview compare` reads besides the recorders: node ids, recorded cells, determinism.
-        FACTS = json.loads(r\"\"\"\(JSONOut.obj(model.comparisonFacts).render(pretty: false))\"\"\")
+        FACTS = json.loads(\(Py.string(JSONOut.obj(model.comparisonFacts).render(pretty: false))))
 
 
         """
@@ -23,7 +24,7 @@ enum ScriptParts {
         """
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--time", type=float, default=\(Py.number(model.simulate)), help="model time to simulate in ms")
-        parser.add_argument("--out", default=os.path.join("out", MODEL), help="output folder")
+        parser.add_argument("--out", default=os.path.join("out", OUT_NAME), help="output folder")
         parser.add_argument("--threads", type=int, default=\(model.threads), help="threads per process")
         parser.add_argument("--seed", type=int, default=None,
                             help="\(seedHelp)")

@@ -16,12 +16,13 @@ public enum Snapshot {
     public static let version = 1
     public static let fileExtension = ".netview.json"
 
-    /// `sessions/<model>-<YYYYmmdd-HHMMSS>.netview.json`, with a suffix if that name is taken.
+    /// `sessions/<slug>-<YYYYmmdd-HHMMSS>.netview.json` (`PathSlug` of the model's name), with a
+    /// suffix if that name is taken.
     public static func defaultPath(model: String, in folder: String = "sessions", date: Date = Date()) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = "yyyyMMdd-HHmmss"
-        let stem = "\(folder)/\(model)-\(f.string(from: date))"
+        let stem = "\(folder)/\(PathSlug.make(model))-\(f.string(from: date))"
         var path = stem + fileExtension
         var k = 2
         while FileManager.default.fileExists(atPath: path) {

@@ -48,7 +48,7 @@ extension Run {
             let log = session.log + (ms > 0 ? [(k.now, "simulate \(formatNumber(ms))")] : [])
             try save(built, edits: session.edits, log: log, wallSeconds: session.provenance.wallSeconds + wall, to: path, quiet: quiet)
         }
-        let dir = out ?? "out/\(built.model.name)"
+        let dir = out ?? "out/\(built.model.slug)"
         let summary: RunSummary
         do {
             // The summary covers the whole run from t = 0, as an uninterrupted run's would.

@@ -37,7 +37,7 @@ struct Run: ParsableCommand {
 
     @Argument(help: "Model file (.json, .yaml) or session file (.netview.json).") var file: String
     @Option(help: "Model time to simulate in ms (default: the file's simulate).") var time: Double?
-    @Option(help: "Output folder (default: out/<model name>).") var out: String?
+    @Option(help: "Output folder (default: out/<model name as a slug>, see the README).") var out: String?
     @Option(help: "Master seed (explicit seeds in the file still win).") var seed: UInt64?
     @Option(help: "Worker threads (results are identical for every value).") var threads: Int?
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
@@ -61,7 +61,7 @@ struct Run: ParsableCommand {
             try save(built, edits: [], log: ms > 0 ? [(built.kernel.now, "simulate \(formatNumber(ms))")] : [],
                      wallSeconds: built.buildSeconds + wall, to: path, quiet: quiet)
         }
-        let dir = out ?? "out/\(m.name)"
+        let dir = out ?? "out/\(m.slug)"
         let summary: RunSummary
         do {
             summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall)

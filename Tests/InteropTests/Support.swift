@@ -33,11 +33,11 @@ enum Support {
         process(binary, args)
     }
 
-    static func process(_ exe: String, _ args: [String], env: [String: String]? = nil) -> (code: Int32, out: String, err: String) {
+    static func process(_ exe: String, _ args: [String], env: [String: String]? = nil, cwd: String = root) -> (code: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         if let env { p.environment = env }
         let o = Pipe(), e = Pipe()
         p.standardOutput = o
@@ -52,9 +52,11 @@ enum Support {
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     static func write(_ text: String, _ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
 
+    /// The system's python3, if there is one.
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
     /// Compiles a script with python3 when there is one.
     static func assertValidPython(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let python else { return }
         let path = temporaryFolder() + "/script.py"
         write(text, path)
