@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// One recorder's CSV: `sender,time_ms[,columns...]`, rows sorted by time then sender.
 public struct RecorderTable: Sendable {
@@ -69,9 +70,11 @@ public struct OutputFolder {
     }
 
     static func readCSV(_ file: String, name: String) throws -> RecorderTable {
-        guard let data = FileManager.default.contents(atPath: file) else { throw InteropError("\(file): cannot be read") }
+        let data: Data
+        do { data = try SafeFile.read(file) } catch let e as SafeFile.Failure { throw InteropError(e.description) }
         let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines end in LF or CRLF ("\r\n" is one Character, so it is matched as a newline, not as "\n").
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         if lines.last == "" { lines.removeLast() }
         guard let head = lines.first else { throw InteropError("\(file): empty file, expected a header 'sender,time_ms,...'") }
         let header = head.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -107,8 +110,9 @@ public struct OutputFolder {
         if !single.isEmpty && !ranks.isEmpty { throw InteropError("\(path): both summary.json and summary.rank-K.json files; keep one form") }
         var merged: [String: Any]?
         for f in single + ranks {
-            guard let data = FileManager.default.contents(atPath: "\(path)/\(f)"),
-                  let obj = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any] else {
+            let data: Data
+            do { data = try SafeFile.read("\(path)/\(f)", maxBytes: 64 << 20) } catch let e as SafeFile.Failure { throw InteropError(e.description) }
+            guard let obj = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any] else {
                 throw InteropError("\(path)/\(f): not a JSON object")
             }
             guard var m = merged else { merged = obj; continue }

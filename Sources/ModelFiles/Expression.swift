@@ -12,9 +12,13 @@ struct Expression {
         return v
     }
 
+    /// The deepest nesting of parentheses an expression may have.
+    static let maxDepth = 100
+
     let chars: [Character]
     let names: [String: Double]
     var pos = 0
+    var depth = 0
 
     mutating func skip() { while pos < chars.count && chars[pos] == " " { pos += 1 } }
 
@@ -43,11 +47,17 @@ struct Expression {
         }
     }
 
+    /// Any run of signs before an atom, read in a loop (not one call per sign).
     mutating func unary() throws -> Double {
-        skip()
-        if pos < chars.count && chars[pos] == "-" { pos += 1; return -(try unary()) }
-        if pos < chars.count && chars[pos] == "+" { pos += 1; return try unary() }
-        return try atom()
+        var negative = false
+        while true {
+            skip()
+            guard pos < chars.count, chars[pos] == "-" || chars[pos] == "+" else { break }
+            if chars[pos] == "-" { negative.toggle() }
+            pos += 1
+        }
+        let v = try atom()
+        return negative ? -v : v
     }
 
     mutating func atom() throws -> Double {
@@ -56,6 +66,9 @@ struct Expression {
         let c = chars[pos]
         if c == "(" {
             pos += 1
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Expression.maxDepth { throw Failure(message: "parentheses nest deeper than \(Expression.maxDepth) levels") }
             let v = try sum()
             skip()
             guard pos < chars.count, chars[pos] == ")" else { throw Failure(message: "missing ')'") }

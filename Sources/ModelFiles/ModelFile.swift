@@ -92,16 +92,16 @@ public struct ModelFile: Sendable {
 }
 
 extension ModelFile {
+    /// The largest model file read (256 MiB).
+    public static let maxBytes = 256 << 20
+
     /// Reads and checks a model file. `overrides` replace entries of `parameters` (`--param`),
     /// `seed` replaces the master seed (`--seed`).
     public static func load(path: String, overrides: [String: Double] = [:], seed: UInt64? = nil) throws -> ModelFile {
         let display = path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-                ? (isDir.boolValue ? "is a folder, not a model file" : "cannot be read (permissions?)")
-                : "does not exist"
-            throw ModelFileError(file: display, path: "", line: 0, message: "the file \(why)")
+        let data: Data
+        do { data = try SafeFile.read(path, maxBytes: maxBytes) } catch let e as SafeFile.Failure {
+            throw ModelFileError(file: display, path: "", line: 0, message: "the file \(e.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelFileError(file: display, path: "", line: 0, message: "the file is not UTF-8 text")

@@ -33,17 +33,29 @@ extension BuiltModel {
         return Activity.compute(cells: cells, senders: rec.senders, times: times, duration: duration)
     }
 
-    /// Writes `R.csv` per recorder and summary.json (last, atomically: a folder with a summary is complete).
+    /// Writes `R.csv` per recorder and summary.json as one run folder (`RunFolder`): the folder
+    /// holds the previous run until the new one is complete.
     @discardableResult
     public func writeOutputs(to dir: String, simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
                              extra: [(String, JSONOut)] = []) throws -> RunSummary {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw ModelFileError(file: dir, path: "", line: 0, message: "cannot create the output folder: \(error.localizedDescription)")
+        try writeOutputs(into: try RunFolder(dir), simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
+    }
+
+    /// The same, into a run folder already checked and locked (`netview run` takes it before simulating).
+    @discardableResult
+    public func writeOutputs(into folder: RunFolder, simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
+                             extra: [(String, JSONOut)] = []) throws -> RunSummary {
+        var summary: RunSummary?
+        try folder.commit { dir in
+            try writeRecorders(to: dir, since: start)
+            let s = makeSummary(simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
+            try writeAtomically(s.json.render() + "\n", to: "\(dir)/summary.json")
+            summary = s
         }
-        try? fm.removeItem(atPath: dir + "/summary.json")
+        return summary!
+    }
+
+    func writeRecorders(to dir: String, since start: Int64) throws {
         let grid = kernel.grid
         for node in model.nodes where ModelCatalog.spec(node.model)?.kind == .recorder {
             let id = ids[node.name]!.ids[0]
@@ -66,9 +78,6 @@ extension BuiltModel {
             }
             try writeAtomically(out, to: "\(dir)/\(node.name).csv")
         }
-        let summary = makeSummary(simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
-        try writeAtomically(summary.json.render() + "\n", to: "\(dir)/summary.json")
-        return summary
     }
 
     public func makeSummary(simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
@@ -110,6 +119,11 @@ extension BuiltModel {
 
 /// Writes a file through a temporary file in the same folder and a rename.
 public func writeAtomically(_ text: String, to path: String) throws {
+    do { try SafeFile.checkReplaceable(path) } catch let e as SafeFile.Failure {
+        throw ModelFileError(file: path, path: "", line: 0, message: "cannot write: the path \(e.reason)")
+    }
+    let url = URL(fileURLWithPath: path)
+    SafeFile.removeStaleTemporaries(in: url.deletingLastPathComponent().path, prefix: url.lastPathComponent + ".tmp-")
     let tmp = path + ".tmp-\(getpid())"
     guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -174,11 +174,13 @@ enum AtomicFile {
         func failure(_ why: String) -> SnapshotError {
             SnapshotError(path, "cannot save: \(why); " + (existed ? "the previous file is unchanged" : "nothing was written"))
         }
+        do { try SafeFile.checkReplaceable(path) } catch let e as SafeFile.Failure { throw failure("the path \(e.reason)") }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw failure("cannot create the folder \(folder)")
         }
+        SafeFile.removeStaleTemporaries(in: folder, prefix: ".", marker: "\(Snapshot.fileExtension).tmp-")
         let tmp = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }

@@ -48,10 +48,10 @@ extension Snapshot {
     /// edited or incompatible file with one line naming the part that is wrong; nothing is
     /// returned half-loaded.
     public static func load(path: String, threads: Int? = nil) throws -> LoadedSession {
+        let maxBytes = 4 << 30
         func fail(_ message: String) -> SnapshotError { SnapshotError(path, message) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw fail(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist")
-        }
+        let data: Data
+        do { data = try SafeFile.read(path, maxBytes: maxBytes) } catch let e as SafeFile.Failure { throw fail(e.reason) }
         if data.isEmpty { throw fail("the file is empty") }
         let root: Node
         do { root = try Node.parseJSON([UInt8](data)) } catch let e as JSONSyntaxError {

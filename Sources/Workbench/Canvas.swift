@@ -59,13 +59,15 @@ public struct Canvas: Equatable, Sendable {
         styles[y * width + x] = s
     }
 
-    /// Writes text from (x, y), clipped to `limit` columns (and to the canvas).
+    /// Writes text from (x, y), clipped to `limit` columns (and to the canvas). A control
+    /// character (from a file's content, say) is drawn as `?`, never sent to the terminal.
     public mutating func text(_ x: Int, _ y: Int, _ s: String, _ style: Style = .plain, limit: Int? = nil) {
         var cx = x
         let end = limit.map { x + $0 } ?? width
         for c in s {
             if cx >= end { break }
-            set(cx, y, c, style)
+            let control = c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            set(cx, y, control ? "?" : c, style)
             cx += 1
         }
     }

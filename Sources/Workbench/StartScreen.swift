@@ -25,7 +25,8 @@ public struct StartScreen {
         for (folder, session) in [("assets", false), ("sessions", true)] {
             let dir = home + "/" + folder
             let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-            for n in names where n.hasSuffix(".json") || n.hasSuffix(".yaml") || n.hasSuffix(".yml") {
+            for n in names where (n.hasSuffix(".json") || n.hasSuffix(".yaml") || n.hasSuffix(".yml"))
+                && SafeFile.targetKind(dir + "/" + n) == .regular {
                 let path = dir + "/" + n
                 let attrs = try? fm.attributesOfItem(atPath: path)
                 let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
@@ -127,7 +128,7 @@ public enum WorkbenchLoop {
             return runApp(App(session: s), term: term, saver: saver)
         } catch {
             term.close()
-            FileHandle.standardError.write(Data("netview: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("netview: \(oneLine("\(error)"))\n".utf8))
             return 2
         }
     }

@@ -44,8 +44,12 @@ struct Bench: ParsableCommand {
             }
             var samples: [Sample] = []
             for _ in 0..<self.repeat {
-                let out = NSTemporaryDirectory() + "netview-bench-\(UUID().uuidString)"
-                defer { try? FileManager.default.removeItem(atPath: out) }
+                let name = "netview-bench-\(UUID().uuidString)"
+                let out = NSTemporaryDirectory() + name
+                defer {
+                    try? FileManager.default.removeItem(atPath: out)
+                    try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + ".\(name).lock")
+                }
                 var args = ["run", file, "--out", out, "--quiet", "--threads", "\(threads)", "--bench-stats", out + "/bench.json"]
                 if let time { args += ["--time", "\(time)"] }
                 if let seed { args += ["--seed", "\(seed)"] }

@@ -37,6 +37,8 @@ struct Export: ParsableCommand {
             throw fail(e.message)
         }
         guard let output else { print(text, terminator: ""); return }
+        if SafeFile.sameFile(file, output) { throw fail("-o \(output) is the model file itself: choose another name for the script") }
+        do { try SafeFile.checkReplaceable(output) } catch let e as SafeFile.Failure { throw fail("-o \(e.description)") }
         do { try writeAtomically(text, to: output) } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         FileHandle.standardError.write(Data("netview: wrote \(output)\n".utf8))
     }

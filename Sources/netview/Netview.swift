@@ -21,7 +21,7 @@ struct Netview: ParsableCommand {
 
 /// Reports an error in one line on stderr and exits with `code`.
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {
-    FileHandle.standardError.write(Data("netview: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("netview: \(oneLine(message))\n".utf8))
     return ExitCode(code)
 }
 

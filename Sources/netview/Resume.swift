@@ -8,9 +8,8 @@ import Session
 /// gets the session loader's diagnosis rather than the model reader's.
 func isSessionFile(_ path: String) -> Bool {
     if path.hasSuffix(Snapshot.fileExtension) { return true }
-    guard let h = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? h.close() }
-    let head = String(decoding: h.readData(ofLength: 4096), as: UTF8.self)
+    guard let bytes = SafeFile.head(path, bytes: 4096) else { return false }
+    let head = String(decoding: bytes, as: UTF8.self)
     return head.contains("\"format\": \"\(Snapshot.format)\"") || head.contains("\"format\":\"\(Snapshot.format)\"")
 }
 
@@ -43,16 +42,17 @@ extension Run {
         let ms = time ?? built.model.simulate
         guard ms.isFinite, ms >= 0 else { throw fail("--time must be a number of ms >= 0, got \(ms)") }
         guard k.grid.isOnGrid(ms) else { throw fail("--time \(ms) is not a multiple of the resolution \(k.grid.resolution) ms") }
+        let folder = try outputFolder(out ?? "out/\(built.model.slug)")
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
         if let path = saveSession {
             let log = session.log + (ms > 0 ? [(k.now, "simulate \(formatNumber(ms))")] : [])
             try save(built, edits: session.edits, log: log, wallSeconds: session.provenance.wallSeconds + wall, to: path, quiet: quiet)
         }
-        let dir = out ?? "out/\(built.model.slug)"
+        let dir = folder.path
         let summary: RunSummary
         do {
             // The summary covers the whole run from t = 0, as an uninterrupted run's would.
-            summary = try built.writeOutputs(to: dir, simulated: k.time, simulateSeconds: wall, since: session.savedStep)
+            summary = try built.writeOutputs(into: folder, simulated: k.time, simulateSeconds: wall, since: session.savedStep)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",
@@ -74,7 +74,7 @@ struct Sessions: ParsableCommand {
     func run() throws {
         let dir = folder ?? Home.root + "/sessions"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { $0.hasSuffix(Snapshot.fileExtension) }.sorted()
+            .filter { $0.hasSuffix(Snapshot.fileExtension) && SafeFile.kind(dir + "/" + $0) == .regular }.sorted()
         if names.isEmpty { print("no sessions in \(dir)"); return }
         var rows = [["MODEL", "TIME (ms)", "SAVED", "SIZE", "FILE"]]
         for name in names {
@@ -97,9 +97,8 @@ struct SessionHeader {
     var date: String?
 
     init(path: String) {
-        guard let h = FileHandle(forReadingAtPath: path) else { return }
-        defer { try? h.close() }
-        let head = String(decoding: h.readData(ofLength: 16384), as: UTF8.self)
+        guard let bytes = SafeFile.head(path, bytes: 16384) else { return }
+        let head = String(decoding: bytes, as: UTF8.self)
         guard head.contains("\"\(Snapshot.format)\"") else { return }
         model = SessionHeader.token(after: "\"model_name\": ", in: head)
         time = SessionHeader.token(after: "\"ms\": ", in: head)

@@ -45,6 +45,14 @@ struct Run: ParsableCommand {
     @Flag(help: "Print only the output folder.") var quiet = false
     @Option(help: .hidden) var benchStats: String?
 
+    /// The output folder, checked and locked before anything is simulated; the session path too.
+    func outputFolder(_ dir: String) throws -> RunFolder {
+        if let path = saveSession {
+            do { try SafeFile.checkReplaceable(path) } catch let e as SafeFile.Failure { throw fail("--save-session \(e.description)") }
+        }
+        do { return try RunFolder(dir) } catch let e as ModelFileError { throw fail(e.description) }
+    }
+
     func run() throws {
         if isSessionFile(file) { return try resume() }
         let m = try loadModel(file, params: params, seed: seed)
@@ -54,6 +62,7 @@ struct Run: ParsableCommand {
         guard (try? TimeGrid(resolution: m.resolution))?.isOnGrid(ms) ?? false else {
             throw fail("--time \(ms) is not a multiple of the resolution \(m.resolution) ms")
         }
+        let folder = try outputFolder(out ?? "out/\(m.slug)")
         let built: BuiltModel
         do { built = try m.build(threads: threads) } catch let e as ModelFileError { throw fail(e.description) }
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
@@ -61,10 +70,10 @@ struct Run: ParsableCommand {
             try save(built, edits: [], log: ms > 0 ? [(built.kernel.now, "simulate \(formatNumber(ms))")] : [],
                      wallSeconds: built.buildSeconds + wall, to: path, quiet: quiet)
         }
-        let dir = out ?? "out/\(m.slug)"
+        let dir = folder.path
         let summary: RunSummary
         do {
-            summary = try built.writeOutputs(to: dir, simulated: ms, simulateSeconds: wall)
+            summary = try built.writeOutputs(into: folder, simulated: ms, simulateSeconds: wall)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if let benchStats {
             // Counts `netview bench` needs beside summary.json (not part of the output contract).

@@ -16,9 +16,6 @@ struct WorkbenchCommand: ParsableCommand {
     @Flag(help: "Start paused.") var paused = false
 
     func run() throws {
-        guard Terminal.available else {
-            throw fail("the workbench needs a terminal (stdin and stdout a tty, TERM set); for headless runs use: netview run FILE")
-        }
         let overrides = try parseParams(params)
         // Check the file before the screen is taken, so a mistake is one line in the shell.
         if let file {
@@ -27,6 +24,9 @@ struct WorkbenchCommand: ParsableCommand {
             } else {
                 _ = try loadModel(file, params: params, seed: seed)
             }
+        }
+        guard Terminal.available else {
+            throw fail("the workbench needs a terminal (stdin and stdout a tty, TERM set); for headless runs use: netview run FILE")
         }
         let folder = Home.root + "/sessions"
         let code = WorkbenchLoop.run(path: file, home: Home.root, open: { path in
