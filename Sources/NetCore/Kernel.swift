@@ -54,7 +54,7 @@ public final class Kernel: @unchecked Sendable {
     /// Spike events handed to synapses, and Poisson events drawn (per worker), since the network was built.
     var deliveredEvents = 0
     var poissonEvents = Column<Int>(count: 1, repeating: 0)
-    public var eventsDelivered: Int { deliveredEvents + poissonEvents.array.reduce(0, +) }
+    public var eventsDelivered: Int { deliveredEvents &+ poissonEvents.array.reduce(0, &+) }
 
     /// A neuron whose V_m is kept every step for a live trace (drained by the caller).
     public var probeID: Int? {

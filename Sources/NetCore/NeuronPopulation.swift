@@ -136,7 +136,9 @@ public class NeuronPopulation: @unchecked Sendable {
         return { [unowned self] i in self.getState(name, i) }
     }
 
-    func refractorySteps(_ tref: Double) -> Int32 { Int32(grid.durationSteps(tref)) }
+    /// A refractory period in steps, at most 2^31-1 (longer ones are that long: the neuron stays
+    /// silent for 2^31-1 steps, 59 hours of model time at 0.1 ms).
+    func refractorySteps(_ tref: Double) -> Int32 { Int32(clamping: grid.durationSteps(tref)) }
 
     func resetDynamicState() {
         input.clear()

@@ -61,7 +61,7 @@ public enum ParamRule: Sendable {
         case .any: return nil
         case .finite: return x.isFinite ? nil : "must be finite"
         case .positive: return x > 0 && x.isFinite ? nil : "must be > 0"
-        case .nonNegative: return x >= 0 ? nil : "must be >= 0"
+        case .nonNegative: return x >= 0 && x.isFinite ? nil : "must be >= 0 and finite"
         }
     }
 }

@@ -101,6 +101,9 @@ public struct RandomStream: Equatable, Sendable {
 
     /// Hörmann's transformed rejection with squeeze (PTRS), for large means.
     mutating func poissonPTRS(_ mu: Double) -> Int {
+        // Beyond 1e15 the spread (sqrt(mu)) is below a part in 3e7: the mean itself, capped where a
+        // count stops being representable.
+        if !(mu < 1e15) { return Int(min(mu.isNaN ? 0 : mu, 4e18)) }
         let slam = mu.squareRoot()
         let loglam = log(mu)
         let b = 0.931 + 2.53 * slam

@@ -37,7 +37,7 @@ extension Kernel {
             m.pending = Array(repeating: [], count: threads)
         }
         if poissonEvents.count != threads {
-            deliveredEvents += poissonEvents.array.reduce(0, +)
+            deliveredEvents &+= poissonEvents.array.reduce(0, &+)
             poissonEvents = Column(count: threads, repeating: 0)
         }
         for d in drivesByPop.joined() where d.tables.count != threads {
@@ -197,7 +197,7 @@ extension Kernel {
             var active = false
             let table = drive.tables.ptr + thread
             var drawn = 0
-            defer { poissonEvents[thread] += drawn }
+            defer { poissonEvents[thread] &+= drawn }  // a count of events: wraps rather than traps at absurd rates
             let rng = pop.stimulus.ptr
             let single = pop.singleSpikeChannel
             let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
@@ -216,7 +216,7 @@ extension Kernel {
                             var stream = RandomStream(state: rng[j])
                             let k = table.pointee.sample(&stream)
                             rng[j] = stream.state
-                            drawn += k
+                            drawn &+= k
                             if k > 0 {
                                 let w = Double(k) * weights[e]
                                 if w > 0 { ex[j] += w } else { inh[j] += w }

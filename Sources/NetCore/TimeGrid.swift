@@ -6,9 +6,16 @@ public struct TimeGrid: Equatable, Sendable {
     public let resolution: Double
     public let ticsPerStep: Int64
 
+    /// The longest resolution (1000 s): steps and tics of any time a run can reach stay far
+    /// inside 64-bit integers.
+    public static let maxResolution = 1e6
+
     public init(resolution: Double) throws {
         guard resolution.isFinite, resolution > 0 else {
             throw NetError("SetKernelStatus", "resolution must be a positive number of ms, got \(resolution)")
+        }
+        guard resolution <= Self.maxResolution else {
+            throw NetError("SetKernelStatus", "resolution must be at most \(formatNumber(Self.maxResolution)) ms, got \(resolution)")
         }
         let tics = (resolution * Double(Self.ticsPerMs)).rounded()
         guard tics >= 1, abs(tics - resolution * 1000) < 1e-6 * max(1, tics) else {
@@ -19,8 +26,9 @@ public struct TimeGrid: Equatable, Sendable {
     }
 
     /// Milliseconds rounded to the nearest tic.
+    /// Beyond +-9e15 ms (and NaN, treated as never) a time is "forever": Int64.max / 4 tics.
     public func tics(_ ms: Double) -> Int64 {
-        if ms >= 9e15 { return Int64.max / 4 }
+        if ms >= 9e15 || ms.isNaN { return Int64.max / 4 }
         if ms <= -9e15 { return Int64.min / 4 }
         return Int64((ms * Double(Self.ticsPerMs)).rounded())
     }
@@ -41,7 +49,10 @@ public struct TimeGrid: Equatable, Sendable {
 
     /// A delay in steps: `floor(d/h + 0.5)`.
     public func delaySteps(_ ms: Double) -> Int {
-        Int((ms / resolution + 0.5).rounded(.down))
+        let x = (ms / resolution + 0.5).rounded(.down)
+        if !(x < 1e15) { return Int.max / 4 }
+        if x < -1e15 { return Int.min / 4 }
+        return Int(x)
     }
 
     /// Whether a time lies on the grid.

@@ -174,6 +174,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         var hStep = cells.load(hInt.ptr)
         var active = cells.valid
         var k1 = field.f(state)
+        var substeps = 0
         repeat {
             k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
             let unstable = active .& ((state.x0 .< -1e3) .| (state.x3 .< -1e6) .| (state.x3 .> 1e6)
@@ -196,6 +197,11 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                 for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
             }
             active = active .& (t .< h)
+            substeps += 1
+            if substeps > RKF45.maxSubsteps, anyLane(active) {
+                cells.store(state, y)
+                throw RKF45.tooStiff(spec.name, neuron: firstID + cells.cell((0..<cells.n).first { active[$0] }!), h: h)
+            }
         } while resuming && anyLane(active)
         // The end of the step for the cells that are through it: refractory count, the step's
         // input, the stimulus of the next step. (The masks are computed afresh from t here, where

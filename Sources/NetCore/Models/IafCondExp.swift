@@ -84,9 +84,9 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         var i = lo
         while i < hi {
             if hi - i >= laneWidth {
-                advance(CellRun(first: i), p, rows, spikes: &spikes)
+                try advance(CellRun(first: i), p, rows, spikes: &spikes)
             } else {
-                advance(CellList(first: i, count: hi - i), p, rows, spikes: &spikes)
+                try advance(CellList(first: i, count: hi - i), p, rows, spikes: &spikes)
             }
             i += laneWidth
         }
@@ -95,7 +95,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     /// Takes a group's cells through the step: every substep, then the step's input, the
     /// refractory count and the spike test.
     @inline(__always)
-    private func advance<C: LaneCells>(_ cells: C, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) {
+    private func advance<C: LaneCells>(_ cells: C, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) throws {
         let h = grid.resolution
         let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
         let r = refractory.ptr
@@ -110,9 +110,14 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         var hStep = cells.load(hInt.ptr)
         var active = cells.valid
         var k1 = field.f(state)
+        var substeps = 0
         while anyLane(active) {
             k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
             active = active .& (t .< h)
+            substeps += 1
+            if substeps > RKF45.maxSubsteps, anyLane(active) {
+                throw RKF45.tooStiff(spec.name, neuron: firstID + cells.cell((0..<cells.n).first { active[$0] }!), h: h)
+            }
         }
         let valid = cells.valid
         state = state.flushingTiny(where: valid)

@@ -116,6 +116,15 @@ extension StepControl {
 /// (GSL 1.15 `rkf45.c`, `evolve.c`, `cstd.c`), lane by lane: each lane takes exactly the steps,
 /// retries and step sizes GSL takes for that cell alone.
 enum RKF45 {
+    /// Substeps a cell may take within one simulation step. Equations so stiff that the step
+    /// control needs more (a time constant of 1e-300 ms, say) would take forever: the run stops
+    /// with an error naming the cell instead.
+    static let maxSubsteps = 1_000_000
+
+    static func tooStiff(_ model: String, neuron: Int, h: Double) -> NetError {
+        NetError("Simulate", model: model, "neuron \(neuron) needs more than \(maxSubsteps) integration substeps in one \(h) ms step: its parameters make the equations too stiff to integrate")
+    }
+
     static let ah: (Double, Double, Double, Double, Double) = (1.0 / 4.0, 3.0 / 8.0, 12.0 / 13.0, 1.0, 1.0 / 2.0)
     static let b3 = (3.0 / 32.0, 9.0 / 32.0)
     static let b4 = (1932.0 / 2197.0, -7200.0 / 2197.0, 7296.0 / 2197.0)
