@@ -124,13 +124,48 @@ extension ModelFile {
 
 /// Memory this process may still use: MemAvailable on Linux.
 public func availableMemory() -> Int {
-    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-            return kb * 1024
+    var limits: [Int] = []
+    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) {
+        limits.append((line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024)
+    } else {
+        limits.append(Int(clamping: ProcessInfo.processInfo.physicalMemory))
+    }
+    // The process's own limits (ulimit -v, -d), less what it already uses.
+    let used = currentMemory()
+    for resource in [RLIMIT_AS, RLIMIT_DATA] {
+        var r = rlimit()
+        if getrlimit(__rlimit_resource_t(resource.rawValue), &r) == 0, r.rlim_cur != rlim_t.max {
+            limits.append(max(0, Int(clamping: r.rlim_cur) - (resource == RLIMIT_AS ? used.virtual : used.data)))
         }
     }
-    return Int(ProcessInfo.processInfo.physicalMemory)
+    // The cgroup's (v2) memory.max, less its memory.current.
+    if let cgroup = cgroupMemoryLeft() { limits.append(cgroup) }
+    return limits.min() ?? 0
+}
+
+/// Virtual and data-segment sizes of this process in bytes (VmSize, VmData).
+func currentMemory() -> (virtual: Int, data: Int) {
+    var v = 0, d = 0
+    if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        for line in text.split(separator: "\n") {
+            let kb = (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
+            if line.hasPrefix("VmSize:") { v = kb } else if line.hasPrefix("VmData:") { d = kb }
+        }
+    }
+    return (v, d)
+}
+
+/// What the process's cgroup (v2) still allows: memory.max less memory.current, or nil without a limit.
+func cgroupMemoryLeft() -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) else { return nil }
+    let dir = "/sys/fs/cgroup" + line.dropFirst(3)
+    func read(_ name: String) -> Int? {
+        (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    guard let max = read("memory.max") else { return nil }  // "max": no limit
+    return Swift.max(0, max - (read("memory.current") ?? 0))
 }
 
 /// Peak resident memory of this process in MB (VmHWM on Linux).

@@ -9,6 +9,8 @@ public struct TimeGrid: Equatable, Sendable {
     /// The longest resolution (1000 s): steps and tics of any time a run can reach stay far
     /// inside 64-bit integers.
     public static let maxResolution = 1e6
+    /// The longest model time a run may reach (4e15 ms, 127,000 years): its tics fit a 64-bit integer.
+    public static let maxTime = 4e15
 
     public init(resolution: Double) throws {
         guard resolution.isFinite, resolution > 0 else {

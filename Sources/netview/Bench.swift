@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
         discussion: "Each repetition runs `netview run` in a new process, so peak memory is the run's own. Example: netview bench brunel2000 --param order=1000 --repeat 3")
 
     @Argument(help: "Scenario names in assets/ or model files (default: every file in assets/).") var scenarios: [String] = []
-    @Option(help: "Model time per run in ms (default: each file's simulate).") var time: Double?
+    @Option(parsing: .unconditional, help: "Model time per run in ms (default: each file's simulate).") var time: Double?
     @Option(help: "Worker threads.") var threads: Int = 1
     @Option(help: "Repetitions per scenario.") var `repeat`: Int = 3
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable; scenarios without it are skipped).") var params: [String] = []
@@ -24,6 +24,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         guard self.repeat >= 1, self.repeat <= 100 else { throw fail("--repeat must be within 1...100") }
         guard threads >= 1, threads <= 256 else { throw fail("--threads must be within 1...256") }
+        if let time { try checkTime(time) }
         let overrides = try parseParams(params)
         var files = scenarios.map { s -> String in
             if FileManager.default.fileExists(atPath: s) { return s }

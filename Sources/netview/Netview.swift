@@ -17,6 +17,35 @@ struct Netview: ParsableCommand {
         subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self, Compare.self, Export.self, View.self],
         defaultSubcommand: WorkbenchCommand.self
     )
+
+    /// As ArgumentParser's own `main`, but a malformed command line is one line on stderr (exit 64),
+    /// like every other error; `--help` still prints the whole help.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "malformed command line"
+            FileHandle.standardError.write(Data("netview: \(oneLine(first)) (see netview COMMAND --help)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// Checks a length of model time given on the command line: a number of ms, not negative, within
+/// the time grid's range and a multiple of the resolution (when it is known).
+func checkTime(_ ms: Double, resolution: Double? = nil) throws {
+    guard ms.isFinite, ms >= 0 else { throw fail("--time must be a number of ms >= 0, got \(formatNumber(ms))") }
+    guard ms <= TimeGrid.maxTime else {
+        throw fail("--time must be at most \(formatNumber(TimeGrid.maxTime)) ms (the range of the time grid), got \(formatNumber(ms))")
+    }
+    if let resolution, let grid = try? TimeGrid(resolution: resolution), !grid.isOnGrid(ms) {
+        throw fail("--time \(formatNumber(ms)) is not a multiple of the resolution \(formatNumber(resolution)) ms")
+    }
 }
 
 /// Reports an error in one line on stderr and exits with `code`.
@@ -93,6 +122,9 @@ struct Check: ParsableCommand {
     func run() throws {
         let m = try loadModel(file, params: params, seed: nil)
         let e = m.estimate()
+        if e.bytes > availableMemory() {
+            throw fail(String(format: "the network needs about %.1f GB, more than the %.1f GB this process may use", Double(e.bytes) / 1e9, Double(availableMemory()) / 1e9))
+        }
         print("\(m.name): valid")
         print("  nodes: \(m.nodes.count) (\(e.neurons) neurons, \(e.devices) devices)")
         for n in m.nodes { print("    \(n.name): \(n.model) x \(n.n)") }
@@ -100,6 +132,5 @@ struct Check: ParsableCommand {
         print(String(format: "  memory: about %.1f MB; available %.1f GB", Double(e.bytes) / 1e6, Double(availableMemory()) / 1e9))
         print("  simulate: \(m.simulate) ms at resolution \(m.resolution) ms; seeds network \(m.seeds.network), stimulus \(m.seeds.stimulus), state \(m.seeds.state)")
         if let b = m.bisection { print("  bisection: \(b.node).\(b.param) in [\(b.lower), \(b.upper)] for \(b.target) Hz") }
-        if e.bytes > availableMemory() { throw fail("the network is too large for the memory of this machine") }
     }
 }

@@ -40,8 +40,7 @@ extension Run {
         do { session = try Snapshot.load(path: file, threads: threads) } catch let e as SnapshotError { throw fail(e.description) }
         let built = session.built, k = built.kernel
         let ms = time ?? built.model.simulate
-        guard ms.isFinite, ms >= 0 else { throw fail("--time must be a number of ms >= 0, got \(ms)") }
-        guard k.grid.isOnGrid(ms) else { throw fail("--time \(ms) is not a multiple of the resolution \(k.grid.resolution) ms") }
+        try checkTime(ms, resolution: k.grid.resolution)
         let folder = try outputFolder(out ?? "out/\(built.model.slug)")
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
         if let path = saveSession {

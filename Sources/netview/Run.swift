@@ -36,9 +36,9 @@ struct Run: ParsableCommand {
         """)
 
     @Argument(help: "Model file (.json, .yaml) or session file (.netview.json).") var file: String
-    @Option(help: "Model time to simulate in ms (default: the file's simulate).") var time: Double?
+    @Option(parsing: .unconditional, help: "Model time to simulate in ms (default: the file's simulate).") var time: Double?
     @Option(help: "Output folder (default: out/<model name as a slug>, see the README).") var out: String?
-    @Option(help: "Master seed (explicit seeds in the file still win).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Master seed (explicit seeds in the file still win).") var seed: UInt64?
     @Option(help: "Worker threads (results are identical for every value).") var threads: Int?
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
     @Option(name: .customLong("save-session"), help: "Save the session to this file at the end of the run.") var saveSession: String?
@@ -58,10 +58,7 @@ struct Run: ParsableCommand {
         let m = try loadModel(file, params: params, seed: seed)
         if let t = threads, t < 1 || t > 256 { throw fail("--threads must be within 1...256, got \(t)") }
         let ms = time ?? m.simulate
-        guard ms.isFinite, ms >= 0 else { throw fail("--time must be a number of ms >= 0, got \(ms)") }
-        guard (try? TimeGrid(resolution: m.resolution))?.isOnGrid(ms) ?? false else {
-            throw fail("--time \(ms) is not a multiple of the resolution \(m.resolution) ms")
-        }
+        try checkTime(ms, resolution: m.resolution)
         let folder = try outputFolder(out ?? "out/\(m.slug)")
         let built: BuiltModel
         do { built = try m.build(threads: threads) } catch let e as ModelFileError { throw fail(e.description) }

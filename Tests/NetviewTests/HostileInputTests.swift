@@ -82,17 +82,17 @@ final class HostileInputTests: XCTestCase {
         var err: String
     }
 
-    static func launch(_ args: [String], cwd: String) -> Process {
+    static func launch(_ args: [String], cwd: String, executable: String = Binary.path) -> Process {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         p.standardInput = FileHandle.nullDevice
         return p
     }
 
-    static func execute(_ args: [String], cwd: String, timeout: Double) -> Outcome {
-        let p = launch(args, cwd: cwd)
+    static func execute(_ args: [String], cwd: String, timeout: Double, executable: String = Binary.path) -> Outcome {
+        let p = launch(args, cwd: cwd, executable: executable)
         let o = Pipe(), e = Pipe()
         p.standardOutput = o
         p.standardError = e
@@ -116,10 +116,10 @@ final class HostileInputTests: XCTestCase {
     /// Runs one attempt and checks the outcome every attempt must have.
     @discardableResult
     func attempt(_ args: [String], in box: Sandbox, code: Int32 = 2, says: String? = nil, timeout: Double = 60,
-                 file: StaticString = #filePath, line: UInt = #line) -> Outcome {
+                 executable: String = Binary.path, file: StaticString = #filePath, line: UInt = #line) -> Outcome {
         HostileInputTests.attempts += 1
         let before = box.guarded()
-        let r = HostileInputTests.execute(args, cwd: box.dir, timeout: timeout)
+        let r = HostileInputTests.execute(args, cwd: box.dir, timeout: timeout, executable: executable)
         let what = args.map { $0.count > 60 ? String($0.prefix(60)) + "..." : $0 }.joined(separator: " ")
         XCTAssertFalse(r.timedOut, "\(what): hung for \(timeout) s", file: file, line: line)
         XCTAssertFalse(r.signaled, "\(what): killed by signal \(r.code)", file: file, line: line)
@@ -243,6 +243,40 @@ final class HostileInputTests: XCTestCase {
         attempt(["run", "a.json", "--out", "o"], in: box, code: 0)
         XCTAssertFalse(box.exists(".o.tmp-999999-1"))
         XCTAssertEqual(box.files("o"), [".netview-run", "first.csv", "summary.json", "vm.csv"])
+    }
+
+    // MARK: command-line values
+
+    func testCommandLineValuesAreOneLineWithTheDocumentedCode() {
+        let box = Sandbox()
+        for (args, says) in [(["run", "model.json", "--time", "-1"], ">= 0"), (["run", "model.json", "--time", "nan"], ">= 0"),
+                             (["run", "model.json", "--time", "inf"], ">= 0"), (["run", "model.json", "--time", "9e15"], "at most"),
+                             (["run", "model.json", "--time", "1e300"], "at most"), (["run", "model.json", "--time", "0.05"], "multiple of the resolution"),
+                             (["run", "model.json", "--threads", "0"], "--threads"), (["run", "model.json", "--threads", "100000"], "--threads"),
+                             (["run", "model.json", "--param", "x=1"], "x"), (["run", "model.json", "--param", "x=nan"], "NAME=NUMBER"),
+                             (["bench", "--time", "nan"], ">= 0"), (["bench", "--time", "-5"], ">= 0"), (["bench", "--repeat", "0"], "--repeat"),
+                             (["defaults", "nope"], "nope"), (["export", "model.json", "--to", "pynest", "--param", "x=1"], "x"),
+                             (["run", "model.json", "--seed", "0", "--time", "1e16"], "at most")] {
+            attempt(args, in: box, says: says, timeout: 60)
+        }
+        for args in [["run", "model.json", "--seed", "-1"], ["run", "model.json", "--threads", "x"], ["run"], ["run", "model.json", "--bogus"],
+                     ["export", "model.json", "--to", "fortran"], ["compare", "a"]] {
+            attempt(args, in: box, code: 64, timeout: 30)
+        }
+        let help = HostileInputTests.execute(["run", "--help"], cwd: box.dir, timeout: 30)
+        XCTAssertEqual(help.code, 0)
+        XCTAssertTrue(help.out.contains("--save-session"), help.out)
+    }
+
+    /// The memory guard takes the process's own limit (ulimit -v) into account, not only the machine's.
+    func testMemoryGuardHonoursProcessLimits() {
+        let box = Sandbox()
+        let brunel = Binary.root + "/assets/brunel2000.json"
+        for command in ["check", "run --time 1 --out o"] {
+            attempt(["-c", "ulimit -v 1500000 && exec \"$0\" \(command) \"$1\" --param order=20000", Binary.path, brunel],
+                    in: box, says: "GB", timeout: 60, executable: "/bin/sh")
+        }
+        XCTAssertFalse(box.exists("o"))
     }
 
     // MARK: tiny files that would exhaust stack or memory
