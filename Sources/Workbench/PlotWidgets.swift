@@ -67,7 +67,7 @@ public struct RateStrip {
         c.text(area.x, area.y, String(format: "%4.0fHz", top).prefix(RasterWidget.labelWidth).description, Style(.gray))
         let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         for (i, v) in r.enumerated() {
-            let units = Int((v / top * Double(area.height * 8)).rounded())
+            let units = v.isFinite ? Int((v / top * Double(area.height * 8)).rounded()) : 0
             for row in 0..<area.height {
                 let fromBottom = area.height - 1 - row
                 let u = min(8, max(0, units - fromBottom * 8))
@@ -94,8 +94,14 @@ public struct TraceWidget {
         c.text(area.x, area.y, title, Style(.normal, bold: true), limit: area.width)
         let plot = Rect(x: area.x + 8, y: area.y + 1, width: area.width - 8, height: area.height - 1)
         let t0 = max(0, frame.time - frame.window)
-        let vs = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
+        let window = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
+        // A diverged cell (V_m infinite or NaN after an extreme edit) has no place on the axis.
+        let vs = window.filter { $0.1.isFinite && abs($0.1) < 1e300 }
         guard !vs.isEmpty else {
+            if !window.isEmpty {
+                c.text(plot.x, plot.y, "V_m is not finite (\(window.last!.1) mV)", Style(.red), limit: plot.width)
+                return
+            }
             c.text(plot.x, plot.y, frame.endTime == nil ? "no samples yet" : "no V_m recorded for this cell ([ ] steps to one that has)", Style(.gray))
             return
         }
@@ -109,8 +115,8 @@ public struct TraceWidget {
         var lastY: Int?
         var lastX = -1
         for (t, v) in vs {
-            let px = Int((t - t0) / frame.window * Double(grid.pixelWidth - 1))
-            let py = Int(((hi - v) / (hi - lo) * Double(grid.pixelHeight - 1)).rounded())
+            let px = pixel((t - t0) / frame.window, grid.pixelWidth, rounded: false)
+            let py = pixel(hi > lo ? (hi - v) / (hi - lo) : 0.5, grid.pixelHeight, rounded: true)
             if let ly = lastY, px == lastX || px == lastX + 1 {
                 for y in min(ly, py)...max(ly, py) { grid.plot(px, y, color) }
             } else {
@@ -122,7 +128,7 @@ public struct TraceWidget {
         grid.draw(into: &c, at: plot.x, plot.y)
         // Spikes of this cell: a mark on the top row.
         for (t, id) in zip(frame.spikeTimes, frame.spikeIDs) where Int(id) == frame.cell && t > t0 {
-            let x = plot.x + Int((t - t0) / frame.window * Double(plot.width - 1))
+            let x = plot.x + pixel((t - t0) / frame.window, plot.width, rounded: false)
             c.set(x, plot.y, "▼", Style(.yellow, bold: true))
         }
     }
@@ -158,7 +164,7 @@ public struct HistogramWidget {
             let mean = r.isEmpty ? 0 : r.reduce(0, +) / Double(r.count)
             c.text(area.x, y, String(format: "%@ n=%d %.1f Hz", p.name, p.count, mean), Style(p.color), limit: labelW)
             var h = [Int](repeating: 0, count: bins)
-            for x in r { h[min(bins - 1, Int(x / top * Double(bins - 1)))] += 1 }
+            for x in r where x.isFinite && x >= 0 { h[min(bins - 1, Int(x / top * Double(bins - 1)))] += 1 }
             let peak = max(h.max() ?? 1, 1)
             for (i, n) in h.enumerated() where n > 0 {
                 c.set(area.x + labelW + 1 + i, y, levels[max(1, Int((Double(n) / Double(peak) * 8).rounded()))], Style(p.color))
@@ -213,4 +219,12 @@ public enum MainArea {
         y += traceH
         HistogramWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: histH))
     }
+}
+
+/// The pixel (0..<count) a fraction of an axis (0 to 1) falls on: clamped, and 0 for NaN, so no
+/// value, however extreme, becomes an out-of-range integer or a trap.
+func pixel(_ fraction: Double, _ count: Int, rounded: Bool) -> Int {
+    guard fraction.isFinite, count > 1 else { return 0 }
+    let x = min(max(fraction, 0), 1) * Double(count - 1)
+    return Int(rounded ? x.rounded() : x)
 }

@@ -54,15 +54,20 @@ public final class Terminal {
     public func close() { Terminal.restore() }
 
     static func installSignalHandlers() {
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // Ctrl-\ (SIGQUIT) quits like Ctrl-C; Swift's backtracer would otherwise draw an
+        // interactive crash report over the screen.
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in
                 Terminal.restore()
                 _exit(128 + s)
             }
         }
+        // A crash restores the terminal and dies of its signal, without the runtime's report.
         for sig in [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] {
             signal(sig) { s in
                 Terminal.restore()
+                let message = "netview: internal error (signal \(s)); the terminal was restored\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
                 signal(s, SIG_DFL)
                 raise(s)
             }

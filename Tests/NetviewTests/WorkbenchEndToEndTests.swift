@@ -118,6 +118,27 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait(20) { (rate() ?? 0) > before + 20 }, "rate \(before) -> \(rate() ?? -1):\n\(screen())")
     }
 
+    /// Extreme values typed at `:set` are refused or taken without killing the app; Ctrl-\\ quits
+    /// like Ctrl-C, the terminal restored and no crash report drawn.
+    func testExtremeEditsThenCtrlBackslash() throws {
+        start("assets/balanced_neuron.json", width: 120, height: 40)
+        XCTAssertTrue(wait { (modelTime() ?? 0) > 100 }, screen())
+        for edit in ["set noise_in rate 1e300", "set neuron t_ref 1e300", "set neuron tau_m 1e-300", "set neuron C_m nan",
+                     "set noise_ex rate inf", "set neuron V_th -1e300", "set neuron I_e 1e18"] {
+            keys(":")
+            _ = Binary.shell("tmux send-keys -t \(session) -l '\(edit)'")
+            keys("Enter")
+            Thread.sleep(forTimeInterval: 0.3)
+            XCTAssertFalse(screen().contains("EXIT="), "\(edit):\n\(screen())")
+        }
+        let t = modelTime() ?? 0
+        XCTAssertTrue(wait { (modelTime() ?? 0) > t }, "still running after the edits:\n\(screen())")
+        keys("C-\\\\")
+        XCTAssertTrue(wait(10) { screen().contains("EXIT=131") }, screen())
+        let s = screen()
+        XCTAssertFalse(s.contains("Backtrac") || s.contains("Crash") || s.contains("crashed"), s)
+    }
+
     func testBisectionPanelCompletes() throws {
         start("--paused assets/balanced_neuron.json", width: 120, height: 40)
         XCTAssertTrue(wait { screen().contains("PAUSED") })

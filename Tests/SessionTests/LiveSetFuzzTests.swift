@@ -53,3 +53,23 @@ final class LiveSetFuzzTests: XCTestCase {
         print("live :set fuzz: \(attempts) edits, \(refused) refused, \(stopped) runs stopped with an error")
     }
 }
+
+/// The same edits through a running `LiveSession` (the workbench's own path: its queue, its
+/// chunks, its worker threads) on the shipped scenarios.
+final class LiveSessionEditTests: XCTestCase {
+    func testExtremeEditsInARunningSession() throws {
+        let edits = ["set noise_in rate 1e300", "set neuron t_ref 1e300", "set neuron tau_m 1e-300", "set neuron C_m nan",
+                     "set noise_ex rate inf", "set neuron V_th -1e300", "set neuron I_e 1e18", "set noise_ex rate 1e15"]
+        for edit in edits {
+            let live = try LiveSession(model: try ModelFile.load(path: Support.asset("balanced_neuron.json")), running: true)
+            live.start()
+            Thread.sleep(forTimeInterval: 0.2)
+            live.send(.command(edit))
+            Thread.sleep(forTimeInterval: 0.5)
+            let t = live.frame.time
+            Thread.sleep(forTimeInterval: 0.3)
+            XCTAssertTrue(live.frame.time > t || !live.frame.message.isEmpty, "\(edit): \(live.frame.message)")
+            live.stop()
+        }
+    }
+}
