@@ -91,6 +91,10 @@ public struct OutputFolder {
             guard let s = Int(f[0]), let time = Double(f[1]) else {
                 throw InteropError("\(file):\(i + 1): sender must be an integer and time_ms a number, got '\(line)'")
             }
+            guard (1...OutputFolder.maxID).contains(s) else {
+                throw InteropError("\(file):\(i + 1): sender \(s) is not a node id (1 to \(OutputFolder.maxID))")
+            }
+            guard time.isFinite else { throw InteropError("\(file):\(i + 1): time_ms \(f[1]) is not a finite number") }
             t.senders.append(s); t.times.append(time)
             if header.count > 2 {
                 var row: [Double] = []
@@ -129,7 +133,52 @@ public struct OutputFolder {
             m["populations"] = pops
             merged = m
         }
+        if let merged { try checkFacts(merged, "\(path)/\(single.first ?? ranks.first!)") }
         return merged
+    }
+
+    /// Node ids go up to this (NEST's and netview's ids are 32-bit).
+    public static let maxID = Int(Int32.max)
+    /// The most cells a summary's `recorded` ranges may name in all.
+    public static let maxRecordedCells = 20_000_000
+
+    /// The summary keys that name ids (`nodes`, `recorded`) must hold integers in range, so that
+    /// nothing read later allocates or converts beyond what the data itself holds.
+    static func checkFacts(_ s: [String: Any], _ file: String) throws {
+        func id(_ v: Any?, _ what: String, lowest: Int) throws -> Int {
+            let x = number(v)
+            guard v != nil, x.isFinite, x == x.rounded(), x >= Double(lowest), x <= Double(maxID) + 1 else {
+                throw InteropError("\(file): \(what) must be an integer from \(lowest) to \(maxID), got \(v.map { "\($0)" } ?? "nothing")")
+            }
+            return Int(x)
+        }
+        if let nodes = s["nodes"] {
+            guard let list = nodes as? [[String: Any]] else { throw InteropError("\(file): 'nodes' must be a list of objects") }
+            for (i, n) in list.enumerated() {
+                let first = try id(n["first_id"], "nodes[\(i)].first_id", lowest: 1)
+                let count = try id(n["n"], "nodes[\(i)].n", lowest: 0)
+                guard first + count <= maxID + 1 else { throw InteropError("\(file): nodes[\(i)] runs past id \(maxID)") }
+            }
+        }
+        if let recorded = s["recorded"] {
+            guard let recs = recorded as? [String: Any] else { throw InteropError("\(file): 'recorded' must be an object") }
+            var total = 0
+            for (rec, pops) in recs {
+                guard let pops = pops as? [String: Any] else { throw InteropError("\(file): recorded.\(rec) must be an object") }
+                for (pop, ranges) in pops {
+                    guard let ranges = ranges as? [[Any]] else { throw InteropError("\(file): recorded.\(rec).\(pop) must be a list of [first, end] pairs") }
+                    for r in ranges {
+                        guard r.count == 2 else { throw InteropError("\(file): recorded.\(rec).\(pop) holds a range that is not a [first, end] pair") }
+                        let a = try id(r[0], "recorded.\(rec).\(pop) first", lowest: 1), b = try id(r[1], "recorded.\(rec).\(pop) end", lowest: 1)
+                        guard a <= b else { throw InteropError("\(file): recorded.\(rec).\(pop) holds the reversed range [\(a), \(b)]") }
+                        total += b - a
+                        guard total <= maxRecordedCells else {
+                            throw InteropError("\(file): 'recorded' names more than \(maxRecordedCells) cells")
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

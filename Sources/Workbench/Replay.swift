@@ -30,6 +30,9 @@ public final class Replay {
     var counts: [Int]
     var counted = 0
 
+    /// The largest node id the viewer shows (20 million; its per-cell counts are kept by id).
+    public static let maxID = OutputFolder.maxRecordedCells
+
     public static let speeds: [Double] = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64]
 
     public init(folder: OutputFolder) throws {
@@ -68,6 +71,10 @@ public final class Replay {
                     recorded.formUnion(r[0].intValue..<r[1].intValue)
                 }
             }
+        }
+        // Per-cell counts are kept by id: ids far beyond any network's would cost memory for nothing.
+        if let top = recorded.max(), top > Replay.maxID {
+            throw InteropError("\(folder.path): node id \(top) is beyond the ids the viewer shows (up to \(Replay.maxID))")
         }
         info = Replay.populations(summary: summary, name: name, seen: recorded)
         let lastEvent = max(spikeTimes.last ?? 0, tr.values.map { $0.times.last ?? 0 }.max() ?? 0)

@@ -245,6 +245,40 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(box.files("o"), [".netview-run", "first.csv", "summary.json", "vm.csv"])
     }
 
+    // MARK: output folders from elsewhere
+
+    /// compare and view trust nothing in an output folder: ids, times and summary ranges are
+    /// checked, one line and exit 2, memory bounded by what the folder holds.
+    func testCompareAndViewRefuseOutOfRangeContent() {
+        let box = Sandbox()
+        let good = "{\"model\": \"m\", \"simulated_ms\": 100, \"populations\": {\"E\": {\"n\": 2, \"spikes\": 1}}}"
+        let cases: [(String, String, String)] = [
+            ("huge-sender", "sender,time_ms\n2000000000,1.0\n", good),
+            ("beyond-int32", "sender,time_ms\n9000000000,1.0\n", good),
+            ("negative-sender", "sender,time_ms\n-5,1.0\n", good),
+            ("zero-sender", "sender,time_ms\n0,1.0\n", good),
+            ("fraction-sender", "sender,time_ms\n1.5,1.0\n", good),
+            ("nan-time", "sender,time_ms\n1,nan\n", good),
+            ("inf-time", "sender,time_ms\n1,inf\n", good),
+            ("reversed-range", "sender,time_ms\n1,1.0\n", "{\"recorded\": {\"spikes\": {\"E\": [[50, 10]]}}}"),
+            ("huge-range", "sender,time_ms\n1,1.0\n", "{\"recorded\": {\"spikes\": {\"E\": [[1, 1e300]]}}}"),
+            ("wide-range", "sender,time_ms\n1,1.0\n", "{\"recorded\": {\"spikes\": {\"E\": [[1, 2000000000]]}}}"),
+            ("negative-range", "sender,time_ms\n1,1.0\n", "{\"recorded\": {\"spikes\": {\"E\": [[-7, 3]]}}}"),
+            ("bad-nodes", "sender,time_ms\n1,1.0\n", "{\"nodes\": [{\"name\": \"E\", \"model\": \"iaf_psc_alpha\", \"first_id\": -1, \"n\": 1e300}]}"),
+            ("nodes-not-list", "sender,time_ms\n1,1.0\n", "{\"nodes\": 7}"),
+            ("summary-array", "sender,time_ms\n1,1.0\n", "[1, 2]"),
+            ("fields", "sender,time_ms\n1\n", good),
+        ]
+        for (name, csv, summary) in cases {
+            try? FileManager.default.createDirectory(atPath: box.dir + "/" + name, withIntermediateDirectories: true)
+            box.write(name + "/spikes.csv", csv)
+            box.write(name + "/summary.json", summary)
+            attempt(["view", name], in: box, timeout: 30)
+            // An id of 2e9 is a valid 32-bit id: compare takes it (its memory follows the rows), view refuses it.
+            attempt(["compare", name, name], in: box, code: name == "huge-sender" ? 0 : 2, timeout: 30)
+        }
+    }
+
     // MARK: command-line values
 
     func testCommandLineValuesAreOneLineWithTheDocumentedCode() {
