@@ -77,6 +77,52 @@ extension Kernel {
         return KernelState(now: now, populations: pops, generators: gens, recorders: recs, spikeCounts: spikeCounts)
     }
 
+    /// A state from a file may be forged (its checksums recomputed): every number that later
+    /// becomes a count, an index, a time or a step must lie in its range, before anything is put in place.
+    func checkRanges(_ s: KernelState) throws {
+        let f = "RestoreState"
+        let lastStep = grid.steps(TimeGrid.maxTime)
+        guard s.now >= 0, s.now <= lastStep else { throw NetError(f, "time step \(s.now) is outside 0...\(lastStep)") }
+        if let bad = s.spikeCounts.first(where: { $0 < 0 }) { throw NetError(f, "a spike count of \(bad)") }
+        for (p, ps) in zip(populations, s.populations) {
+            guard ps.inputSlots >= 1, ps.inputSlots <= Int(UInt16.max) + 2 else {
+                throw NetError(f, model: p.spec.name, "\(ps.inputSlots) input slots (1 to \(Int(UInt16.max) + 2))")
+            }
+            if let r = ps.refractory.first(where: { $0 < 0 || $0 == Int32.max }) {
+                throw NetError(f, model: p.spec.name, "a refractory count of \(r) (0 to \(Int32.max - 1))")
+            }
+            for (name, values) in ps.state where values.contains(where: { !$0.isFinite }) {
+                throw NetError(f, model: p.spec.name, "\(name) holds a value that is not finite")
+            }
+            if let hInt = ps.state["_h_int"], hInt.contains(where: { !($0 > 0 && $0 <= grid.resolution) }) {
+                throw NetError(f, model: p.spec.name, "an integration step outside (0, \(grid.resolution)] ms")
+            }
+            if ps.input.contains(where: { !$0.isFinite }) { throw NetError(f, model: p.spec.name, "an input buffer holds a value that is not finite") }
+        }
+        for g in s.generators {
+            guard let b = blockInfo(of: g.id), b.kind == .generator else { throw NetError(f, "node \(g.id) is not a generator") }
+            for h in g.history {
+                guard h.count == 2, h[0] == Double(Int64.min) || (h[0] >= 0 && h[0] <= Double(lastStep)) else {
+                    throw NetError(f, "generator \(g.id): a change at step \(h.first ?? .nan) is outside 0...\(lastStep)")
+                }
+                guard h[1].isFinite else { throw NetError(f, "generator \(g.id): a value that is not finite") }
+                if device(g.id, b) is PoissonGenerator, h[1] < 0 { throw NetError(f, "generator \(g.id): a negative rate") }
+            }
+            if let sg = device(g.id, b) as? SpikeGenerator, g.position < 0 || g.position > sg.stamps.count {
+                throw NetError(f, "spike_generator \(g.id): position \(g.position) is outside 0...\(sg.stamps.count)")
+            }
+        }
+        for r in s.recorders {
+            guard let b = blockInfo(of: r.id), b.kind == .recorder else { throw NetError(f, "node \(r.id) is not a recorder") }
+            if let bad = r.senders.first(where: { blockInfo(of: Int($0))?.kind != .neuron }) {
+                throw NetError(f, "recorder \(r.id): sender \(bad) is not a neuron of this network")
+            }
+            if let bad = r.stamps.first(where: { $0 < 1 || $0 > s.now }) {
+                throw NetError(f, "recorder \(r.id): a stamp at step \(bad), outside 1...\(s.now)")
+            }
+        }
+    }
+
     /// Puts a state taken from a network built the same way back in place; refuses a state that
     /// does not fit this network.
     public func restoreDynamicState(_ s: KernelState) throws {
@@ -85,6 +131,7 @@ extension Kernel {
             throw NetError(f, "the state has \(s.populations.count) populations, the network \(populations.count)")
         }
         guard s.spikeCounts.count == spikeCounts.count else { throw NetError(f, "the state has \(s.spikeCounts.count - 1) nodes, the network \(nodeCount)") }
+        try checkRanges(s)
         // A kernel never run keeps its t = 0 state for ResetNetwork, as its first run would have.
         if initialState == nil && now == 0 { initialState = dynamicState() }
         for (p, ps) in zip(populations, s.populations) {

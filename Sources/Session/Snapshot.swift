@@ -37,10 +37,16 @@ public enum Snapshot {
     @discardableResult
     public static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
                             workbench: [String: String] = [:], wallSeconds: Double, to path: String) throws -> Int {
+        try save(built: built, edits: edits, log: log, workbench: workbench, wallSeconds: wallSeconds, to: path, state: built.kernel.dynamicState())
+    }
+
+    /// The same with a given dynamic state: how the tests write a forged session whose checksums
+    /// are all correct.
+    static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
+                     workbench: [String: String] = [:], wallSeconds: Double, to path: String, state: KernelState) throws -> Int {
         let k = built.kernel
-        let state = k.dynamicState()
         let stateValue = StateCoding.value(state, built: built)
-        let time = Value.obj([("ms", .number(k.time)), ("steps", .int(k.now))])
+        let time = Value.obj([("ms", .number(k.grid.ms(state.now))), ("steps", .int(state.now))])
         let seeds = seedsValue(k.seeds)
         let model = modelValue(built.model, edits: edits)
         let logValue = Value.arr(log.map {
