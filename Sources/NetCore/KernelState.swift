@@ -94,8 +94,8 @@ extension Kernel {
             for (name, values) in ps.state where values.contains(where: { !$0.isFinite }) {
                 throw NetError(f, model: p.spec.name, "\(name) holds a value that is not finite")
             }
-            if let hInt = ps.state["_h_int"], hInt.contains(where: { !($0 > 0 && $0 <= grid.resolution) }) {
-                throw NetError(f, model: p.spec.name, "an integration step outside (0, \(grid.resolution)] ms")
+            if let hInt = ps.state["_h_int"], hInt.contains(where: { !($0 > 0) }) {
+                throw NetError(f, model: p.spec.name, "an integration step that is not > 0 ms")
             }
             if ps.input.contains(where: { !$0.isFinite }) { throw NetError(f, model: p.spec.name, "an input buffer holds a value that is not finite") }
         }
@@ -139,10 +139,13 @@ extension Kernel {
                   ps.input.count == p.input.channels * ps.inputSlots * p.count else {
                 throw NetError(f, model: p.spec.name, "population of \(p.count) does not match the saved state")
             }
-            for (name, values) in ps.state {
+            // Named state first, then the internal columns, which are the exact values where they overlap.
+            for (name, values) in ps.state.sorted(by: { ($0.key.hasPrefix("_") ? 1 : 0, $0.key) < ($1.key.hasPrefix("_") ? 1 : 0, $1.key) }) {
                 guard values.count == p.count else { throw NetError(f, model: p.spec.name, "\(name) has \(values.count) values for \(p.count) neurons") }
                 if name.hasPrefix("_") {
-                    p.restoreExtra(String(name.dropFirst()), values)
+                    guard p.restoreExtra(String(name.dropFirst()), values) else {
+                        throw NetError(f, model: p.spec.name, "unknown internal state '\(name.dropFirst())'")
+                    }
                 } else if p.stateNames.contains(name) {
                     for (i, v) in values.enumerated() { p.setState(name, i, v) }
                 } else {

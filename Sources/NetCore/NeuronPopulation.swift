@@ -65,8 +65,16 @@ public class NeuronPopulation: @unchecked Sendable {
     /// A per-neuron cross-parameter rule, or nil when all is well.
     func violation(_ i: Int) -> String? { nil }
     /// Extra dynamic state beyond the state variables (integration steps...), for snapshots.
-    var extraState: [String: [Double]] { [:] }
-    func restoreExtra(_ name: String, _ values: [Double]) {}
+    /// Internal columns a session holds beyond the named state variables, as the model keeps
+    /// them (so a resumed run continues bit for bit), by name.
+    var extraColumns: [String: Column<Double>] { [:] }
+    var extraState: [String: [Double]] { extraColumns.mapValues(\.array) }
+    /// Puts an internal column back; false for a name the model does not have.
+    func restoreExtra(_ name: String, _ values: [Double]) -> Bool {
+        guard let c = extraColumns[name] else { return false }
+        for (i, x) in values.enumerated() where i < count { c[i] = x }
+        return true
+    }
 
     // MARK: parameters
 

@@ -13,7 +13,10 @@ import NetCore
 /// `connectivity` over every synapse.
 public enum Snapshot {
     public static let format = "netview-session"
-    public static let version = 1
+    /// 2: the iaf_psc models' V_m - E_L kept as is (`_V_rel`), so a resume is exact for any E_L.
+    /// Version 1 files (no `_V_rel`) are read as before: V_m - E_L recomputed from V_m.
+    public static let version = 2
+    public static let versionsRead: ClosedRange<Double> = 1...2
     public static let fileExtension = ".netview.json"
 
     /// `sessions/<slug>-<YYYYmmdd-HHMMSS>.netview.json` (`PathSlug` of the model's name), with a
@@ -42,6 +45,7 @@ public enum Snapshot {
 
     /// The same with a given dynamic state: how the tests write a forged session whose checksums
     /// are all correct.
+    @discardableResult
     static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
                      workbench: [String: String] = [:], wallSeconds: Double, to path: String, state: KernelState) throws -> Int {
         let k = built.kernel

@@ -60,7 +60,9 @@ extension Snapshot {
         }
         guard case .string(format)? = root["format"]?.value else { throw fail("not a netview session (no \"format\": \"\(format)\")") }
         guard case let .number(v)? = root["version"]?.value else { throw fail("missing version") }
-        guard v == Double(version) else { throw fail("unsupported version \(SessionJSON.number(v)) (this netview reads version \(version))") }
+        guard versionsRead.contains(v), v == v.rounded() else {
+            throw fail("unsupported version \(SessionJSON.number(v)) (this netview reads versions 1 and \(version))")
+        }
 
         func section(_ key: String) throws -> Node {
             guard let n = root[key] else { throw fail("missing section '\(key)'") }

@@ -45,6 +45,42 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(try Support.stableSummary(out), whole.summary, file: file, line: line)
     }
 
+    /// The iaf_psc models keep V_m - E_L; with E_L far from 0 the session must keep that value
+    /// itself (V_m + E_L - E_L differs from it in the last bits). Saved at 11 points, each resumed
+    /// to the end, the V_m trace after the save point is byte-identical to one run's.
+    func testResumeIsExactForCurrentBasedModelsWithRestingPotentialOffZero() throws {
+        for model in ["iaf_psc_alpha", "iaf_psc_exp", "iaf_psc_delta"] {
+            let text = """
+            {"name": "el", "kernel": {"resolution": 0.1, "seed": 3},
+             "nodes": [{"name": "E", "model": "\(model)", "n": 20, "params": {"E_L": -63.37, "V_th": -48.91, "V_reset": -67.13,
+                        "I_e": 185.3, "V_m": {"uniform": {"min": -70.1, "max": -50.3}}}},
+                       {"name": "pg", "model": "poisson_generator", "params": {"rate": 9000.0}},
+                       {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}}, {"name": "sr", "model": "spike_recorder"}],
+             "connections": [{"source": "pg", "target": "E", "syn_spec": {"weight": 0.7, "delay": 1.0}},
+                             {"source": "E", "target": "E", "conn_spec": {"rule": "fixed_indegree", "indegree": 3},
+                              "syn_spec": {"weight": -2.3, "delay": 1.3}},
+                             {"source": "vm", "target": "E"}, {"source": "E", "target": "sr"}],
+             "simulate": 120}
+            """
+            let m = try ModelFile.parse(text: text, file: "el.json")
+            let dir = Support.temporaryFolder()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            for cut in stride(from: 7.3, through: 107.3, by: 10.0) {
+                let whole = try m.build()
+                try whole.kernel.simulate(120)
+                let expected = try Support.outputs(whole, since: whole.kernel.grid.steps(cut))
+                let first = try m.build()
+                try first.kernel.simulate(cut)
+                let path = dir + "/cut\(cut)" + Snapshot.fileExtension
+                try Snapshot.save(built: first, edits: [], log: [(first.kernel.now, "simulate \(cut)")], wallSeconds: 0, to: path)
+                let loaded = try Snapshot.load(path: path)
+                try loaded.built.kernel.simulate(120 - cut)
+                let resumed = try Support.outputs(loaded.built, since: loaded.savedStep)
+                XCTAssertEqual(resumed.files, expected.files, "\(model) saved at \(cut) ms")
+            }
+        }
+    }
+
     func testResumeIsExactForBrunelAtOrder250() throws { try checkResumeIsExact(.brunel) }
     func testResumeIsExactForDestexhe2009() throws { try checkResumeIsExact(.destexhe) }
     func testResumeIsExactForBalancedNeuron() throws { try checkResumeIsExact(.balanced) }

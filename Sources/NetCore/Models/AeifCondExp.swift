@@ -69,11 +69,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         default: return 0
         }
     }
-    override var extraState: [String: [Double]] { ["I_stim": iStim.array, "h_int": hInt.array] }
-    override func restoreExtra(_ name: String, _ values: [Double]) {
-        let c = name == "I_stim" ? iStim : hInt
-        for (i, x) in values.enumerated() where i < count { c[i] = x }
-    }
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "h_int": hInt] }
 
     override func violation(_ i: Int) -> String? {
         let dT = col("Delta_T")[i], vPeak = col("V_peak")[i], vTh = col("V_th")[i]

@@ -46,11 +46,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         default: return 0
         }
     }
-    override var extraState: [String: [Double]] { ["I_stim": iStim.array, "h_int": hInt.array] }
-    override func restoreExtra(_ name: String, _ values: [Double]) {
-        let c = name == "I_stim" ? iStim : hInt
-        for (i, x) in values.enumerated() where i < count { c[i] = x }
-    }
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "h_int": hInt] }
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }

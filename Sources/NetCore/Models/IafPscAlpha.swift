@@ -74,11 +74,8 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
         }
     }
     override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
-    override var extraState: [String: [Double]] { ["I_stim": iStim.array, "dI_ex": dIex.array, "dI_in": dIin.array] }
-    override func restoreExtra(_ name: String, _ values: [Double]) {
-        let c = name == "I_stim" ? iStim : name == "dI_ex" ? dIex : dIin
-        for (i, x) in values.enumerated() where i < count { c[i] = x }
-    }
+    /// V_rel: V_m - E_L as kept (V_m + E_L - E_L is not always V_rel in floating point).
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "dI_ex": dIex, "dI_in": dIin, "V_rel": v] }
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }

@@ -35,11 +35,8 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
     override func getState(_ name: String, _ i: Int) -> Double { v[i] + col("E_L")[i] }
     override func setState(_ name: String, _ i: Int, _ x: Double) { v[i] = x - col("E_L")[i] }
     override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
-    override var extraState: [String: [Double]] { ["I_stim": iStim.array, "refr_buffer": refrBuffer.array] }
-    override func restoreExtra(_ name: String, _ values: [Double]) {
-        let c = name == "I_stim" ? iStim : refrBuffer
-        for (i, x) in values.enumerated() where i < count { c[i] = x }
-    }
+    /// V_rel: V_m - E_L as kept (V_m + E_L - E_L is not always V_rel in floating point).
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "refr_buffer": refrBuffer, "V_rel": v] }
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }

@@ -32,10 +32,8 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
         }
     }
     override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
-    override var extraState: [String: [Double]] { ["I_stim": iStim.array] }
-    override func restoreExtra(_ name: String, _ values: [Double]) {
-        for (i, x) in values.enumerated() where i < count { iStim[i] = x }
-    }
+    /// V_rel: V_m - E_L as kept (V_m + E_L - E_L is not always V_rel in floating point).
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "V_rel": v] }
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
