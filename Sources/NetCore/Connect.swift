@@ -40,6 +40,7 @@ extension Kernel {
             guard preGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "spike_generator" }) else {
                 throw NetError(f, "only neurons connect to a spike_recorder")
             }
+            guard conn.reachesDevices else { throw NetError(f, ConnSpec.noProxiesMessage) }
         } else {
             guard postKinds == [.neuron] else {
                 let bad = postGroups.first { $0.0.kind != .neuron }!.0.model
@@ -194,6 +195,19 @@ extension Kernel {
             maxD = max(maxD, d)
         }
         if let delayError { throw delayError }
+        // NEST samples a neuron once per meter: a second link from the same meter is refused
+        // (checked before anything is changed).
+        var sampled: [Int: Set<Int>] = [:]
+        for (s, t) in recorderLinks where blocks[srcBlock[s]].kind == .recorder && blocks[dstBlock[t]].kind == .neuron {
+            let meter = pre.ids[s], tb = blocks[dstBlock[t]]
+            if sampled[meter] == nil, let m = device(meter, blocks[srcBlock[s]]) as? Multimeter {
+                sampled[meter] = Set(m.targets.flatMap { pop, locals in locals.map { populations[pop].firstID + $0 } })
+            }
+            guard sampled[meter]!.insert(post.ids[t]).inserted else {
+                throw NetError(f, model: tb.model,
+                               "IllegalConnection: Creation of connection is not possible because: Each multimeter can only be connected once to a given node.")
+            }
+        }
         for (s, t) in recorderLinks {
             let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
             if tb.kind == .recorder, let r = device(post.ids[t], tb) as? SpikeRecorder {

@@ -113,7 +113,12 @@ extension Kernel {
 
         // Record.
         var tapStamps: [Int64] = [], tapIDs: [Int32] = []
-        for ev in events where blocks[Int(blockOf[Int(ev.id)])].kind == .neuron {
+        for ev in events {
+            guard blocks[Int(blockOf[Int(ev.id)])].kind == .neuron else {
+                // A spike_generator's own spikes reach the recorders connected to it, as in NEST.
+                for r in recorders { r.record(Int(ev.id), stamp: ev.step + 1) }
+                continue
+            }
             spikeCounts[Int(ev.id)] += 1
             for r in recorders { r.record(Int(ev.id), stamp: ev.step + 1) }
             if spikeTap != nil {
@@ -174,7 +179,8 @@ extension Kernel {
             }
             let stamp = step + 1
             for (mi, m) in meters.enumerated() where m.samples(atStamp: stamp) {
-                for s in sampling[mi] {
+                // A meter with nothing in record_from records no events, as in NEST.
+                for s in sampling[mi] where !s.readers.isEmpty {
                     let r = part(s.pop, t, n)
                     for i in s.locals where r.contains(i) {
                         m.pending[t].append(Multimeter.Row(sender: Int32(populations[s.pop].firstID + i), stamp: stamp,

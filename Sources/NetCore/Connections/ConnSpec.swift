@@ -67,3 +67,18 @@ public struct ConnectionRecord: Sendable {
     var projections: [Projection] = []
     var drives: [Drive] = []
 }
+
+extension ConnSpec {
+    /// Whether NEST lets this rule connect to a device that has no proxies (a spike_recorder):
+    /// only rules that visit every target do (all_to_all, one_to_one, pairwise_bernoulli).
+    public var reachesDevices: Bool {
+        switch rule {
+        case .allToAll, .oneToOne, .pairwiseBernoulli: return true
+        case .fixedIndegree, .fixedOutdegree, .fixedTotalNumber: return false
+        }
+    }
+
+    /// NEST's words when a rule cannot reach a device.
+    public static let noProxiesMessage =
+        "IllegalConnection: Creation of connection is not possible because: Cannot use this rule to connect to nodes without proxies (usually devices)."
+}

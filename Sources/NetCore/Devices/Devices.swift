@@ -155,8 +155,10 @@ final class SpikeGenerator: Device, @unchecked Sendable {
         guard case let .numbers(times)? = params["spike_times"] else { return }
         var w: [Double] = []
         if case let .numbers(ws)? = params["spike_weights"] { w = ws }
+        // NEST emits at origin + t.
+        let origin = num("origin")
         stamps = times.map { t in
-            let tics = grid.tics(t)
+            let tics = grid.tics(origin + t)
             let s = (tics + grid.ticsPerStep - 1) / grid.ticsPerStep  // off-grid times round up
             return max(s, 1)
         }

@@ -1,0 +1,61 @@
+import Foundation
+import ModelFiles
+import NetCore
+import XCTest
+
+/// Behaviours checked against NEST 3.10's own output (files in Tests/Fixtures/nest-conformance,
+/// made by running the model file's exported PyNEST script) and NEST's own error wording.
+final class NESTConformanceTests: XCTestCase {
+    let folder = Fixtures.tests.appendingPathComponent("nest-conformance").path
+
+    func run(_ name: String) throws -> String {
+        let m = try ModelFile.load(path: "\(folder)/\(name).json")
+        let built = try m.build()
+        try built.kernel.simulate(m.simulate)
+        let dir = Fixtures.temporaryFolder() + "/out"
+        try built.writeOutputs(to: dir, simulated: m.simulate, simulateSeconds: 0)
+        return dir
+    }
+
+    /// NEST's test_spike_generator and the ticket 80/175/179 regression test: a spike_generator's
+    /// spikes are recorded by a spike_recorder connected to it, at origin + t, inside start/stop;
+    /// two recorders of the same sources record the same; a meter with an empty record_from
+    /// records nothing.
+    func testSpikeGeneratorOriginRecordersAndEmptyMeter() throws {
+        let dir = try run("sg_origin")
+        for file in ["spikes_a", "spikes_b", "mm_empty"] {
+            let mine = try String(contentsOfFile: "\(dir)/\(file).csv", encoding: .utf8)
+            let nest = try String(contentsOfFile: "\(folder)/sg_origin.\(file).nest.csv", encoding: .utf8)
+            XCTAssertEqual(mine, nest, file)
+        }
+        let spikes = try String(contentsOfFile: "\(dir)/spikes_a.csv", encoding: .utf8)
+        XCTAssertTrue(spikes.contains("2,51.0\n2,52.5\n") && spikes.contains("2,70.0\n"), "origin 50 + spike_times 1, 2.5, 20")
+        XCTAssertFalse(spikes.contains("3,61.2"), "a spike after stop is not emitted")
+    }
+
+    /// NEST refuses rules that pick targets by count when the target is a device without proxies
+    /// (test_connect_* for spike recorders), and a second link from one multimeter to a neuron.
+    func testIllegalConnectionsAreRefusedInNESTsWords() throws {
+        func file(_ conn: String, meterTwice: Bool = false) -> String {
+            """
+            {"name": "illegal", "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 5},
+              {"name": "sr", "model": "spike_recorder"}, {"name": "mm", "model": "multimeter", "params": {"record_from": ["V_m"]}}],
+             "connections": [{"source": "E", "target": "sr", "conn_spec": \(conn)},
+                             {"source": "mm", "target": "E"}\(meterTwice ? ", {\"source\": \"mm\", \"target\": \"E[2]\"}" : "")]}
+            """
+        }
+        for rule in [#"{"rule": "fixed_indegree", "indegree": 2}"#, #"{"rule": "fixed_outdegree", "outdegree": 1}"#,
+                     #"{"rule": "fixed_total_number", "N": 3}"#] {
+            XCTAssertThrowsError(try ModelFile.parse(text: file(rule), file: "illegal.json")) { e in
+                XCTAssertTrue("\(e)".contains("Cannot use this rule to connect to nodes without proxies (usually devices)."), "\(e)")
+            }
+        }
+        for rule in [#"{"rule": "all_to_all"}"#, #"{"rule": "pairwise_bernoulli", "p": 0.5}"#] {
+            let built = try ModelFile.parse(text: file(rule), file: "legal.json").build()
+            try built.kernel.simulate(5)
+        }
+        XCTAssertThrowsError(try ModelFile.parse(text: file(#"{"rule": "all_to_all"}"#, meterTwice: true), file: "twice.json").build()) { e in
+            XCTAssertTrue("\(e)".contains("Each multimeter can only be connected once to a given node."), "\(e)")
+        }
+    }
+}
