@@ -193,34 +193,22 @@ public final class Kernel: @unchecked Sendable {
         guard n >= 1 else { throw NetError("Create", model: model, "n must be >= 1, got \(n)") }
         guard n <= 100_000_000 else { throw NetError("Create", model: model, "n = \(n) is too large") }
         for (k, v) in params { try checkKey(spec, k, v, function: "Create") }
+        guard let maker = ModelRegistry.makers[spec.name] else {
+            throw NetError("Create", model: model, "no implementation is registered for this model")
+        }
         let first = blockOf.count
         let block: NodeBlock
-        switch spec.kind {
-        case .neuron:
-            let pop: NeuronPopulation
-            switch spec.name {
-            case "iaf_psc_delta": pop = IafPscDelta(count: n, grid: grid)
-            case "iaf_psc_alpha": pop = IafPscAlpha(count: n, grid: grid)
-            case "iaf_psc_exp": pop = IafPscExp(count: n, grid: grid)
-            case "iaf_cond_exp": pop = IafCondExp(count: n, grid: grid)
-            default: pop = AeifCondExp(count: n, grid: grid)
-            }
+        switch maker {
+        case let .neuron(make):
+            let pop = make(n, grid)
             pop.firstID = first
             block = NodeBlock(model: model, baseModel: spec.name, kind: .neuron, firstID: first, count: n, index: populations.count)
             populations.append(pop)
             drivesByPop.append([])
-        case .generator, .recorder:
+        case let .device(make):
             block = NodeBlock(model: model, baseModel: spec.name, kind: spec.kind, firstID: first, count: n, index: devices.count)
             for k in 0..<n {
-                let id = first + k
-                let d: Device
-                switch spec.name {
-                case "poisson_generator": d = PoissonGenerator(id: id, grid: grid)
-                case "dc_generator": d = DCGenerator(id: id, grid: grid)
-                case "spike_generator": d = SpikeGenerator(id: id, grid: grid)
-                case "spike_recorder": d = SpikeRecorder(id: id, grid: grid)
-                default: d = Multimeter(spec: spec, id: id, grid: grid)
-                }
+                let d = make(spec, first + k, grid)
                 d.changed("", now: now)
                 devices.append(d)
             }
