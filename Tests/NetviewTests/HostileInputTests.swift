@@ -313,6 +313,21 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(box.exists("o"))
     }
 
+    /// Hostile names and paths change nothing of what is computed: the same file gives the same
+    /// bytes under a hostile name, with 1 or 3 threads, into a fresh folder or over an old run.
+    func testOutputStaysDeterministicUnderHostileNames() {
+        let box = Sandbox()
+        box.write("plain.json", HostileInputTests.model(name: "plain", simulate: 200))
+        box.write("evil.json", HostileInputTests.model(name: "../\"\"\"evil\n", simulate: 200))
+        attempt(["run", "plain.json", "--out", "a", "--threads", "1"], in: box, code: 0)
+        attempt(["run", "evil.json", "--out", "b", "--threads", "3"], in: box, code: 0)
+        attempt(["run", "evil.json", "--out", "a", "--threads", "2"], in: box, code: 0)
+        for f in ["spikes.csv", "vm.csv"] {
+            XCTAssertEqual(box.read("a/" + f), box.read("b/" + f), f)
+            XCTAssertTrue(box.read("a/" + f).count > 20, f)
+        }
+    }
+
     // MARK: tiny files that would exhaust stack or memory
 
     func testNestingAndAliasBombs() {
