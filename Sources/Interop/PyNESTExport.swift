@@ -88,10 +88,14 @@ public struct PyNESTExport {
     }
 
     func node(_ i: Int, _ n: NodeSpec) -> String {
-        let fixed = n.params.filter { if case .distribution = $0.value { return false }; return true }
+        // record_to and time_in_steps stay NEST's defaults: the script reads events from memory, in ms.
+        let fixed = n.params.filter {
+            if case .distribution = $0.value { return false }
+            return $0.key != "record_to" && $0.key != "time_in_steps"
+        }
         let drawn = n.params.filter { if case .distribution = $0.value { return true }; return false }
         var s = "# nodes[\(i)] \(Py.comment(n.name)): \(n.model) x \(n.n)\n"
-        let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { ($0.key, Py.value($0.value)) })
+        let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { ($0.key, Py.value($0.value, integers: $0.key == "spike_multiplicities")) })
         s += "nodes[\(Py.string(n.name))] = nest.Create(\(Py.string(n.model)), \(n.n)\(p))\n"
         if !drawn.isEmpty {
             s += "nodes[\(Py.string(n.name))].set(\(Py.dict(drawn.map { ($0.key, Py.value($0.value)) })))  # one draw per neuron\n"

@@ -47,7 +47,11 @@ enum Py {
         return String(repeating: "0", count: max(0, digits - h.count)) + h
     }
 
-    static func value(_ v: ParamValue) -> String {
+    /// `integers`: a list NEST takes as whole numbers (spike_multiplicities), written without ".0".
+    static func value(_ v: ParamValue, integers: Bool = false) -> String {
+        if integers, case let .numbers(a) = v, a.allSatisfy({ abs($0) < 9e15 && $0 == $0.rounded() }) {
+            return "[" + a.map { String(Int64($0)) }.joined(separator: ", ") + "]"
+        }
         switch v {
         case let .number(x): return number(x)
         case let .bool(b): return b ? "True" : "False"

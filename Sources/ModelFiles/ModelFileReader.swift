@@ -224,6 +224,8 @@ struct ModelFileReader {
         case .numbers:
             guard case let .array(items) = v.value else { throw fail(path, v, "expected an array of numbers, got \(v.value.typeName)") }
             return .numbers(try items.enumerated().map { try finite($1, "\(path)[\($0)]") })
+        case .string:
+            return .string(try string(v, path))
         case .strings:
             guard case let .array(items) = v.value else { throw fail(path, v, "expected an array of strings, got \(v.value.typeName)") }
             return .strings(try items.enumerated().map { try string($1, "\(path)[\($0)]") })

@@ -169,7 +169,7 @@ public final class Kernel: @unchecked Sendable {
                 throw NetError(function, model: spec.name, "\(key) cannot be a distribution for a device")
             }
             do { try d.validate() } catch let e as NetError { throw NetError(function, model: spec.name, "\(key): \(e.message)") }
-        case (.bool, .bool), (.numbers, .numbers), (.strings, .strings):
+        case (.bool, .bool), (.numbers, .numbers), (.strings, .strings), (.string, .string):
             break
         case (.numbers, .number):
             break
@@ -180,6 +180,7 @@ public final class Kernel: @unchecked Sendable {
             case .bool: want = "a boolean"
             case .numbers: want = "an array of numbers"
             case .strings: want = "an array of strings"
+            case .string: want = "a string"
             }
             throw NetError(function, model: spec.name, "\(key) must be \(want), got \(value.typeName)")
         }

@@ -24,8 +24,17 @@ private let neuronUnsupported = ["Ca", "beta_Ca", "tau_Ca", "tau_minus", "tau_mi
                                  "frozen", "ignore_and_spike_interval", "ignore_and_spike_offset"]
 private let deviceReadOnly = ["available", "capacity", "elementsize", "instantiations", "model", "type_id",
                               "events", "n_events", "recordables"]
-private let deviceUnsupported = ["frozen", "label", "record_to", "time_in_steps", "stimulus_source", "offset",
-                                 "precise_times", "spike_multiplicities"]
+private let deviceUnsupported = ["frozen", "stimulus_source"]
+
+/// NEST's recording keys. netview writes every recorder as `R.csv` (see docs/nest-parameters.md):
+/// `label` and `record_to` ("memory" or "ascii") are kept and change nothing in the file;
+/// `time_in_steps` is kept and times stay in ms.
+private let label = ParamSpec(text: "label", "", "a name for the device (kept; files are named after the node)")
+private let recording: [ParamSpec] = [
+    label,
+    ParamSpec(text: "record_to", "memory", "where events go: memory or ascii (netview writes R.csv either way)"),
+    ParamSpec(flag: "time_in_steps", false, "NEST reports times as steps and offsets; netview's files keep ms"),
+]
 
 private func membrane(_ cm: Double = 250, vm: Double = -70, el: Double = -70, reset: Double = -70,
                       th: Double = -55) -> [ParamSpec] {
@@ -127,7 +136,7 @@ public enum ModelCatalog {
 
     public static let poissonGenerator = ModelSpec(
         name: "poisson_generator", kind: .generator,
-        params: [ParamSpec("rate", "Hz", 0, .nonNegative, "mean rate of each target's independent train")] + window,
+        params: [ParamSpec("rate", "Hz", 0, .nonNegative, "mean rate of each target's independent train")] + window + [label],
         recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "an independent Poisson spike train for every target")
 
@@ -138,19 +147,21 @@ public enum ModelCatalog {
             ParamSpec(list: "spike_weights", "", kind: .numbers, .numbers([]), "a weight per spike (multiplies the connection's)"),
             ParamSpec(flag: "allow_offgrid_times", false, "round off-grid times up instead of refusing them"),
             ParamSpec(flag: "shift_now_spikes", false, "shift a spike at the present time one step later"),
-        ] + window,
+            ParamSpec(list: "spike_multiplicities", "", kind: .numbers, .numbers([]), "spikes sent at each time (multiplies the weight)"),
+            ParamSpec(flag: "precise_times", false, "off-grid precise times (only false: netview has no precise-timing models)"),
+        ] + window + [label],
         recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "spikes at given times")
 
     public static let dcGenerator = ModelSpec(
         name: "dc_generator", kind: .generator,
-        params: [ParamSpec("amplitude", "pA", 0, "current amplitude")] + window,
+        params: [ParamSpec("amplitude", "pA", 0, "current amplitude")] + window + [label],
         recordables: ["I"], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "a constant current between start and stop")
 
     public static let spikeRecorder = ModelSpec(
         name: "spike_recorder", kind: .recorder,
-        params: window,
+        params: window + recording,
         recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "records the spikes of the neurons connected to it")
 
@@ -159,7 +170,8 @@ public enum ModelCatalog {
         params: [
             ParamSpec("interval", "ms", 1, .positive, "sampling interval"),
             ParamSpec(list: "record_from", "", kind: .strings, .strings([]), "state variables to sample"),
-        ] + window,
+            ParamSpec("offset", "ms", 0, .nonNegative, "first sample at offset, then every interval"),
+        ] + window + recording,
         recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "samples state variables of the neurons it is connected to")
 
@@ -168,7 +180,8 @@ public enum ModelCatalog {
         params: [
             ParamSpec("interval", "ms", 1, .positive, "sampling interval"),
             ParamSpec(list: "record_from", "", kind: .strings, .strings(["V_m"]), "state variables to sample"),
-        ] + window,
+            ParamSpec("offset", "ms", 0, .nonNegative, "first sample at offset, then every interval"),
+        ] + window + recording,
         recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
         doc: "a multimeter recording V_m")
 

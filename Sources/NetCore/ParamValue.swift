@@ -48,7 +48,7 @@ public func formatNumber(_ x: Double) -> String {
 
 /// What kind of value a parameter holds.
 public enum ParamKind: Sendable {
-    case number, bool, numbers, strings
+    case number, bool, numbers, strings, string
 }
 
 /// The valid range of a parameter, checked whenever it is set.
@@ -104,6 +104,11 @@ public struct ParamSpec: Sendable {
         isState = false
         live = true
         self.doc = doc
+    }
+
+    /// A text setting (`label`, `record_to`).
+    public init(text name: String, _ def: String, _ doc: String) {
+        self.init(list: name, "", kind: .string, .string(def), doc)
     }
 
     public init(list name: String, _ unit: String, kind: ParamKind, _ def: ParamValue, _ doc: String) {

@@ -100,9 +100,11 @@ extension Kernel {
         let neuronEvents = events.count
         for g in spikeGenerators {
             while g.position < g.stamps.count && g.stamps[g.position] - 1 < to {
-                let stamp = g.stamps[g.position]
-                if stamp - 1 >= from && g.startStep < stamp && stamp <= g.stopStep {
+                let stamp = g.stamps[g.position], m = g.multiplicities[g.position]
+                if stamp - 1 >= from && g.startStep < stamp && stamp <= g.stopStep && m > 0 {
                     events.append(SliceEvent(step: stamp - 1, id: Int32(g.id), factor: g.weights[g.position]))
+                    // The generator's own spikes reach the recorders connected to it, once per multiplicity, as in NEST.
+                    for r in recorders { for _ in 0..<m { r.record(g.id, stamp: stamp) } }
                 }
                 g.position += 1
             }
@@ -113,12 +115,7 @@ extension Kernel {
 
         // Record.
         var tapStamps: [Int64] = [], tapIDs: [Int32] = []
-        for ev in events {
-            guard blocks[Int(blockOf[Int(ev.id)])].kind == .neuron else {
-                // A spike_generator's own spikes reach the recorders connected to it, as in NEST.
-                for r in recorders { r.record(Int(ev.id), stamp: ev.step + 1) }
-                continue
-            }
+        for ev in events where blocks[Int(blockOf[Int(ev.id)])].kind == .neuron {
             spikeCounts[Int(ev.id)] += 1
             for r in recorders { r.record(Int(ev.id), stamp: ev.step + 1) }
             if spikeTap != nil {

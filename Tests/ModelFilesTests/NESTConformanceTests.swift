@@ -33,6 +33,36 @@ final class NESTConformanceTests: XCTestCase {
         XCTAssertFalse(spikes.contains("3,61.2"), "a spike after stop is not emitted")
     }
 
+    /// NEST's recording keys are accepted (label, record_to memory/ascii, time_in_steps) and the
+    /// files stay netview's; a meter's offset places the first sample; spike_multiplicities send
+    /// m spikes (m rows in a recorder, m times the weight, none for 0); precise_times false.
+    /// Meter rows: NEST holds back the last min_delay slice's samples until the next Simulate, so
+    /// its rows are a prefix of netview's; values agree within 1e-9 mV (pA).
+    func testRecordingKeysOffsetAndMultiplicities() throws {
+        let dir = try run("recording_keys")
+        let spikes = try String(contentsOfFile: "\(dir)/spikes.csv", encoding: .utf8)
+        XCTAssertEqual(spikes, try String(contentsOfFile: "\(folder)/recording_keys.spikes.nest.csv", encoding: .utf8))
+        for meter in ["vm", "mm"] {
+            let mine = try Fixtures.csv("\(dir)/\(meter).csv"), nest = try Fixtures.csv("\(folder)/recording_keys.\(meter).nest.csv")
+            XCTAssertEqual(mine.header, nest.header)
+            XCTAssertGreaterThan(nest.rows.count, 5)
+            XCTAssertLessThanOrEqual(mine.rows.count - nest.rows.count, 2, meter)
+            for (a, b) in zip(mine.rows, nest.rows) {
+                XCTAssertEqual(a[0], b[0]); XCTAssertEqual(a[1], b[1], meter)
+                XCTAssertEqual(a[2], b[2], accuracy: 1e-9, meter)
+            }
+        }
+        XCTAssertEqual(try Fixtures.csv("\(dir)/vm.csv").rows.first?[1], 0.3, "the first sample at the offset")
+        let refused = """
+        {"name": "p", "nodes": [{"name": "sg", "model": "spike_generator", "params": {"spike_times": [1.0], "precise_times": true}}]}
+        """
+        XCTAssertThrowsError(try ModelFile.parse(text: refused).build()) { XCTAssertTrue("\($0)".contains("precise-timing"), "\($0)") }
+        let screen = """
+        {"name": "s", "nodes": [{"name": "sr", "model": "spike_recorder", "params": {"record_to": "screen"}}]}
+        """
+        XCTAssertThrowsError(try ModelFile.parse(text: screen).build()) { XCTAssertTrue("\($0)".contains("record_to 'screen'"), "\($0)") }
+    }
+
     /// NEST refuses rules that pick targets by count when the target is a device without proxies
     /// (test_connect_* for spike recorders), and a second link from one multimeter to a neuron.
     func testIllegalConnectionsAreRefusedInNESTsWords() throws {

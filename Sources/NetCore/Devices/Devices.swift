@@ -42,6 +42,9 @@ public class Device: @unchecked Sendable {
 
     func violation(_ p: [String: ParamValue]) -> String? {
         if let a = p["start"]?.number, let b = p["stop"]?.number, b < a { return "stop must be >= start" }
+        if case let .string(to)? = p["record_to"], !["memory", "ascii"].contains(to) {
+            return "record_to '\(to)' is not supported: netview records to memory and writes R.csv (use \"memory\" or \"ascii\")"
+        }
         return nil
     }
 
@@ -118,6 +121,8 @@ final class SpikeGenerator: Device, @unchecked Sendable {
     /// Spike times in steps, and their weights (1 without spike_weights).
     private(set) var stamps: [Int64] = []
     private(set) var weights: [Double] = []
+    /// Spikes sent at each time (spike_multiplicities; 1 without it, 0 sends nothing).
+    private(set) var multiplicities: [Int] = []
     var position = 0
 
     init(id: Int, grid: TimeGrid) {
@@ -143,6 +148,15 @@ final class SpikeGenerator: Device, @unchecked Sendable {
         if case let .numbers(w)? = p["spike_weights"], !w.isEmpty, w.count != times.count {
             return "spike_weights must be empty or as long as spike_times (\(w.count) vs \(times.count))"
         }
+        if case let .numbers(m)? = p["spike_multiplicities"], !m.isEmpty {
+            if m.count != times.count { return "spike_multiplicities must be empty or as long as spike_times (\(m.count) vs \(times.count))" }
+            if let bad = m.first(where: { $0 < 0 || $0 != $0.rounded() || $0 > 1e9 }) {
+                return "spike_multiplicities must be whole numbers from 0 to 1e9, got \(formatNumber(bad))"
+            }
+        }
+        if p["precise_times"]?.number ?? 0 != 0 {
+            return "precise_times true needs NEST's precise-timing models (*_ps), which netview does not have"
+        }
         return nil
     }
 
@@ -163,6 +177,14 @@ final class SpikeGenerator: Device, @unchecked Sendable {
             return max(s, 1)
         }
         weights = w.isEmpty ? Array(repeating: 1, count: stamps.count) : w
+        // NEST sends a spike of multiplicity m: the target sees m times the weight, a recorder m rows.
+        multiplicities = Array(repeating: 1, count: stamps.count)
+        if case let .numbers(m)? = params["spike_multiplicities"], m.count == weights.count {
+            for i in weights.indices {
+                multiplicities[i] = Int(m[i])
+                weights[i] *= m[i]
+            }
+        }
         position = stamps.firstIndex { $0 > now } ?? stamps.count
     }
 
@@ -229,10 +251,12 @@ public final class Multimeter: Device, @unchecked Sendable {
     }
 
     private(set) var intervalSteps: Int64 = 10
+    private(set) var offsetSteps: Int64 = 0
 
     override func changed(_ name: String, now: Int64) {
         super.changed(name, now: now)
         intervalSteps = max(1, grid.steps(num("interval")))
+        offsetSteps = max(0, grid.steps(num("offset")))
     }
 
     override func violation(_ p: [String: ParamValue]) -> String? {
@@ -240,11 +264,17 @@ public final class Multimeter: Device, @unchecked Sendable {
         if let iv = p["interval"]?.number, !grid.isOnGrid(iv) || iv < grid.resolution {
             return "interval must be a multiple of the resolution \(grid.resolution) ms, got \(formatNumber(iv))"
         }
+        if let off = p["offset"]?.number, !grid.isOnGrid(off) {
+            return "offset must be a multiple of the resolution \(grid.resolution) ms, got \(formatNumber(off))"
+        }
         return nil
     }
 
     @inline(__always)
-    func samples(atStamp t: Int64) -> Bool { t % intervalSteps == 0 && startStep < t && t <= stopStep }
+    /// Samples at offset + k * interval (NEST's multimeter), inside start/stop.
+    func samples(atStamp t: Int64) -> Bool {
+        t >= offsetSteps && (t - offsetSteps) % intervalSteps == 0 && startStep < t && t <= stopStep
+    }
 
     func merge() {
         for k in pending.indices where !pending[k].isEmpty {
