@@ -49,7 +49,7 @@ final class ForgedSessionTests: XCTestCase {
     func testTemporaryFilesOfKilledSavesAreRemovedByTheNextSave() throws {
         let built = try ModelFile.parse(text: text, file: "forge.json").build()
         let dead = "\(dir)/.old.netview.json.tmp-999999-42", alive = "\(dir)/.other.netview.json.tmp-\(getpid())-7"
-        for f in [dead, alive] { FileManager.default.createFile(atPath: f, contents: Data(repeating: 1, count: 1000)) }
+        for f in [dead, alive] { _ = FileManager.default.createFile(atPath: f, contents: Data(repeating: 1, count: 1000)) }
         try Snapshot.save(built: built, edits: [], log: [], wallSeconds: 0, to: "\(dir)/new.netview.json")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead), "a dead writer's temporary file is removed")
         XCTAssertTrue(FileManager.default.fileExists(atPath: alive), "a live writer's temporary file is kept")
