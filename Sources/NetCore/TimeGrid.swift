@@ -49,9 +49,12 @@ public struct TimeGrid: Equatable, Sendable {
         return Int((t + ticsPerStep - 1) / ticsPerStep)
     }
 
-    /// A delay in steps: `floor(d/h + 0.5)`.
+    /// A delay in steps as NEST's `Time::delay_ms_to_steps`: `floor(d * steps_per_ms + 0.5)` with
+    /// steps_per_ms = 1 / (tics_per_step / tics_per_ms). (Dividing by the resolution instead rounds
+    /// half-step delays such as 0.15 ms at 0.1 ms down, where NEST rounds them up.)
     public func delaySteps(_ ms: Double) -> Int {
-        let x = (ms / resolution + 0.5).rounded(.down)
+        let stepsPerMs = 1 / (Double(ticsPerStep) / Double(Self.ticsPerMs))
+        let x = (ms * stepsPerMs + 0.5).rounded(.down)
         if !(x < 1e15) { return Int.max / 4 }
         if x < -1e15 { return Int.min / 4 }
         return Int(x)

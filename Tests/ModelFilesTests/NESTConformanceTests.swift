@@ -63,6 +63,28 @@ final class NESTConformanceTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile.parse(text: screen).build()) { XCTAssertTrue("\($0)".contains("record_to 'screen'"), "\($0)") }
     }
 
+    /// Delays in steps as NEST 3.10 rounds them (`Time::delay_ms_to_steps`); half-step delays round
+    /// up. Expected values are NEST 3.10's `GetConnections().get("delay")` for the same Connect calls.
+    func testDelaysRoundAsNESTRoundsThem() throws {
+        let grid = try TimeGrid(resolution: 0.1)
+        let given = [0.15, 0.35, 0.95, 0.25, 0.45, 1.05, 2.35]
+        let nest = [0.2, 0.4, 1.0, 0.3, 0.5, 1.1, 2.4]
+        for (d, n) in zip(given, nest) { XCTAssertEqual(grid.ms(grid.delaySteps(d)), n, accuracy: 1e-12, "delay \(d)") }
+        // The same through a network: a spike at 1 ms with delay 0.15 ms reaches an iaf_psc_delta at 1.2 ms.
+        let text = """
+        {"name": "d", "kernel": {"resolution": 0.1},
+         "nodes": [{"name": "n", "model": "iaf_psc_delta"}, {"name": "sg", "model": "spike_generator", "params": {"spike_times": [1.0]}},
+                   {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}}],
+         "connections": [{"source": "sg", "target": "n", "syn_spec": {"weight": 5.0, "delay": 0.15}}, {"source": "vm", "target": "n"}],
+         "simulate": 3}
+        """
+        let built = try ModelFile.parse(text: text).build()
+        try built.kernel.simulate(3)
+        let rows = built.kernel.multimeter(built.ids["vm"]!.ids[0])!.rows
+        let jump = rows.first { $0.values[0] > -69 }.map { built.kernel.grid.ms($0.stamp) }
+        XCTAssertEqual(jump ?? 0, 1.2, accuracy: 1e-9)
+    }
+
     /// NEST refuses rules that pick targets by count when the target is a device without proxies
     /// (test_connect_* for spike recorders), and a second link from one multimeter to a neuron.
     func testIllegalConnectionsAreRefusedInNESTsWords() throws {
