@@ -17,6 +17,8 @@ extension ModelFile {
         if nodes.contains(where: { $0.model == "poisson_generator" }) { return false }
         for n in nodes {
             for p in n.params { if case .distribution = p.value { return false } }
+            // iaf_psc_exp's escape noise draws from the stimulus streams.
+            if n.model == "iaf_psc_exp", n.params.contains(where: { $0.key == "delta" && ($0.value.number ?? 0) > 1e-10 }) { return false }
         }
         for c in connections {
             switch c.conn.rule {

@@ -82,7 +82,7 @@ public enum ModelCatalog {
             ParamSpec("tau_m", "ms", 10, .positive, "membrane time constant"),
             ParamSpec("tau_syn_ex", "ms", 2, .positive, "decay time of the excitatory current"),
             ParamSpec("tau_syn_in", "ms", 2, .positive, "decay time of the inhibitory current"),
-            ParamSpec("delta", "mV", 0, .nonNegative, "width of the stochastic threshold (only 0 supported)"),
+            ParamSpec("delta", "mV", 0, .nonNegative, "width of the stochastic threshold (0: deterministic)"),
             ParamSpec("rho", "1/s", 0.01, .positive, "escape rate at threshold (used with delta > 0)"),
             ignoreAndSpike,
         ],

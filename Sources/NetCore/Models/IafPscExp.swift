@@ -37,7 +37,6 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
-        if col("delta")[i] != 0 { return "delta > 0 (stochastic threshold) is not supported by netview" }
         if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported by netview" }
         return nil
     }
@@ -45,11 +44,13 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
     /// Column pointers the update reads, fetched once by name in `prepare`.
     struct Hot {
         var I_e: UnsafeMutablePointer<Double>
+        var delta: UnsafeMutablePointer<Double>
+        var rho: UnsafeMutablePointer<Double>
     }
     var hot: Hot!
 
     override func prepare() throws {
-        hot = Hot(I_e: col("I_e"))
+        hot = Hot(I_e: col("I_e"), delta: col("delta"), rho: col("rho"))
         let h = grid.resolution
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
         for i in 0..<count {
@@ -68,8 +69,9 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
 
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
-        let ie = hot.I_e
-        let v = v.ptr, i0 = iStim.ptr, r = refractory.ptr, iEx = iEx.ptr, iIn = iIn.ptr
+        let ie = hot.I_e, delta = hot.delta, rho = hot.rho
+        let v = v.ptr, i0 = iStim.ptr, r = refractory.ptr, iEx = iEx.ptr, iIn = iIn.ptr, streams = stimulus.ptr
+        let h = grid.resolution
         for i in lo..<hi {
             var x = v[i]
             if r[i] == 0 {
@@ -85,7 +87,20 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
             iIn[i] = flushTiny(iIn[i])
             ex[i] = 0
             inh[i] = 0
-            if x >= vth[i] {
+            // NEST's threshold: deterministic for delta < 1e-10, else escape noise with rate
+            // rho * exp((V - V_th) / delta), tested every step (also while refractory, as NEST does),
+            // with a uniform from the neuron's own stimulus stream (the same for any thread count).
+            let fires: Bool
+            if delta[i] < 1e-10 {
+                fires = x >= vth[i]
+            } else if delta[i] > 1e-10 {
+                var s = RandomStream(state: streams[i])
+                fires = s.uniform() < rho[i] * exp(1 / delta[i] * (x - vth[i])) * h * 1e-3
+                streams[i] = s.state
+            } else {
+                fires = false
+            }
+            if fires {
                 r[i] = refCounts[i]
                 x = vreset[i]
                 spikes.append(Int32(i))
