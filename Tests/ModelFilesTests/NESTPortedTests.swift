@@ -201,4 +201,31 @@ final class NESTPortedTests: XCTestCase {
             }
         }
     }
+
+    /// neurons/test_iaf_psc_alpha.py, test_iaf_psc_alpha_basic: a dc_generator of 1000 pA (delay
+    /// 0.1) charges an iaf_psc_alpha; spike at 4.9/5.0 ms, refractory to 7.0, recovery; NEST's
+    /// table, rtol 1e-6.
+    func testIafPscAlphaBasic() throws {
+        let refractory = (50...70).map { (Double($0) / 10, -70.0) }  // 5.0 ... 7.0 ms at V_reset
+        let table: [(Double, Double)] = [
+            (0.1, -70), (0.2, -70), (0.3, -69.602), (0.4, -69.2079), (0.5, -68.8178), (0.6, -68.4316), (0.7, -68.0492),
+            (0.8, -67.6706), (0.9, -67.2958), (1.0, -66.9247), (4.5, -56.0204), (4.6, -55.7615), (4.7, -55.5051),
+            (4.8, -55.2513), (4.9, -55.0001)] + refractory + [(7.1, -69.602),
+            (7.2, -69.2079), (7.3, -68.8178), (7.4, -68.4316), (7.5, -68.0492), (7.6, -67.6706), (7.7, -67.2958),
+            (7.8, -66.9247), (7.9, -66.5572)]
+        let built = try build("""
+        {"name": "basic", "kernel": {"resolution": 0.1},
+         "nodes": [{"name": "n", "model": "iaf_psc_alpha"}, {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}},
+                   {"name": "dc", "model": "dc_generator", "params": {"amplitude": 1000.0}}],
+         "connections": [{"source": "vm", "target": "n", "syn_spec": {"weight": 1.0, "delay": 1.0}},
+                         {"source": "dc", "target": "n", "syn_spec": {"weight": 1.0, "delay": 0.1}}]}
+        """)
+        try built.kernel.simulate(8)
+        let k = built.kernel
+        let rows = try XCTUnwrap(k.multimeter(built.ids["vm"]!.ids[0])).rows
+        for (t, v) in table {
+            let row = try XCTUnwrap(rows.first { abs(k.grid.ms($0.stamp) - t) < 1e-9 }, "sample at \(t)")
+            XCTAssertEqual(row.values[0], v, accuracy: abs(v) * 1e-6, "t \(t)")
+        }
+    }
 }
