@@ -33,10 +33,11 @@ enum Py {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                let v = u.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) { out += "\\x" + hex(v, digits: 2) }
-                else if v == 0x2028 || v == 0x2029 || v == 0xFEFF { out += "\\u" + hex(v, digits: 4) }
-                else { out.unicodeScalars.append(u) }
+                if u.isControlOrSeparator || u.value == 0xFEFF {
+                    out += u.value < 0x100 ? "\\x" + hex(u.value, digits: 2) : "\\u" + hex(u.value, digits: 4)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out

@@ -40,7 +40,7 @@ public final class RunFolder {
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
             throw refuse("cannot create the folder \(parent)")
         }
-        let lock = "\(parent)/.\(url.lastPathComponent).lock"
+        let lock = RunFolder.lockPath(url.path)
         let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw refuse("cannot create the lock file \(lock): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -52,6 +52,12 @@ public final class RunFolder {
     }
 
     deinit { if lockFD >= 0 { close(lockFD) } }
+
+    /// The lock file a run holds while it writes `folder`: `.NAME.lock` beside it.
+    public static func lockPath(_ folder: String) -> String {
+        let url = URL(fileURLWithPath: folder)
+        return "\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).lock"
+    }
 
     /// An empty folder, or one a netview run wrote.
     public static func mayReplace(_ folder: String) -> Bool {

@@ -134,6 +134,14 @@ public enum SafeFile {
     }
 }
 
+extension Unicode.Scalar {
+    /// A character a terminal or a source file takes as control rather than text: C0 controls,
+    /// DEL, C1 controls and the Unicode line and paragraph separators.
+    public var isControlOrSeparator: Bool {
+        value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+    }
+}
+
 /// A message for one line of a terminal: control characters (ESC, BEL, CR, LF, ...) shown as
 /// escapes rather than sent to the terminal, and a message longer than `limit` characters cut in
 /// the middle (its start says what went wrong, its end where).
@@ -146,7 +154,7 @@ public func oneLine(_ message: String, limit: Int = 480) -> String {
         case "\r": out += "\\r"
         case "\t": out += "\\t"
         default:
-            if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+            if u.isControlOrSeparator {
                 out += String(format: v < 0x100 ? "\\x%02x" : "\\u%04x", v)
             } else {
                 out.unicodeScalars.append(u)

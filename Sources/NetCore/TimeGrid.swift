@@ -5,6 +5,8 @@ public struct TimeGrid: Equatable, Sendable {
     public static let ticsPerMs: Int64 = 1000
     public let resolution: Double
     public let ticsPerStep: Int64
+    /// NEST's `Time::Range::STEPS_PER_MS`: 1 / (tics per step / tics per ms).
+    let stepsPerMs: Double
 
     /// The longest resolution (1000 s): steps and tics of any time a run can reach stay far
     /// inside 64-bit integers.
@@ -25,6 +27,7 @@ public struct TimeGrid: Equatable, Sendable {
         }
         self.resolution = resolution
         self.ticsPerStep = Int64(tics)
+        stepsPerMs = 1 / (tics / Double(Self.ticsPerMs))
     }
 
     /// Milliseconds rounded to the nearest tic.
@@ -53,7 +56,6 @@ public struct TimeGrid: Equatable, Sendable {
     /// steps_per_ms = 1 / (tics_per_step / tics_per_ms). (Dividing by the resolution instead rounds
     /// half-step delays such as 0.15 ms at 0.1 ms down, where NEST rounds them up.)
     public func delaySteps(_ ms: Double) -> Int {
-        let stepsPerMs = 1 / (Double(ticsPerStep) / Double(Self.ticsPerMs))
         let x = (ms * stepsPerMs + 0.5).rounded(.down)
         if !(x < 1e15) { return Int.max / 4 }
         if x < -1e15 { return Int.min / 4 }

@@ -1,3 +1,5 @@
+import ModelFiles
+
 /// Colours the widgets use; the backend maps them to the terminal's.
 public enum Color: Int, CaseIterable, Sendable {
     case normal, red, green, yellow, blue, magenta, cyan, gray, white
@@ -66,7 +68,7 @@ public struct Canvas: Equatable, Sendable {
         let end = limit.map { x + $0 } ?? width
         for c in s {
             if cx >= end { break }
-            let control = c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            let control = c.unicodeScalars.contains(where: \.isControlOrSeparator)
             set(cx, y, control ? "?" : c, style)
             cx += 1
         }

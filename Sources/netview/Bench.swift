@@ -45,11 +45,10 @@ struct Bench: ParsableCommand {
             }
             var samples: [Sample] = []
             for _ in 0..<self.repeat {
-                let name = "netview-bench-\(UUID().uuidString)"
-                let out = NSTemporaryDirectory() + name
+                let out = NSTemporaryDirectory() + "netview-bench-\(UUID().uuidString)"
                 defer {
                     try? FileManager.default.removeItem(atPath: out)
-                    try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + ".\(name).lock")
+                    try? FileManager.default.removeItem(atPath: RunFolder.lockPath(out))
                 }
                 var args = ["run", file, "--out", out, "--quiet", "--threads", "\(threads)", "--bench-stats", out + "/bench.json"]
                 if let time { args += ["--time", "\(time)"] }

@@ -213,29 +213,34 @@ final class NESTPortedTests: XCTestCase {
             (4.8, -55.2513), (4.9, -55.0001)] + refractory + [(7.1, -69.602),
             (7.2, -69.2079), (7.3, -68.8178), (7.4, -68.4316), (7.5, -68.0492), (7.6, -67.6706), (7.7, -67.2958),
             (7.8, -66.9247), (7.9, -66.5572)]
+        try assertTrace(try dcDriven("iaf_psc_alpha", meterDelay: 1.0), table, "basic", every: true)
+    }
+
+    /// One neuron driven by a dc_generator of 1000 pA (delay 0.1), a voltmeter at 0.1 ms, 8 ms simulated.
+    func dcDriven(_ model: String, meterDelay: Double) throws -> BuiltModel {
         let built = try build("""
-        {"name": "basic", "kernel": {"resolution": 0.1},
-         "nodes": [{"name": "n", "model": "iaf_psc_alpha"}, {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}},
+        {"name": "dc_driven", "kernel": {"resolution": 0.1},
+         "nodes": [{"name": "n", "model": "\(model)"}, {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}},
                    {"name": "dc", "model": "dc_generator", "params": {"amplitude": 1000.0}}],
-         "connections": [{"source": "vm", "target": "n", "syn_spec": {"weight": 1.0, "delay": 1.0}},
+         "connections": [{"source": "vm", "target": "n", "syn_spec": {"weight": 1.0, "delay": \(meterDelay)}},
                          {"source": "dc", "target": "n", "syn_spec": {"weight": 1.0, "delay": 0.1}}]}
         """)
         try built.kernel.simulate(8)
-        let k = built.kernel
-        let rows = try XCTUnwrap(k.multimeter(built.ids["vm"]!.ids[0])).rows
-        for (t, v) in table {
-            let row = try XCTUnwrap(rows.first { abs(k.grid.ms($0.stamp) - t) < 1e-9 }, "sample at \(t)")
-            XCTAssertEqual(row.values[0], v, accuracy: abs(v) * 1e-6, "t \(t)")
-        }
+        return built
     }
 
     /// NEST's table checked on the samples that fall on its times (testutil's inner join on tics).
-    func assertTrace(_ built: BuiltModel, _ table: [(Double, Double)], _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `every`: each time of the table must have a sample (a table on the run's own grid).
+    func assertTrace(_ built: BuiltModel, _ table: [(Double, Double)], _ what: String, every: Bool = false,
+                     file: StaticString = #filePath, line: UInt = #line) throws {
         let k = built.kernel
         let rows = try XCTUnwrap(k.multimeter(built.ids["vm"]!.ids[0])).rows
         var joined = 0
         for (t, v) in table {
-            guard let row = rows.first(where: { abs(k.grid.ms($0.stamp) - t) < 1e-9 }) else { continue }
+            guard let row = rows.first(where: { abs(k.grid.ms($0.stamp) - t) < 1e-9 }) else {
+                if every { XCTFail("\(what): no sample at \(t) ms", file: file, line: line) }
+                continue
+            }
             XCTAssertEqual(row.values[0], v, accuracy: abs(v) * 1e-6, "\(what), t \(t)", file: file, line: line)
             joined += 1
         }
@@ -288,14 +293,7 @@ final class NESTPortedTests: XCTestCase {
     /// generator (delay 0.1) follows the analytic charging curve, is held at V_reset for t_ref after
     /// crossing V_th, then charges again; 6 decimals over the whole trace.
     func testIafPscExpDCInput() throws {
-        let built = try build("""
-        {"name": "psc_exp_dc", "kernel": {"resolution": 0.1},
-         "nodes": [{"name": "dc", "model": "dc_generator", "params": {"amplitude": 1000.0}}, {"name": "n", "model": "iaf_psc_exp"},
-                   {"name": "vm", "model": "voltmeter", "params": {"interval": 0.1}}],
-         "connections": [{"source": "dc", "target": "n", "syn_spec": {"weight": 1.0, "delay": 0.1}},
-                         {"source": "vm", "target": "n", "syn_spec": {"weight": 1.0, "delay": 0.1}}]}
-        """)
-        try built.kernel.simulate(8)
+        let built = try dcDriven("iaf_psc_exp", meterDelay: 0.1)
         let k = built.kernel
         let rows = try XCTUnwrap(k.multimeter(built.ids["vm"]!.ids[0])).rows
         let (eL, tauM, cM, vTh, vReset, tRef, dt, amp) = (-70.0, 10.0, 250.0, -55.0, -70.0, 2.0, 0.1, 1000.0)
