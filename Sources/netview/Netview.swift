@@ -21,6 +21,7 @@ struct Netview: ParsableCommand {
     /// As ArgumentParser's own `main`, but a malformed command line is one line on stderr (exit 64),
     /// like every other error; `--help` still prints the whole help.
     static func main() {
+        noInteractiveCrashReports()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -34,6 +35,21 @@ struct Netview: ParsableCommand {
             Foundation.exit(code.rawValue)
         }
     }
+}
+
+/// Swift's runtime answers a crash on a terminal with an interactive report that holds the
+/// terminal for 30 s, and Ctrl-\ with a report after which the program goes on. Ctrl-\ gets its
+/// default action back (quit), and netview restarts itself once with SWIFT_BACKTRACE=interactive=no,
+/// so a crash report is printed and the process ends (a user's own SWIFT_BACKTRACE is kept). The
+/// workbench replaces these handlers with its own, which restore the screen first.
+func noInteractiveCrashReports() {
+    // Ctrl-\ quits, as it does any Unix program (the runtime would print a report and go on).
+    signal(SIGQUIT, SIG_DFL)
+    guard getenv("SWIFT_BACKTRACE") == nil else { return }
+    setenv("SWIFT_BACKTRACE", "interactive=no", 1)
+    // The executable's own path (not /proc/self/exe), so the process keeps its name in ps and pgrep.
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    execv(exe, CommandLine.unsafeArgv)  // returns only if the restart failed: go on as we are
 }
 
 /// Checks a length of model time given on the command line: a number of ms, not negative, within

@@ -118,7 +118,7 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait(20) { (rate() ?? 0) > before + 20 }, "rate \(before) -> \(rate() ?? -1):\n\(screen())")
     }
 
-    /// Extreme values typed at `:set` are refused or taken without killing the app; Ctrl-\\ quits
+    /// Extreme values typed at `:set` are refused or taken without killing the app; Ctrl-\ quits
     /// like Ctrl-C, the terminal restored and no crash report drawn.
     func testExtremeEditsThenCtrlBackslash() throws {
         start("assets/balanced_neuron.json", width: 120, height: 40)
@@ -137,6 +137,16 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait(10) { screen().contains("EXIT=131") }, screen())
         let s = screen()
         XCTAssertFalse(s.contains("Backtrac") || s.contains("Crash") || s.contains("crashed"), s)
+    }
+
+    /// Outside the workbench too, Ctrl-\ on a terminal ends netview at once: no interactive report
+    /// holds the terminal.
+    func testCtrlBackslashDuringAHeadlessRunEndsIt() throws {
+        start("run assets/brunel2000.json --param order=250 --time 10000000 --out \(NSTemporaryDirectory())nv-quit-\(session)", width: 120, height: 40)
+        Thread.sleep(forTimeInterval: 2)
+        keys("C-\\\\")
+        XCTAssertTrue(wait(10) { screen().contains("EXIT=131") }, screen())
+        XCTAssertFalse(screen().contains("Press space to interact"), screen())
     }
 
     func testBisectionPanelCompletes() throws {
