@@ -30,6 +30,10 @@ public struct TimeGrid: Equatable, Sendable {
         stepsPerMs = 1 / (tics / Double(Self.ticsPerMs))
     }
 
+    /// The step in ms as NEST computes it (`Time::get_resolution().get_ms()`: ms per tic times tics
+    /// per step), the interval the integrators advance through each step.
+    public var stepMs: Double { (1 / Double(Self.ticsPerMs)) * Double(ticsPerStep) }
+
     /// Milliseconds rounded to the nearest tic.
     /// Beyond +-9e15 ms (and NaN, treated as never) a time is "forever": Int64.max / 4 tics.
     public func tics(_ ms: Double) -> Int64 {

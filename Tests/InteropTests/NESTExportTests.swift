@@ -42,21 +42,24 @@ final class NESTExportTests: XCTestCase {
         try compare(try OutputFolder.read(a), try OutputFolder.read(b), options: o)
     }
 
-    /// Every single-neuron protocol: the exported script, run by NEST, writes the reference files byte for byte.
+    /// Every single-neuron protocol (the reference ones and the stress ones): the exported script,
+    /// run by NEST, writes the fixture files byte for byte.
     func testExportedProtocolsReproduceTheReferenceFilesExactly() throws {
         let python = try nestPython()
-        let fixtures = Support.root + "/Tests/Fixtures/nest"
-        let protocols = try FileManager.default.contentsOfDirectory(atPath: fixtures).filter { $0.hasSuffix(".json") }.sorted()
-        XCTAssertEqual(protocols.count, 8)
-        for p in protocols {
-            let (dir, script) = try export("\(fixtures)/\(p)")
-            let r = Support.process(python, [script, "--out", dir + "/out"])
-            XCTAssertEqual(r.code, 0, "\(p): \(r.err)")
-            let reference = "\(fixtures)/\(p.dropLast(5)).nest"
-            for csv in try FileManager.default.contentsOfDirectory(atPath: reference).sorted() {
-                let want = Support.read("\(reference)/\(csv)"), got = Support.read("\(dir)/out/\(csv)")
-                XCTAssertFalse(want.isEmpty)
-                XCTAssertTrue(want == got, "\(p): \(csv) differs from NEST's reference output")
+        for (folder, count) in [("nest", 8), ("nest-stress", 12)] {
+            let fixtures = Support.root + "/Tests/Fixtures/" + folder
+            let protocols = try FileManager.default.contentsOfDirectory(atPath: fixtures).filter { $0.hasSuffix(".json") }.sorted()
+            XCTAssertEqual(protocols.count, count, folder)
+            for p in protocols {
+                let (dir, script) = try export("\(fixtures)/\(p)")
+                let r = Support.process(python, [script, "--out", dir + "/out"])
+                XCTAssertEqual(r.code, 0, "\(p): \(r.err)")
+                let reference = "\(fixtures)/\(p.dropLast(5)).nest"
+                for csv in try FileManager.default.contentsOfDirectory(atPath: reference).sorted() {
+                    let want = Support.read("\(reference)/\(csv)"), got = Support.read("\(dir)/out/\(csv)")
+                    XCTAssertFalse(want.isEmpty)
+                    XCTAssertTrue(want == got, "\(folder)/\(p): \(csv) differs from NEST's reference output")
+                }
             }
         }
     }

@@ -7,8 +7,14 @@ enum Fixtures {
     static let nest = tests.appendingPathComponent("nest")
     static let assets = root.appendingPathComponent("assets")
 
-    static var protocols: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: nest.path)) ?? []
+    /// The stress protocols: sensitive regimes of the conductance models (`regenerate.py` there).
+    static let nestStress = tests.appendingPathComponent("nest-stress")
+
+    static var protocols: [String] { protocols(in: nest) }
+
+    /// The protocol names (model files with NEST's output beside them) in a fixture folder.
+    static func protocols(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 

@@ -22,7 +22,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         vars = [d.param("V_m")!.defaultValue.number!, 0, 0, 0].map { Column(count: count, repeating: $0) }
         y = StateColumns(vars)
         iStim = Column(count: count, repeating: 0)
-        hInt = Column(count: count, repeating: grid.resolution)
+        hInt = Column(count: count, repeating: grid.stepMs)
         refCounts = Column(count: count, repeating: 0)
         params = Column(count: (count + laneWidth - 1) / laneWidth, repeating: Params())
         tPartial = Column(count: count, repeating: 0)
@@ -30,31 +30,37 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         super.init(spec: d, count: count, grid: grid)
     }
 
-    /// The parameters of a group of cells lane by lane, with derived ones: 1/Delta_T and
-    /// g_L Delta_T (both 0 when Delta_T is 0, the plain integrate-and-fire limit), 1/C_m, 1/tau_syn_ex,
-    /// 1/tau_syn_in, 1/tau_w and the potential that counts as a spike.
+    /// The parameters of a group of cells lane by lane, with two derived ones: g_L Delta_T, and
+    /// Delta_T itself made infinite where it is 0 (the plain integrate-and-fire limit), so that the
+    /// spike current is g_L Delta_T e^0 = 0 there, as NEST's is.
     struct Params: LaneParams {
-        var vReset = Lane(), vPeak = Lane(), vTh = Lane(), invDeltaT = Lane(), gLDeltaT = Lane(), gL = Lane()
-        var eL = Lane(), eEx = Lane(), eIn = Lane(), iE = Lane(), invCm = Lane(), invTauEx = Lane()
-        var invTauIn = Lane(), a = Lane(), invTauW = Lane(), b = Lane(), spikeAt = Lane(), tol = Lane()
+        var vReset = Lane(), vPeak = Lane(), vTh = Lane(), deltaT = Lane(), gLDeltaT = Lane(), gL = Lane()
+        var eL = Lane(), eEx = Lane(), eIn = Lane(), iE = Lane(), cm = Lane(), tauEx = Lane()
+        var tauIn = Lane(), a = Lane(), tauW = Lane(), b = Lane(), spikeAt = Lane(), tol = Lane()
     }
 
-    /// The right-hand side for a group of cells, reading its parameters in place.
+    /// The right-hand side for a group of cells, reading its parameters in place: NEST's
+    /// `aeif_cond_exp_dynamics` operation for operation (the currents summed in its order, divisions
+    /// where it divides, the C library's exp), so that each lane computes the doubles NEST computes.
     struct Field: LaneField {
         let q: UnsafePointer<Params>
         var refractory: LaneMask
-        let iTotal: Lane
+        let iStim: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
-            let v = select(refractory, q.pointee.vReset, vmin(y.x0, q.pointee.vPeak))
-            let iSynEx = y.x1 * (v - q.pointee.eEx)
-            let iSynIn = y.x2 * (v - q.pointee.eIn)
-            // The other currents are summed while e^x is computed, the spike current added last.
-            let rest = iTotal - iSynEx - iSynIn - y.x3 - q.pointee.gL * (v - q.pointee.eL)
-            let dv = select(refractory, Lane(), rest.addingProduct(q.pointee.gLDeltaT,
-                laneExp((v - q.pointee.vTh) * q.pointee.invDeltaT)) * q.pointee.invCm)
-            return LaneState(dv, -y.x1 * q.pointee.invTauEx, -y.x2 * q.pointee.invTauIn,
-                             (q.pointee.a * (v - q.pointee.eL) - y.x3) * q.pointee.invTauW)
+            let p = q.pointee
+            let v = select(refractory, p.vReset, vmin(y.x0, p.vPeak))
+            let iSynEx = y.x1 * (v - p.eEx)
+            let iSynIn = y.x2 * (v - p.eIn)
+            let iSpike = p.gLDeltaT * laneExp((v - p.vTh) / p.deltaT)
+            var sum = -p.gL * (v - p.eL) + iSpike
+            sum = sum - iSynEx
+            sum = sum - iSynIn
+            sum = sum - y.x3
+            sum = sum + p.iE
+            sum = sum + iStim
+            let dv = select(refractory, Lane(), sum / p.cm)
+            return LaneState(dv, -y.x1 / p.tauEx, -y.x2 / p.tauIn, (p.a * (v - p.eL) - y.x3) / p.tauW)
         }
     }
 
@@ -96,18 +102,18 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
                 q.vReset[k] = vReset[i]
                 q.vPeak[k] = vPeak[i]
                 q.vTh[k] = vTh[i]
-                q.invDeltaT[k] = exponential ? 1 / dT[i] : 0
+                q.deltaT[k] = exponential ? dT[i] : .infinity
                 q.gLDeltaT[k] = exponential ? gL[i] * dT[i] : 0
                 q.gL[k] = gL[i]
                 q.eL[k] = eL[i]
                 q.eEx[k] = eEx[i]
                 q.eIn[k] = eIn[i]
                 q.iE[k] = iE[i]
-                q.invCm[k] = 1 / cm[i]
-                q.invTauEx[k] = 1 / tEx[i]
-                q.invTauIn[k] = 1 / tIn[i]
+                q.cm[k] = cm[i]
+                q.tauEx[k] = tEx[i]
+                q.tauIn[k] = tIn[i]
                 q.a[k] = a[i]
-                q.invTauW[k] = 1 / tauW[i]
+                q.tauW[k] = tauW[i]
                 q.b[k] = b[i]
                 q.spikeAt[k] = exponential ? vPeak[i] : vTh[i]
                 q.tol[k] = tol[i]
@@ -158,13 +164,13 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     @inline(__always)
     private func advance<C: LaneCells>(_ cells: C, _ q: UnsafePointer<Params>, _ rows: StepInput, resuming: Bool,
                                        spikes: inout [Int32]) throws -> LaneMask {
-        let h = grid.resolution
+        let h = grid.stepMs
         let r = refractory.ptr
         let tol = q.pointee.tol
         let ctl = ControlYP(epsAbs: tol, epsRel: tol)
         var rCount = cells.load(r)
         let refCount = cells.load(refCounts.ptr)
-        var field = Field(q: q, refractory: rCount .> 0, iTotal: q.pointee.iE + cells.load(iStim.ptr))
+        var field = Field(q: q, refractory: rCount .> 0, iStim: cells.load(iStim.ptr))
         var state = cells.load(y)
         var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)
@@ -219,6 +225,6 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     override func resetDynamicState() {
         super.resetDynamicState()
         iStim.fill(0)
-        hInt.fill(grid.resolution)
+        hInt.fill(grid.stepMs)
     }
 }

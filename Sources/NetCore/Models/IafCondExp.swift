@@ -15,23 +15,28 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         vars = [d.param("V_m")!.defaultValue.number!, 0, 0, 0].map { Column(count: count, repeating: $0) }
         y = StateColumns(vars)
         iStim = Column(count: count, repeating: 0)
-        hInt = Column(count: count, repeating: grid.resolution)
+        hInt = Column(count: count, repeating: grid.stepMs)
         refCounts = Column(count: count, repeating: 0)
         super.init(spec: d, count: count, grid: grid)
     }
 
-    /// The right-hand side for a group of cells, dividing as NEST does.
+    /// The right-hand side for a group of cells: NEST's `iaf_cond_exp_dynamics` operation for
+    /// operation, so that each lane computes the doubles NEST computes.
     struct Field: LaneField {
         let refractory: LaneMask
         let vReset: Lane, vTh: Lane, gL: Lane, eL: Lane, eEx: Lane, eIn: Lane
-        let iTotal: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
+        let iStim: Lane, iE: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
             let v = select(refractory, vReset, vmin(y.x0, vTh))
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
             let iL = gL * (v - eL)
-            let dv = select(refractory, Lane(), (-iL + iTotal - iSynEx - iSynIn) / cm)
+            var sum = -iL + iStim
+            sum = sum + iE
+            sum = sum - iSynEx
+            sum = sum - iSynIn
+            let dv = select(refractory, Lane(), sum / cm)
             return LaneState(dv, -y.x1 / tauEx, -y.x2 / tauIn, Lane(repeating: 0))
         }
     }
@@ -92,14 +97,14 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     /// refractory count and the spike test.
     @inline(__always)
     private func advance<C: LaneCells>(_ cells: C, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) throws {
-        let h = grid.resolution
+        let h = grid.stepMs
         let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
         let r = refractory.ptr
         var rCount = cells.load(r)
         let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
         let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: cells.load(p.g_L),
                           eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
-                          iTotal: cells.load(iStim.ptr) + cells.load(p.I_e), cm: cells.load(p.C_m),
+                          iStim: cells.load(iStim.ptr), iE: cells.load(p.I_e), cm: cells.load(p.C_m),
                           tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
         var state = cells.load(y)
         var t = Lane(repeating: 0)
@@ -136,6 +141,6 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     override func resetDynamicState() {
         super.resetDynamicState()
         iStim.fill(0)
-        hInt.fill(grid.resolution)
+        hInt.fill(grid.stepMs)
     }
 }

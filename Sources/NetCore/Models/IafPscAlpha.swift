@@ -23,7 +23,7 @@ struct IafPropagator {
     /// P32: V's response to the current (the exp model's P21).
     func p32(_ h: Double) -> (p32: Double, expSyn: Double, expm1Beta: Double, expTauM: Double?) {
         let expSyn = exp(-h * invTauSyn)
-        let em1 = expm1(h * invBeta)
+        let em1 = NESTMath.expm1(h * invBeta)
         let p = gamma * expSyn * em1
         if p.isNormal && p > 0 { return (p, expSyn, em1, nil) }
         let expM = exp(-h * invTauM)
@@ -91,7 +91,7 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
 
     override func prepare() throws {
         hot = Hot(I_e: col("I_e"))
-        let h = grid.resolution
+        let h = grid.stepMs
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
         for i in 0..<count {
             p11ex[i] = exp(-h / tex[i])
@@ -100,7 +100,7 @@ final class IafPscAlpha: NeuronPopulation, @unchecked Sendable {
             p11in[i] = exp(-h / tin[i])
             p21in[i] = h * p11in[i]
             (p31in[i], p32in[i]) = IafPropagator(tauSyn: tin[i], tauM: tau[i], cm: cm[i]).alpha(h)
-            expm1TauM[i] = expm1(-h / tau[i])
+            expm1TauM[i] = NESTMath.expm1(-h / tau[i])
             p30[i] = -tau[i] / cm[i] * expm1TauM[i]
             epscInit[i] = M_E / tex[i]
             ipscInit[i] = M_E / tin[i]

@@ -54,7 +54,7 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
 
     override func prepare() throws {
         hot = Hot(I_e: col("I_e"), refractory_input: col("refractory_input"), tau_m: col("tau_m"))
-        let h = grid.resolution
+        let h = grid.stepMs
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m")
         anyRefractoryInput = false
         for i in 0..<count {
@@ -75,7 +75,7 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
     override func update(_ lo: Int, _ hi: Int, slot: Int, spikes: inout [Int32]) throws {
         let inp = input.row(0, slot), cur = input.row(1, slot)
         let ie = hot.I_e, refrIn = hot.refractory_input, tau = hot.tau_m
-        let h = grid.resolution
+        let h = grid.stepMs
         let v = v.ptr, y0 = iStim.ptr, r = refractory.ptr, p33 = p33.ptr, p30 = p30.ptr
         let vth = vth.ptr, vreset = vreset.ptr, vmin = vmin.ptr, rc = refCounts.ptr
         if let u = uniform {

@@ -51,7 +51,7 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
 
     override func prepare() throws {
         hot = Hot(I_e: col("I_e"), delta: col("delta"), rho: col("rho"))
-        let h = grid.resolution
+        let h = grid.stepMs
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m"), tex = col("tau_syn_ex"), tin = col("tau_syn_in")
         for i in 0..<count {
             p11ex[i] = exp(-h / tex[i])
@@ -71,7 +71,7 @@ final class IafPscExp: NeuronPopulation, @unchecked Sendable {
         let ex = input.row(0, slot), inh = input.row(1, slot), cur = input.row(2, slot)
         let ie = hot.I_e, delta = hot.delta, rho = hot.rho
         let v = v.ptr, i0 = iStim.ptr, r = refractory.ptr, iEx = iEx.ptr, iIn = iIn.ptr, streams = stimulus.ptr
-        let h = grid.resolution
+        let h = grid.stepMs
         for i in lo..<hi {
             var x = v[i]
             if r[i] == 0 {

@@ -25,15 +25,9 @@ struct LaneState {
         LaneState(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2), select(m, other.x3, x3))
     }
 
-    /// self + s k, fused.
     @inline(__always)
-    func adding(_ s: Double, times k: LaneState) -> LaneState { adding(Lane(repeating: s), times: k) }
-
-    /// self + h k lane by lane, fused.
-    @inline(__always)
-    func adding(_ h: Lane, times k: LaneState) -> LaneState {
-        LaneState(x0.addingProduct(h, k.x0), x1.addingProduct(h, k.x1), x2.addingProduct(h, k.x2),
-                  x3.addingProduct(h, k.x3))
+    static func + (a: LaneState, b: LaneState) -> LaneState {
+        LaneState(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2, a.x3 + b.x3)
     }
 
     @inline(__always)
@@ -138,25 +132,36 @@ enum RKF45 {
     static let ec1 = 1.0 / 360.0, ec3 = -128.0 / 4275.0, ec4 = -2197.0 / 75240.0, ec5 = 1.0 / 50.0, ec6 = 2.0 / 55.0
 
     /// One Fehlberg step of size h (per lane) from y with y' = k1: the new y, its error estimate
-    /// and y' there. The stages are summed with fused multiply-adds.
+    /// and y' there. Every sum is GSL's, term by term from the left, each product rounded (no
+    /// fused multiply-adds), so that each lane computes the very doubles GSL computes.
     @inline(__always)
     static func step<F: LaneField>(_ sys: F, _ y: LaneState, _ k1: LaneState, _ h: Lane)
         -> (y: LaneState, err: LaneState, dydt: LaneState) {
-        let k2 = sys.f(y.adding(ah.0 * h, times: k1))
-        let s3 = (b3.0 * k1).adding(b3.1, times: k2)
-        let k3 = sys.f(y.adding(h, times: s3))
-        let s4 = (b4.0 * k1).adding(b4.1, times: k2).adding(b4.2, times: k3)
-        let k4 = sys.f(y.adding(h, times: s4))
-        let s5 = (b5.0 * k1).adding(b5.1, times: k2).adding(b5.2, times: k3).adding(b5.3, times: k4)
-        let k5 = sys.f(y.adding(h, times: s5))
-        let s6 = (b6.0 * k1).adding(b6.1, times: k2).adding(b6.2, times: k3).adding(b6.3, times: k4)
-            .adding(b6.4, times: k5)
-        let k6 = sys.f(y.adding(h, times: s6))
-        let d = (c1 * k1).adding(c3, times: k3).adding(c4, times: k4).adding(c5, times: k5).adding(c6, times: k6)
-        let yNew = y.adding(h, times: d)
+        let k2 = sys.f(y + (ah.0 * h) * k1)
+        let s3 = b3.0 * k1 + b3.1 * k2
+        let k3 = sys.f(y + h * s3)
+        var s4 = b4.0 * k1 + b4.1 * k2
+        s4 = s4 + b4.2 * k3
+        let k4 = sys.f(y + h * s4)
+        var s5 = b5.0 * k1 + b5.1 * k2
+        s5 = s5 + b5.2 * k3
+        s5 = s5 + b5.3 * k4
+        let k5 = sys.f(y + h * s5)
+        var s6 = b6.0 * k1 + b6.1 * k2
+        s6 = s6 + b6.2 * k3
+        s6 = s6 + b6.3 * k4
+        s6 = s6 + b6.4 * k5
+        let k6 = sys.f(y + h * s6)
+        var d = c1 * k1 + c3 * k3
+        d = d + c4 * k4
+        d = d + c5 * k5
+        d = d + c6 * k6
+        let yNew = y + h * d
         let dydt = sys.f(yNew)
-        let e = (ec1 * k1).adding(ec3, times: k3).adding(ec4, times: k4).adding(ec5, times: k5)
-            .adding(ec6, times: k6)
+        var e = ec1 * k1 + ec3 * k3
+        e = e + ec4 * k4
+        e = e + ec5 * k5
+        e = e + ec6 * k6
         return (yNew, h * e, dydt)
     }
 
@@ -188,8 +193,11 @@ enum RKF45 {
             var hNext = h0
             var retry = LaneMask(repeating: false)
             if anyLane(decrease .| increase) {
-                let power = select(decrease, Lane(repeating: -1.0 / 5.0), Lane(repeating: -1.0 / 6.0))
-                let factor = 0.9 * laneExp(laneLog(rmax) * power)
+                // S / rmax^(1/ord) with the C library's pow, as GSL computes it (ord = 5).
+                var factor = Lane(repeating: 1)
+                for k in 0..<laneWidth where decrease[k] || increase[k] {
+                    factor[k] = 0.9 / pow(rmax[k], decrease[k] ? 1.0 / 5.0 : 1.0 / 6.0)
+                }
                 let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
                 // A smaller step is retried only if it really is smaller and moves t by at least an ulp.
                 retry = decrease .& (vabs(hNew) .< vabs(h0)) .& (tNew + hNew .!= tNew)
@@ -217,73 +225,17 @@ func vmin(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .< a) }
 @inline(__always)
 func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
 
-/// Decaying state variables would reach subnormal numbers after seconds of silence, where every
-/// operation costs a hundred times more; below 1e-100 they are set to 0 (far below any tolerance).
+/// Decaying state variables reach subnormal numbers after seconds without input, and rounding
+/// holds them there (a few units of the last place, a rate times a step rounds to 0), where every
+/// operation on them costs a hundred times more. Values below the smallest normal number
+/// (2.2e-308) are set to 0: NEST keeps the subnormal; no other value can differ by it.
 @inline(__always)
-func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { select(m .& (vabs(v) .< 1e-100), Lane(), v) }
+func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { select(m .& (vabs(v) .< Double.leastNormalMagnitude), Lane(), v) }
 
-/// e^x lane by lane, within 2 ulp of the correctly rounded value: x = n ln 2 + r with |r| <= ln 2 / 2
-/// (Cody-Waite, ln 2 split in two), e^r from its Taylor polynomial of degree 13 evaluated by Estrin's
-/// scheme (truncation below 5e-18), 2^n put into the exponent bits. Arguments are clamped to
-/// [-708, 709], where e^x is a normal number.
+/// e^x lane by lane: the C library's `exp` for each lane, so that a right-hand side gets the
+/// very doubles NEST's gets.
 @inline(__always)
-func laneExp(_ x: Lane) -> Lane {
-    let shifter = Lane(repeating: 6755399441055744.0)  // 1.5 * 2^52: adding it rounds to an integer
-    let xc = vmin(vmax(x, Lane(repeating: -708)), Lane(repeating: 709))
-    let shifted = shifter.addingProduct(xc, Lane(repeating: 1.4426950408889634))  // x / ln 2 + shifter
-    let n = shifted - shifter
-    let r = xc.addingProduct(n, Lane(repeating: -6.93147180369123816490e-01))
-        .addingProduct(n, Lane(repeating: -1.90821492927058770002e-10))
-    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
-    @inline(__always) func c(_ k: Double) -> Lane { Lane(repeating: k) }
-    let q01 = c(1).addingProduct(r, c(1))
-    let q23 = c(1.0 / 2).addingProduct(r, c(1.0 / 6))
-    let q45 = c(1.0 / 24).addingProduct(r, c(1.0 / 120))
-    let q67 = c(1.0 / 720).addingProduct(r, c(1.0 / 5040))
-    let q89 = c(1.0 / 40320).addingProduct(r, c(1.0 / 362880))
-    let q1011 = c(1.0 / 3628800).addingProduct(r, c(1.0 / 39916800))
-    let q1213 = c(1.0 / 479001600).addingProduct(r, c(1.0 / 6227020800))
-    let e0 = q01.addingProduct(r2, q23), e1 = q45.addingProduct(r2, q67)
-    let e2 = q89.addingProduct(r2, q1011)
-    let f0 = e0.addingProduct(r4, e1), f1 = e2.addingProduct(r4, q1213)
-    let p = f0.addingProduct(r8, f1)
-    // The rounded n sits in the low bits of `shifted`; n + 1023 shifted into the exponent field is 2^n.
-    let bits = unsafeBitCast(shifted, to: LaneBits.self)
-    let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: Lane.self)
-    return p * scale
-}
-
-/// The natural logarithm lane by lane for positive normal x, within a few ulp: x = m 2^e with
-/// m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m - 1) / (m + 1)) from its series to the 21st power
-/// (truncation below 1e-17).
-@inline(__always)
-func laneLog(_ x: Lane) -> Lane {
-    let bits = unsafeBitCast(x, to: LaneBits.self)
-    // The biased exponent as a double: its bits under 2^52's exponent, minus 2^52.
-    let biased = unsafeBitCast((bits &>> 52) | 0x4330_0000_0000_0000, to: Lane.self) - 4503599627370496.0
-    var m = unsafeBitCast((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000, to: Lane.self)
-    var e = biased - 1023
-    let high = m .> 1.4142135623730951
-    m.replace(with: m * 0.5, where: high)
-    e.replace(with: e + 1, where: high)
-    let s = (m - 1) / (m + 1)
-    let z = s * s
-    var p = Lane(repeating: 1.0 / 21)
-    p = Lane(repeating: 1.0 / 19).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 17).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 15).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 13).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 11).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 9).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 7).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 5).addingProduct(p, z)
-    p = Lane(repeating: 1.0 / 3).addingProduct(p, z)
-    p = Lane(repeating: 1).addingProduct(p, z)
-    let logM = 2 * s * p
-    // e ln 2 + log m with ln 2 split in two, the small parts first.
-    return logM.addingProduct(e, Lane(repeating: 1.90821492927058770002e-10))
-        .addingProduct(e, Lane(repeating: 6.93147180369123816490e-01))
-}
+func laneExp(_ x: Lane) -> Lane { Lane(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3])) }
 
 @inline(__always)
-func flushTiny(_ x: Double) -> Double { abs(x) < 1e-100 ? 0 : x }
+func flushTiny(_ x: Double) -> Double { abs(x) < Double.leastNormalMagnitude ? 0 : x }
