@@ -108,6 +108,11 @@ def main():
                            stdout=subprocess.DEVNULL)
         finally:
             os.remove(script)
+        # The run's summary holds timings: only the data files are fixtures.
+        out = os.path.join(HERE, name + ".nest")
+        for f in os.listdir(out):
+            if f not in ("mm.csv", "spikes.csv"):
+                os.remove(os.path.join(out, f))
         print(name)
 
 
