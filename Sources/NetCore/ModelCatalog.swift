@@ -21,7 +21,7 @@ public struct ModelSpec: Sendable {
 private let neuronReadOnly = ["archiver_length", "available", "capacity", "elementsize", "instantiations",
                               "model", "recordables", "synaptic_elements", "t_spike", "type_id"]
 private let neuronUnsupported = ["Ca", "beta_Ca", "tau_Ca", "tau_minus", "tau_minus_triplet", "post_trace",
-                                 "frozen", "ignore_and_spike_interval", "ignore_and_spike_offset"]
+                                 "frozen"]
 private let deviceReadOnly = ["available", "capacity", "elementsize", "instantiations", "model", "type_id",
                               "events", "n_events", "recordables"]
 private let deviceUnsupported = ["frozen", "stimulus_source"]
@@ -49,7 +49,17 @@ private func membrane(_ cm: Double = 250, vm: Double = -70, el: Double = -70, re
     ]
 }
 
-private let ignoreAndSpike = ParamSpec(flag: "ignore_and_spike", false, "ignore input and spike regularly (not supported when true)")
+/// NEST 3.10's ignore-and-spike mechanism. Every neuron model accepts its keys; of netview's
+/// models only `iaf_psc_delta` acts on them, as in NEST (whose other models keep and ignore them).
+private func ignoreAndSpike(used: Bool) -> [ParamSpec] {
+    [
+        ParamSpec(flag: "ignore_and_spike", false, used
+            ? "spike every ignore_and_spike_interval ms from ignore_and_spike_offset on, whatever V_m does"
+            : "kept, without effect on this model (as in NEST 3.10, where only iaf_psc_delta uses it)"),
+        ParamSpec("ignore_and_spike_offset", "ms", 1, .positive, "time of the first forced spike after the offset is set"),
+        ParamSpec("ignore_and_spike_interval", "ms", 100, .positive, "interval between forced spikes"),
+    ]
+}
 
 /// Every model netview implements, by name.
 public enum ModelCatalog {
@@ -59,8 +69,7 @@ public enum ModelCatalog {
             ParamSpec("tau_m", "ms", 10, .positive, "membrane time constant"),
             ParamSpec("V_min", "mV", -Double.greatestFiniteMagnitude, .any, "lower bound of V_m"),
             ParamSpec(flag: "refractory_input", false, "buffer input arriving while refractory"),
-            ignoreAndSpike,
-        ],
+        ] + ignoreAndSpike(used: true),
         recordables: ["V_m"], readOnly: neuronReadOnly, unsupported: neuronUnsupported,
         doc: "leaky integrate-and-fire, delta-shaped postsynaptic potentials (jump of V_m by the weight in mV)")
 
@@ -71,8 +80,7 @@ public enum ModelCatalog {
             ParamSpec("tau_syn_ex", "ms", 2, .positive, "rise time of the excitatory alpha current"),
             ParamSpec("tau_syn_in", "ms", 2, .positive, "rise time of the inhibitory alpha current"),
             ParamSpec("V_min", "mV", -.infinity, .any, "lower bound of V_m"),
-            ignoreAndSpike,
-        ],
+        ] + ignoreAndSpike(used: false),
         recordables: ["I_syn_ex", "I_syn_in", "V_m"], readOnly: neuronReadOnly, unsupported: neuronUnsupported,
         doc: "leaky integrate-and-fire, alpha-shaped postsynaptic currents (weight in pA)")
 
@@ -84,8 +92,7 @@ public enum ModelCatalog {
             ParamSpec("tau_syn_in", "ms", 2, .positive, "decay time of the inhibitory current"),
             ParamSpec("delta", "mV", 0, .nonNegative, "width of the stochastic threshold (0: deterministic)"),
             ParamSpec("rho", "1/s", 0.01, .positive, "escape rate at threshold (used with delta > 0)"),
-            ignoreAndSpike,
-        ],
+        ] + ignoreAndSpike(used: false),
         recordables: ["I_syn_ex", "I_syn_in", "V_m"], readOnly: neuronReadOnly, unsupported: neuronUnsupported,
         doc: "leaky integrate-and-fire, exponentially decaying postsynaptic currents (weight in pA)")
 
@@ -99,8 +106,7 @@ public enum ModelCatalog {
             ParamSpec("tau_syn_in", "ms", 2, .positive, "decay time of the inhibitory conductance"),
             ParamSpec("g_ex", "nS", 0, .nonNegative, state: true, "excitatory conductance"),
             ParamSpec("g_in", "nS", 0, .nonNegative, state: true, "inhibitory conductance"),
-            ignoreAndSpike,
-        ],
+        ] + ignoreAndSpike(used: false),
         recordables: ["V_m", "g_ex", "g_in"], readOnly: neuronReadOnly, unsupported: neuronUnsupported,
         doc: "leaky integrate-and-fire, exponential conductances (weight in nS), GSL RKF45 integration")
 
@@ -123,8 +129,7 @@ public enum ModelCatalog {
             ParamSpec("g_ex", "nS", 0, .nonNegative, state: true, "excitatory conductance"),
             ParamSpec("g_in", "nS", 0, .nonNegative, state: true, "inhibitory conductance"),
             ParamSpec("w", "pA", 0, state: true, "adaptation current"),
-            ignoreAndSpike,
-        ],
+        ] + ignoreAndSpike(used: false),
         recordables: ["V_m", "g_ex", "g_in", "w"], readOnly: neuronReadOnly, unsupported: neuronUnsupported,
         doc: "adaptive exponential integrate-and-fire (Brette & Gerstner 2005), exponential conductances, GSL RKF45")
 

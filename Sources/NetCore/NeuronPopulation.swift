@@ -62,6 +62,9 @@ public class NeuronPopulation: @unchecked Sendable {
     func setState(_ name: String, _ i: Int, _ v: Double) {}
     /// Keeps absolute potentials when E_L moves (NEST stores them relative to E_L).
     func shiftResting(_ i: Int, by delta: Double) {}
+    /// Called after `set` changed parameter `name` of the neurons `indices` (not for state variables):
+    /// for state that NEST initializes when a parameter is set.
+    func parameterSet(_ name: String, indices: [Int]) {}
     /// A per-neuron cross-parameter rule, or nil when all is well.
     func violation(_ i: Int) -> String? { nil }
     /// Extra dynamic state beyond the state variables (integration steps...), for snapshots.
@@ -135,6 +138,7 @@ public class NeuronPopulation: @unchecked Sendable {
                 throw NetError("SetStatus", model: spec.name, why)
             }
         }
+        for (name, _) in ordered where !spec.param(name)!.isState { parameterSet(name, indices: indices) }
         prepared = false
     }
 

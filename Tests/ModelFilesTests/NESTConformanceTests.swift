@@ -140,3 +140,53 @@ final class NESTConformanceTests: XCTestCase {
         }
     }
 }
+
+/// NEST 3.10's ignore-and-spike mechanism.
+extension NESTConformanceTests {
+    /// iaf_psc_delta spikes at the offset rounded up to the grid and then every interval, whatever
+    /// its input; aeif_cond_exp and iaf_psc_alpha keep the keys and ignore them, as NEST does.
+    /// Spikes equal NEST's file; the voltmeter's rows are NEST's (NEST withholds the last slice).
+    func testIgnoreAndSpikeAsNEST() throws {
+        let dir = try run("ignore_and_spike")
+        XCTAssertEqual(try String(contentsOfFile: "\(dir)/spikes.csv", encoding: .utf8),
+                       try String(contentsOfFile: "\(folder)/ignore_and_spike.spikes.nest.csv", encoding: .utf8))
+        let mine = try Fixtures.csv("\(dir)/vm.csv").rows, nest = try Fixtures.csv("\(folder)/ignore_and_spike.vm.nest.csv").rows
+        XCTAssertGreaterThan(nest.count, 1000)
+        XCTAssertEqual(Array(mine.prefix(nest.count)), nest)
+    }
+
+    /// neurons/test_ignore_and_spike_mechanism.py (iaf_psc_delta, resolution 1 ms): offsets and
+    /// intervals set between Simulate calls move the forced spikes as NEST's test expects: a new
+    /// offset counts from the time it is set, a run without a change goes on from the last spike;
+    /// an offset or interval of 0 is refused.
+    func testIgnoreAndSpikeMechanism() throws {
+        let k = try Kernel(resolution: 1.0)
+        let sr = try k.create("spike_recorder")
+        let nrn = try k.create("iaf_psc_delta", params: ["ignore_and_spike": .bool(true), "ignore_and_spike_offset": .number(1),
+                                                         "ignore_and_spike_interval": .number(2)])
+        try k.connect(nrn, sr)
+        var expected: [Double] = []
+        var last: Double?
+        func simulate(changed: Bool, offset: Double, interval: Double) throws {
+            let start = k.time, stop = start + 10
+            let first = changed || last == nil ? start + offset : last! + interval
+            let times = Array(stride(from: first, through: stop + 0.5, by: interval)).filter { $0 <= stop + 0.5 }
+            expected += times
+            if let t = times.last { last = t }
+            try k.simulate(10)
+        }
+        try k.setStatus(nrn, ["ignore_and_spike_offset": .number(2), "ignore_and_spike_interval": .number(3)])
+        try simulate(changed: true, offset: 2, interval: 3)
+        try simulate(changed: false, offset: 2, interval: 3)
+        try k.setStatus(nrn, ["ignore_and_spike_offset": .number(2), "ignore_and_spike_interval": .number(4)])
+        try simulate(changed: true, offset: 2, interval: 4)
+        let got = try XCTUnwrap(k.spikeRecorder(sr.ids[0])).stamps.map { Double($0) }
+        XCTAssertEqual(got, expected)
+        XCTAssertEqual(got.count, 10)
+        for bad in [["ignore_and_spike_offset": 0.0, "ignore_and_spike_interval": 10], ["ignore_and_spike_offset": 2.0, "ignore_and_spike_interval": 0]] {
+            var params: [String: ParamValue] = ["ignore_and_spike": .bool(true)]
+            for (key, x) in bad { params[key] = .number(x) }
+            XCTAssertThrowsError(try Kernel(resolution: 1.0).create("iaf_psc_delta", params: params))
+        }
+    }
+}

@@ -84,7 +84,6 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         if dT > 0 && (vPeak - vTh) / dT >= log(Double.greatestFiniteMagnitude / 1e20) {
             return "(V_peak - V_th) / Delta_T is too large: exp((V_peak - V_th) / Delta_T) would overflow"
         }
-        if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported by netview" }
         return nil
     }
 

@@ -55,7 +55,6 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
-        if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported by netview" }
         return nil
     }
 

@@ -14,7 +14,12 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
     // Derived, per neuron.
     let p33: Column<Double>, p30: Column<Double>, vth: Column<Double>, vreset: Column<Double>, vmin: Column<Double>
     let refCounts: Column<Int32>
+    /// The ignore-and-spike mechanism: steps left until the next forced spike (counted down only
+    /// while ignore_and_spike is on, set from the offset when the offset is set), and the interval
+    /// in steps.
+    let untilSpike: Column<Double>, intervalSteps: Column<Double>
     var anyRefractoryInput = false
+    var anyIgnoreAndSpike = false
     /// All neurons share their parameters: the update reads scalars, not columns.
     var uniform: (p33: Double, p30: Double, ie: Double, vth: Double, vreset: Double, vmin: Double, rc: Int32)?
 
@@ -28,7 +33,20 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
         vreset = Column(count: count, repeating: 0)
         vmin = Column(count: count, repeating: 0)
         refCounts = Column(count: count, repeating: 0)
+        untilSpike = Column(count: count, repeating: 0)
+        intervalSteps = Column(count: count, repeating: 0)
         super.init(spec: ModelCatalog.iafPscDelta, count: count, grid: grid)
+        resetUntilSpike(indices: 0..<count)
+    }
+
+    /// NEST's `Time(Time::ms(offset)).get_steps()`: the offset in steps, rounded up.
+    private func resetUntilSpike<S: Sequence<Int>>(indices: S) {
+        let offset = col("ignore_and_spike_offset")
+        for i in indices { untilSpike[i] = Double(grid.durationSteps(offset[i])) }
+    }
+
+    override func parameterSet(_ name: String, indices: [Int]) {
+        if name == "ignore_and_spike_offset" { resetUntilSpike(indices: indices) }
     }
 
     override var stateNames: [String] { ["V_m"] }
@@ -36,11 +54,10 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
     override func setState(_ name: String, _ i: Int, _ x: Double) { v[i] = x - col("E_L")[i] }
     override func shiftResting(_ i: Int, by delta: Double) { v[i] -= delta }
     /// V_rel: V_m - E_L as kept (V_m + E_L - E_L is not always V_rel in floating point).
-    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "refr_buffer": refrBuffer, "V_rel": v] }
+    override var extraColumns: [String: Column<Double>] { ["I_stim": iStim, "refr_buffer": refrBuffer, "V_rel": v, "steps_until_spike": untilSpike] }
 
     override func violation(_ i: Int) -> String? {
         if col("V_reset")[i] >= col("V_th")[i] { return "V_reset must be < V_th (reset potential must be below threshold)" }
-        if col("ignore_and_spike")[i] != 0 { return "ignore_and_spike is not supported" }
         return nil
     }
 
@@ -57,7 +74,10 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
         let h = grid.stepMs
         let el = col("E_L"), tau = col("tau_m"), cm = col("C_m")
         anyRefractoryInput = false
+        anyIgnoreAndSpike = false
         for i in 0..<count {
+            intervalSteps[i] = Double(grid.durationSteps(col("ignore_and_spike_interval")[i]))
+            if col("ignore_and_spike")[i] != 0 { anyIgnoreAndSpike = true }
             p33[i] = exp(-h / tau[i])
             p30[i] = 1 / cm[i] * (1 - p33[i]) * tau[i]
             vth[i] = col("V_th")[i] - el[i]
@@ -67,7 +87,7 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
             if col("refractory_input")[i] != 0 { anyRefractoryInput = true }
         }
         let same = columns.allSatisfy { c in (0..<count).allSatisfy { c[$0] == c[0] || (c[$0].isNaN && c[0].isNaN) } }
-        uniform = same && !anyRefractoryInput && count > 0
+        uniform = same && !anyRefractoryInput && !anyIgnoreAndSpike && count > 0
             ? (p33[0], p30[0], col("I_e")[0], vth[0], vreset[0], vmin[0], refCounts[0]) : nil
         prepared = true
     }
@@ -78,6 +98,7 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
         let h = grid.stepMs
         let v = v.ptr, y0 = iStim.ptr, r = refractory.ptr, p33 = p33.ptr, p30 = p30.ptr
         let vth = vth.ptr, vreset = vreset.ptr, vmin = vmin.ptr, rc = refCounts.ptr
+        let ignore = col("ignore_and_spike"), until = untilSpike.ptr, interval = intervalSteps.ptr
         if let u = uniform {
             for i in lo..<hi {
                 let arriving = inp[i]
@@ -117,7 +138,14 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
                 }
                 r[i] -= 1
             }
-            if x >= vth[i] {
+            // With ignore_and_spike the count alone decides (NEST's spike_event_is_due).
+            var fires = x >= vth[i]
+            if anyIgnoreAndSpike && ignore[i] != 0 {
+                until[i] -= 1
+                fires = until[i] == 0
+                if fires { until[i] = interval[i] }
+            }
+            if fires {
                 r[i] = rc[i]
                 x = vreset[i]
                 spikes.append(Int32(i))
@@ -132,5 +160,6 @@ final class IafPscDelta: NeuronPopulation, @unchecked Sendable {
         super.resetDynamicState()
         iStim.fill(0)
         refrBuffer.fill(0)
+        resetUntilSpike(indices: 0..<count)
     }
 }
