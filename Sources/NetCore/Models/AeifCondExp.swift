@@ -46,13 +46,14 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         let q: UnsafePointer<Params>
         var refractory: LaneMask
         let iStim: Lane
+        let expTable: UnsafePointer<UInt64>?
         @inline(__always)
         func f(_ y: LaneState) -> LaneState {
             let p = q.pointee
             let v = select(refractory, p.vReset, vmin(y.x0, p.vPeak))
             let iSynEx = y.x1 * (v - p.eEx)
             let iSynIn = y.x2 * (v - p.eIn)
-            let iSpike = p.gLDeltaT * laneExp((v - p.vTh) / p.deltaT)
+            let iSpike = p.gLDeltaT * laneExp((v - p.vTh) / p.deltaT, table: expTable)
             var sum = -p.gL * (v - p.eL) + iSpike
             sum = sum - iSynEx
             sum = sum - iSynIn
@@ -87,7 +88,11 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         return nil
     }
 
+    /// The table of `LaneExp.vector` if it gives the C library's e^x on this machine (found in `prepare`).
+    private var expTable: UnsafePointer<UInt64>?
+
     override func prepare() throws {
+        expTable = LaneExp.verifiedTable
         let dT = col("Delta_T"), gL = col("g_L"), cm = col("C_m"), tEx = col("tau_syn_ex"), tIn = col("tau_syn_in")
         let tauW = col("tau_w"), vPeak = col("V_peak"), vTh = col("V_th"), tRef = col("t_ref")
         let vReset = col("V_reset"), eL = col("E_L"), eEx = col("E_ex"), eIn = col("E_in"), iE = col("I_e")
@@ -169,7 +174,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         let ctl = ControlYP(epsAbs: tol, epsRel: tol)
         var rCount = cells.load(r)
         let refCount = cells.load(refCounts.ptr)
-        var field = Field(q: q, refractory: rCount .> 0, iStim: cells.load(iStim.ptr))
+        var field = Field(q: q, refractory: rCount .> 0, iStim: cells.load(iStim.ptr), expTable: expTable)
         var state = cells.load(y)
         var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)

@@ -193,10 +193,17 @@ enum RKF45 {
             var hNext = h0
             var retry = LaneMask(repeating: false)
             if anyLane(decrease .| increase) {
-                // S / rmax^(1/ord) with the C library's pow, as GSL computes it (ord = 5).
+                // S / rmax^(1/ord) with the C library's pow, as GSL computes it (ord = 5). Where
+                // the factor is sure to be clamped (below 0.2 for rmax > 4.5^5 = 1845, above 5 for
+                // rmax < (0.9 / 5)^6 = 3.4e-5), the clamp's value is used without computing it.
                 var factor = Lane(repeating: 1)
                 for k in 0..<laneWidth where decrease[k] || increase[k] {
-                    factor[k] = 0.9 / pow(rmax[k], decrease[k] ? 1.0 / 5.0 : 1.0 / 6.0)
+                    let x = rmax[k]
+                    if decrease[k] {
+                        factor[k] = x > 1900 ? 0.2 : 0.9 / pow(x, 1.0 / 5.0)
+                    } else {
+                        factor[k] = x < 3e-5 ? 5 : 0.9 / pow(x, 1.0 / 6.0)
+                    }
                 }
                 let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
                 // A smaller step is retried only if it really is smaller and moves t by at least an ulp.
@@ -232,10 +239,13 @@ func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
 @inline(__always)
 func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { select(m .& (vabs(v) .< Double.leastNormalMagnitude), Lane(), v) }
 
-/// e^x lane by lane: the C library's `exp` for each lane, so that a right-hand side gets the
-/// very doubles NEST's gets.
+/// e^x lane by lane, the C library's bits in every lane: `LaneExp.vector` with `table` where it
+/// has been found to give them (`LaneExp.verifiedTable`), else `exp` lane by lane.
 @inline(__always)
-func laneExp(_ x: Lane) -> Lane { Lane(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3])) }
+func laneExp(_ x: Lane, table: UnsafePointer<UInt64>?) -> Lane {
+    if let table { return LaneExp.vector(x, table) }
+    return Lane(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3]))
+}
 
 @inline(__always)
 func flushTiny(_ x: Double) -> Double { abs(x) < Double.leastNormalMagnitude ? 0 : x }
