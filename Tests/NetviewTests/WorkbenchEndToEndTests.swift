@@ -15,9 +15,15 @@ final class WorkbenchEndToEndTests: XCTestCase {
         _ = Binary.shell("tmux kill-session -t \(session) 2>/dev/null")
     }
 
+    /// Starts netview in a new session. A new-session can meet a tmux server that is exiting (the
+    /// previous test's kill-session ended its last session) and fail: then it is tried again.
     func start(_ args: String, width: Int, height: Int) {
         let cmd = "cd '\(Binary.root)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=\\$?; sleep 30"
-        Binary.detached("tmux -u new-session -d -s \(session) -x \(width) -y \(height) \"\(cmd)\"")
+        for _ in 0..<5 {
+            Binary.detached("tmux -u new-session -d -s \(session) -x \(width) -y \(height) \"\(cmd)\"")
+            if Binary.shell("tmux has-session -t \(session) 2>/dev/null && echo up").contains("up") { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
     }
 
     func screen() -> String { Binary.shell("tmux capture-pane -p -t \(session)") }
