@@ -36,15 +36,17 @@ private let recording: [ParamSpec] = [
     ParamSpec(flag: "time_in_steps", false, "NEST reports times as steps and offsets; netview's files keep ms"),
 ]
 
+/// The parameters every neuron model has. V_th may be inf (a cell that never fires, as NEST's own
+/// tests use it) except where the model needs it finite.
 private func membrane(_ cm: Double = 250, vm: Double = -70, el: Double = -70, reset: Double = -70,
-                      th: Double = -55) -> [ParamSpec] {
+                      th: Double = -55, infiniteThreshold: Bool = true) -> [ParamSpec] {
     [
         ParamSpec("C_m", "pF", cm, .positive, "membrane capacitance"),
         ParamSpec("E_L", "mV", el, "resting potential"),
         ParamSpec("I_e", "pA", 0, "constant input current"),
         ParamSpec("V_m", "mV", vm, state: true, "membrane potential"),
         ParamSpec("V_reset", "mV", reset, "reset potential"),
-        ParamSpec("V_th", "mV", th, "spike threshold"),
+        ParamSpec("V_th", "mV", th, infiniteThreshold ? .finiteOrInfinity : .finite, "spike threshold"),
         ParamSpec("t_ref", "ms", 2, .nonNegative, "refractory period"),
     ]
 }
@@ -112,7 +114,7 @@ public enum ModelCatalog {
 
     public static let aeifCondExp = ModelSpec(
         name: "aeif_cond_exp", kind: .neuron,
-        params: membrane(281, vm: -70.6, el: -70.6, reset: -60, th: -50.4).map {
+        params: membrane(281, vm: -70.6, el: -70.6, reset: -60, th: -50.4, infiniteThreshold: false).map {
             $0.name == "t_ref" ? ParamSpec("t_ref", "ms", 0, .nonNegative, "refractory period") : $0
         } + [
             ParamSpec("g_L", "nS", 30, .positive, "leak conductance"),

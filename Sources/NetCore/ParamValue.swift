@@ -54,12 +54,15 @@ public enum ParamKind: Sendable {
 /// The valid range of a parameter, checked whenever it is set.
 public enum ParamRule: Sendable {
     case any, positive, nonNegative, finite
+    /// Finite or +infinity (a threshold that is never reached, as NEST allows).
+    case finiteOrInfinity
 
     func check(_ x: Double) -> String? {
         if x.isNaN { return "must be a number, not NaN" }
         switch self {
         case .any: return nil
         case .finite: return x.isFinite ? nil : "must be finite"
+        case .finiteOrInfinity: return x.isFinite || x == .infinity ? nil : "must be finite or inf"
         case .positive: return x > 0 && x.isFinite ? nil : "must be > 0"
         case .nonNegative: return x >= 0 && x.isFinite ? nil : "must be >= 0 and finite"
         }
