@@ -138,8 +138,36 @@ public final class Kernel: @unchecked Sendable {
     public func setDefaults(_ model: String, _ params: [String: ParamValue]) throws {
         let (spec, overrides) = try resolve(model, function: "SetDefaults")
         for (k, v) in params { try checkKey(spec, k, v, function: "SetDefaults") }
+        let merged = overrides.merging(params) { $1 }
+        try checkPrototype(spec, merged, function: "SetDefaults")
         let base = ModelCatalog.spec(model) != nil ? model : customModels[model]!.base
-        customModels[model] = (base, overrides.merging(params) { $1 })
+        customModels[model] = (base, merged)
+    }
+
+    /// Applies defaults to a throwaway node of the model, so that they pass the model's own
+    /// rules (V_reset < V_th, start/stop on the grid, ...) when they are set, as NEST checks them
+    /// on its prototype, not only when a node is created.
+    func checkPrototype(_ spec: ModelSpec, _ params: [String: ParamValue], function: String) throws {
+        guard let maker = ModelRegistry.makers[spec.name] else { return }
+        switch maker {
+        case let .neuron(make):
+            let pop = make(1, grid)
+            let changes: [(name: String, value: (Int) -> Double)] = params.sorted { $0.key < $1.key }.compactMap { k, v in
+                if case .distribution = v { return nil }
+                guard let x = v.number else { return nil }
+                return (k, { _ in x })
+            }
+            do { try pop.set(changes, indices: [0]) } catch let e as NetError {
+                throw NetError(function, model: spec.name, e.message)
+            }
+        case let .device(make):
+            let d = make(spec, 0, grid)
+            var next = d.params
+            for (k, v) in params {
+                if case let .number(x) = v, spec.param(k)?.kind == .numbers { next[k] = .numbers([x]) } else { next[k] = v }
+            }
+            if let why = d.violation(next) { throw NetError(function, model: spec.name, why) }
+        }
     }
 
     public func copyModel(_ existing: String, _ new: String, _ params: [String: ParamValue] = [:]) throws {

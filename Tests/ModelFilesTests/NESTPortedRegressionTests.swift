@@ -54,3 +54,130 @@ final class NESTPortedRegressionTests: XCTestCase {
         }
     }
 }
+
+extension NESTPortedRegressionTests {
+    /// test_ticket_686_positive_parameters.py: for every model, C_m and each tau_* refuse 0 and -1
+    /// (the value stays as it was) and take the default + 1 (read back as set).
+    func testPositiveParameters() throws {
+        for model in Self.neuronModels {
+            let spec = try XCTUnwrap(ModelCatalog.spec(model))
+            let keys = spec.params.map(\.name).filter { $0 == "C_m" || $0.hasPrefix("tau_") }
+            XCTAssertFalse(keys.isEmpty, model)
+            for key in keys {
+                let k = try Kernel()
+                let n = try k.create(model)
+                func value() throws -> Double { try XCTUnwrap(k.getStatus(n.ids[0]).first { $0.0 == key }?.1.number) }
+                let original = try value()
+                for bad in [0.0, -1.0] {
+                    XCTAssertThrowsError(try k.setStatus(n, [key: .number(bad)]), "\(model).\(key) = \(bad)")
+                    XCTAssertEqual(try value(), original, "\(model).\(key) changed after a refused \(bad)")
+                }
+                XCTAssertNoThrow(try k.setStatus(n, [key: .number(original + 1)]), "\(model).\(key)")
+                XCTAssertEqual(try value(), original + 1, accuracy: 1e-12, "\(model).\(key)")
+            }
+        }
+    }
+
+    /// test_issue_264.py (resolution 1 ms): Simulate(1.5) is refused; start, stop and origin of
+    /// 1.5 ms on a spike_generator or a spike_recorder are refused, as defaults and on a node.
+    func testTimesOffTheGridAreRefused() throws {
+        let k = try Kernel(resolution: 1.0)
+        XCTAssertThrowsError(try k.simulate(1.5))
+        for device in ["spike_generator", "spike_recorder"] {
+            for item in ["start", "stop", "origin"] {
+                XCTAssertThrowsError(try Kernel(resolution: 1.0).setDefaults(device, [item: .number(1.5)]), "\(device).\(item)")
+                let d = try k.create(device)
+                XCTAssertThrowsError(try k.setStatus(d, [item: .number(1.5)]), "\(device).\(item)")
+            }
+        }
+    }
+
+    /// test_ticket_507.py (resolution 0.1): spike_times [0.2] with precise_times false is taken;
+    /// off-grid times ([0.1, 0.123456789, 0.22345567854] and [0.123456789]) are refused.
+    /// NEST's last case (precise_times true with an off-grid time) is refused in netview, with
+    /// the reason: it needs the precise-timing models netview does not have.
+    func testSpikeGeneratorTimesOnTheGrid() throws {
+        let k = try Kernel()
+        let sg = try k.create("spike_generator")
+        XCTAssertNoThrow(try k.setStatus(sg, ["spike_times": .numbers([0.2]), "precise_times": .bool(false)]))
+        for times in [[0.1, 0.123456789, 0.22345567854], [0.123456789]] {
+            XCTAssertThrowsError(try k.setStatus(sg, ["spike_times": .numbers(times), "precise_times": .bool(false)]), "\(times)")
+        }
+        XCTAssertThrowsError(try k.setStatus(sg, ["spike_times": .numbers([0.123456789]), "precise_times": .bool(true)])) {
+            XCTAssertTrue("\($0)".contains("precise"), "\($0)")
+        }
+    }
+}
+
+/// Tests from testsuite/pytests/other and recording.
+extension NESTPortedRegressionTests {
+    /// other/test_events.py: a voltmeter at interval 1 ms on an iaf_psc_alpha samples every ms, and
+    /// an iaf_psc_alpha with I_e 1000 pA spikes within 1 s. NEST's test counts 9 samples in 10 ms:
+    /// NEST hands over the last min_delay slice's samples (at 10 ms) only on the next Simulate;
+    /// netview has them at the end of the run (docs/nest-parameters.md, known differences), so the
+    /// first 9 are NEST's 9 and the tenth is the one NEST withholds.
+    func testEvents() throws {
+        let k = try Kernel()
+        let n = try k.create("iaf_psc_alpha")
+        let vm = try k.create("voltmeter", params: ["interval": .number(1)])
+        try k.connect(vm, n)
+        try k.simulate(10)
+        let stamps = try XCTUnwrap(k.multimeter(vm.ids[0])).rows.map { k.grid.ms($0.stamp) }
+        XCTAssertEqual(Array(stamps.prefix(9)), (1...9).map(Double.init))
+        XCTAssertEqual(stamps.count, 10)
+        let k2 = try Kernel()
+        let m = try k2.create("iaf_psc_alpha", params: ["I_e": .number(1000)])
+        let sr = try k2.create("spike_recorder")
+        try k2.connect(m, sr)
+        try k2.simulate(1000)
+        XCTAssertGreaterThan(try XCTUnwrap(k2.spikeRecorder(sr.ids[0])).stamps.count, 0)
+    }
+
+    /// other/test_min_max_delay.py: connections with delays 2.5, 314.1 and 311.6 ms give the
+    /// kernel a min_delay of 2.5 and a max_delay of 314.1 ms.
+    func testMinMaxDelay() throws {
+        let k = try Kernel()
+        let a = try k.create("iaf_psc_alpha"), b = try k.create("iaf_psc_alpha"), c = try k.create("iaf_psc_alpha")
+        try k.connect(a, b, ConnSpec(), SynSpec(weight: 1, delay: 2.5))
+        try k.connect(b, c, ConnSpec(), SynSpec(weight: 1, delay: 314.1))
+        try k.connect(c, a, ConnSpec(), SynSpec(weight: 1, delay: 314.1 - 2.5))
+        XCTAssertEqual(k.minDelay, 2.5)
+        XCTAssertEqual(k.maxDelay, 314.1)
+    }
+
+    /// recording/test_threaded_spike_recorder.py: 10 iaf_psc_alpha with I_e 376 pA, 200 ms: the
+    /// same spikes with 1 and 3 threads.
+    func testThreadedSpikeRecorder() throws {
+        func events(_ threads: Int) throws -> [[Int64]] {
+            let k = try Kernel(threads: threads)
+            let n = try k.create("iaf_psc_alpha", n: 10, params: ["I_e": .number(376)])
+            let sr = try k.create("spike_recorder")
+            try k.connect(n, sr)
+            try k.simulate(200)
+            let r = try XCTUnwrap(k.spikeRecorder(sr.ids[0]))
+            return zip(r.stamps, r.senders).map { [$0, Int64($1)] }.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        }
+        let one = try events(1)
+        XCTAssertGreaterThan(one.count, 10)
+        XCTAssertEqual(try events(3), one)
+    }
+
+    /// recording/test_threaded_multimeter.py: 10 iaf_psc_alpha with I_e 40 pA and V_m from -90 to
+    /// -63 mV, a multimeter at 1 ms for 5 ms: the same values and senders with 1 and 3 threads.
+    func testThreadedMultimeter() throws {
+        func events(_ threads: Int) throws -> (values: [Double], senders: [Int32]) {
+            let k = try Kernel(threads: threads)
+            let n = try k.create("iaf_psc_alpha", n: 10, params: ["I_e": .number(40)])
+            for (i, id) in n.ids.enumerated() { try k.setStatus(NodeCollection([id]), ["V_m": .number(-90 + 30 * Double(i) / 10)]) }
+            let mm = try k.create("multimeter", params: ["record_from": .strings(["V_m"]), "interval": .number(1)])
+            try k.connect(mm, n)
+            try k.simulate(5)
+            let rows = try XCTUnwrap(k.multimeter(mm.ids[0])).rows
+            return (rows.map { $0.values[0] }.sorted(), rows.map(\.sender).sorted())
+        }
+        let one = try events(1), three = try events(3)
+        XCTAssertGreaterThanOrEqual(one.values.count, 40)
+        XCTAssertEqual(three.values, one.values)
+        XCTAssertEqual(three.senders, one.senders)
+    }
+}

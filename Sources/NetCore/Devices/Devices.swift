@@ -41,6 +41,12 @@ public class Device: @unchecked Sendable {
     func changed(_ name: String, now: Int64) { refreshWindow() }
 
     func violation(_ p: [String: ParamValue]) -> String? {
+        // NEST's Device::Parameters_: on the grid, or so far out that they mean never.
+        for name in ["origin", "start", "stop"] {
+            if let t = p[name]?.number, t.isFinite, abs(t) < 9e15, !grid.isOnGrid(t) {
+                return "\(name) must be a multiple of the simulation resolution (\(grid.resolution) ms), got \(formatNumber(t))"
+            }
+        }
         if let a = p["start"]?.number, let b = p["stop"]?.number, b < a { return "stop must be >= start" }
         if case let .string(to)? = p["record_to"], !["memory", "ascii"].contains(to) {
             return "record_to '\(to)' is not supported: netview records to memory and writes R.csv (use \"memory\" or \"ascii\")"
@@ -131,6 +137,9 @@ final class SpikeGenerator: Device, @unchecked Sendable {
 
     override func violation(_ p: [String: ParamValue]) -> String? {
         if let w = super.violation(p) { return w }
+        if p["precise_times"]?.number ?? 0 != 0 {
+            return "precise_times true needs NEST's precise-timing models (*_ps), which netview does not have"
+        }
         guard case let .numbers(times)? = p["spike_times"] else { return nil }
         let offgrid = p["allow_offgrid_times"]?.number ?? 0 != 0
         var last = -Double.infinity
@@ -153,9 +162,6 @@ final class SpikeGenerator: Device, @unchecked Sendable {
             if let bad = m.first(where: { $0 < 0 || $0 != $0.rounded() || $0 > 1e9 }) {
                 return "spike_multiplicities must be whole numbers from 0 to 1e9, got \(formatNumber(bad))"
             }
-        }
-        if p["precise_times"]?.number ?? 0 != 0 {
-            return "precise_times true needs NEST's precise-timing models (*_ps), which netview does not have"
         }
         return nil
     }
