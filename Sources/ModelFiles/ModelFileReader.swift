@@ -397,7 +397,7 @@ struct ModelFileReader {
             guard dstModels == ["spike_recorder"], srcModels.isSubset(of: neuronModels.union(["spike_generator"])) else {
                 throw fail(path, item, "neurons connect to a spike_recorder; mix no other targets or sources with it")
             }
-            guard conn.reachesDevices else { throw fail("\(path).conn_spec", get("conn_spec") ?? item, ConnSpec.noProxiesMessage) }
+            guard conn.mayReachDevices else { throw fail("\(path).conn_spec", get("conn_spec") ?? item, ConnSpec.noProxiesMessage) }
         } else if !srcModels.isDisjoint(with: meters) {
             guard srcModels.isSubset(of: meters), dstModels.isSubset(of: neuronModels) else {
                 throw fail(path, item, "a voltmeter or multimeter connects to neurons only")

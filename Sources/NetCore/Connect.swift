@@ -40,7 +40,7 @@ extension Kernel {
             guard preGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "spike_generator" }) else {
                 throw NetError(f, "only neurons connect to a spike_recorder")
             }
-            guard conn.reachesDevices else { throw NetError(f, ConnSpec.noProxiesMessage) }
+            guard conn.mayReachDevices else { throw NetError(f, ConnSpec.noProxiesMessage) }
         } else {
             guard postKinds == [.neuron] else {
                 let bad = postGroups.first { $0.0.kind != .neuron }!.0.model
@@ -102,6 +102,9 @@ extension Kernel {
             }
         }
 
+        if total > 0 && !conn.reachesDevices && postGroups.allSatisfy({ $0.0.baseModel == "spike_recorder" }) {
+            throw NetError(f, ConnSpec.noProxiesMessage)
+        }
         var record = ConnectionRecord(rule: conn.ruleName, synapses: total,
                                       indegree: Kernel.stats(indeg), outdegree: Kernel.stats(outdeg),
                                       weight: syn.weight, delay: syn.delay)

@@ -114,8 +114,9 @@ final class NESTConformanceTests: XCTestCase {
         XCTAssertFalse(try ModelFile.parse(text: base, file: "escape_noise.json").isDeterministic)
     }
 
-    /// NEST refuses rules that pick targets by count when the target is a device without proxies
-    /// (test_connect_* for spike recorders), and a second link from one multimeter to a neuron.
+    /// NEST refuses the random rules when they would connect to a device without proxies (a
+    /// spike_recorder: test_connect_*, regressions/test_issue_351.py), and a second link from one
+    /// multimeter to a neuron.
     func testIllegalConnectionsAreRefusedInNESTsWords() throws {
         func file(_ conn: String, meterTwice: Bool = false) -> String {
             """
@@ -131,8 +132,14 @@ final class NESTConformanceTests: XCTestCase {
                 XCTAssertTrue("\(e)".contains("Cannot use this rule to connect to nodes without proxies (usually devices)."), "\(e)")
             }
         }
-        for rule in [#"{"rule": "all_to_all"}"#, #"{"rule": "pairwise_bernoulli", "p": 0.5}"#] {
-            let built = try ModelFile.parse(text: file(rule), file: "legal.json").build()
+        // pairwise_bernoulli is refused as soon as it draws a link to the recorder
+        // (regressions/test_issue_351.py: p = 1), and accepted when it draws none.
+        XCTAssertThrowsError(try ModelFile.parse(text: file(#"{"rule": "pairwise_bernoulli", "p": 1.0}"#), file: "p1.json").build()) { e in
+            XCTAssertTrue("\(e)".contains("Cannot use this rule to connect to nodes without proxies (usually devices)."), "\(e)")
+        }
+        for rule in [#"{"rule": "all_to_all"}"#, #"{"rule": "one_to_one"}"#, #"{"rule": "pairwise_bernoulli", "p": 0.0}"#] {
+            let source = rule.contains("one_to_one") ? file(rule).replacingOccurrences(of: #""n": 5"#, with: #""n": 1"#) : file(rule)
+            let built = try ModelFile.parse(text: source, file: "legal.json").build()
             try built.kernel.simulate(5)
         }
         XCTAssertThrowsError(try ModelFile.parse(text: file(#"{"rule": "all_to_all"}"#, meterTwice: true), file: "twice.json").build()) { e in

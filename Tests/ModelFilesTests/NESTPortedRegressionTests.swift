@@ -181,3 +181,98 @@ extension NESTPortedRegressionTests {
         XCTAssertEqual(three.senders, one.senders)
     }
 }
+
+/// Connection rules and devices.
+extension NESTPortedRegressionTests {
+    /// test_issue_351.py: fixed_indegree 1, fixed_outdegree 1, fixed_total_number 1 and
+    /// pairwise_bernoulli p 1 from an iaf_psc_alpha onto two spike_recorders: IllegalConnection.
+    func testRandomRulesOntoRecordersAreIllegal() throws {
+        for rule in [ConnSpec.Rule.fixedIndegree(1), .fixedOutdegree(1), .fixedTotalNumber(1), .pairwiseBernoulli(p: 1, maxIndegree: nil)] {
+            let k = try Kernel()
+            let n = try k.create("iaf_psc_alpha")
+            let rec = try k.create("spike_recorder", n: 2)
+            XCTAssertThrowsError(try k.connect(n, rec, ConnSpec(rule))) {
+                XCTAssertTrue("\($0)".contains("IllegalConnection"), "\(rule): \($0)")
+            }
+        }
+    }
+
+    /// test_ticket_451.py: among 3 iaf_psc_alpha, indegree 4 onto the first or outdegree 4 from
+    /// it without multapses is refused ("Indegree" / "Outdegree" in the message), with or without
+    /// autapses; the feasible requests give exactly the degree asked for.
+    func testInfeasibleDegreesAreRefusedAndFeasibleOnesExact() throws {
+        for autapses in [true, false] {
+            for indegree in [true, false] {
+                let k = try Kernel()
+                let nodes = try k.create("iaf_psc_alpha", n: 3)
+                let first = NodeCollection([nodes.ids[0]])
+                let spec = ConnSpec(indegree ? .fixedIndegree(4) : .fixedOutdegree(4), allowAutapses: autapses, allowMultapses: false)
+                XCTAssertThrowsError(try indegree ? k.connect(nodes, first, spec) : k.connect(first, nodes, spec)) {
+                    XCTAssertTrue("\($0)".contains(indegree ? "Indegree" : "Outdegree"), "\($0)")
+                }
+            }
+        }
+        let valid: [(ConnSpec.Rule, Bool, Bool, Int)] = [  // rule, multapses, autapses, count
+            (.fixedIndegree(3), false, true, 3), (.fixedIndegree(2), false, true, 2), (.fixedIndegree(2), false, false, 2),
+            (.fixedIndegree(1), true, true, 1), (.fixedOutdegree(3), false, true, 3), (.fixedOutdegree(2), false, true, 2),
+            (.fixedOutdegree(2), false, false, 2), (.fixedOutdegree(1), true, false, 1),
+        ]
+        for (rule, multapses, autapses, count) in valid {
+            let k = try Kernel()
+            let nodes = try k.create("iaf_psc_alpha", n: 3)
+            let first = NodeCollection([nodes.ids[0]])
+            let spec = ConnSpec(rule, allowAutapses: autapses, allowMultapses: multapses)
+            if case .fixedIndegree = rule { try k.connect(nodes, first, spec) } else { try k.connect(first, nodes, spec) }
+            XCTAssertEqual(k.synapseCount, count, "\(rule)")
+        }
+    }
+
+    /// test_ticket_564.py: fixed_indegree 100 among 100 iaf_psc_alpha with 4 threads gives 10,000
+    /// connections, in each of 10 trials.
+    func testFixedIndegreeCountWithThreads() throws {
+        for trial in 0..<10 {
+            let k = try Kernel(seeds: Seeds(master: UInt64(trial + 1)), threads: 4)
+            let nodes = try k.create("iaf_psc_alpha", n: 100)
+            try k.connect(nodes, nodes, ConnSpec(.fixedIndegree(100)))
+            XCTAssertEqual(k.synapseCount, 10_000)
+        }
+    }
+
+    /// test_ticket_386.py: a multimeter at the resolution (0.1 ms) recording every recordable of
+    /// each model runs for 10 ms.
+    func testMultimeterAtResolutionForAllRecordables() throws {
+        for model in Self.neuronModels {
+            let k = try Kernel(resolution: 0.1)
+            let n = try k.create(model)
+            let spec = try XCTUnwrap(ModelCatalog.spec(model))
+            let mm = try k.create("multimeter", params: ["record_from": .strings(spec.recordables), "interval": .number(0.1)])
+            try k.connect(mm, n)
+            try k.simulate(10)
+            XCTAssertEqual(try XCTUnwrap(k.multimeter(mm.ids[0])).rows.count, 100, model)
+        }
+    }
+
+    /// test_regression_issue-2480.py: V_m of every model takes a constant (0.5) and a uniform(0, 1)
+    /// draw.
+    func testVmTakesAConstantAndADistribution() throws {
+        for model in Self.neuronModels {
+            let k = try Kernel()
+            let n = try k.create(model)
+            XCTAssertNoThrow(try k.setStatus(n, ["V_m": .number(0.5)]), model)
+            XCTAssertNoThrow(try k.setStatus(n, ["V_m": .distribution(.uniform(min: 0, max: 1))]), model)
+            let v = try XCTUnwrap(k.getStatus(n.ids[0]).first { $0.0 == "V_m" }?.1.number)
+            XCTAssertTrue(v >= 0 && v <= 1, "\(model): \(v)")
+        }
+    }
+
+    /// test_ticket_737.py, test_ticket_737_all_static: each stimulating device connects twice to
+    /// the same neuron with the static synapse (the CopyModel parts are out: netview has one synapse model).
+    func testStimulatorsConnectTwice() throws {
+        for device in ["poisson_generator", "spike_generator", "dc_generator"] {
+            let k = try Kernel()
+            let stim = try k.create(device), n = try k.create("iaf_psc_alpha")
+            XCTAssertNoThrow(try k.connect(stim, n), device)
+            XCTAssertNoThrow(try k.connect(stim, n), device)
+        }
+    }
+}

@@ -70,12 +70,20 @@ public struct ConnectionRecord: Sendable {
 
 extension ConnSpec {
     /// Whether NEST lets this rule connect to a device that has no proxies (a spike_recorder):
-    /// only rules that visit every target do (all_to_all, one_to_one, pairwise_bernoulli).
+    /// all_to_all and one_to_one do. The random rules are refused as soon as they would make a
+    /// connection there: pairwise_bernoulli only then (a call that draws none is accepted, with no
+    /// connection, as in NEST), the others always (`mayReachDevices`).
     public var reachesDevices: Bool {
         switch rule {
-        case .allToAll, .oneToOne, .pairwiseBernoulli: return true
-        case .fixedIndegree, .fixedOutdegree, .fixedTotalNumber: return false
+        case .allToAll, .oneToOne: return true
+        case .pairwiseBernoulli, .fixedIndegree, .fixedOutdegree, .fixedTotalNumber: return false
         }
+    }
+
+    /// Whether the call may be tried onto a spike_recorder at all (refused later if it draws a link).
+    public var mayReachDevices: Bool {
+        if case .pairwiseBernoulli = rule { return true }
+        return reachesDevices
     }
 
     /// NEST's words when a rule cannot reach a device.

@@ -11,21 +11,29 @@ struct PairEnumerator {
 
     func validate(function: String) throws {
         let ns = sources.count, nt = targets.count
+        // Whether some node is both a source and a target (only asked where it matters).
+        var overlap: Bool { !Set(sources).isDisjoint(with: targets) }
         switch spec.rule {
         case .oneToOne:
             if ns != nt {
                 throw NetError(function, "one_to_one needs as many sources as targets (\(ns) vs \(nt))")
             }
         case let .fixedIndegree(k):
-            if k < 0 { throw NetError(function, "indegree must be >= 0, got \(k)") }
-            if !spec.allowMultapses && k > ns - (spec.allowAutapses ? 0 : 1) && k > 0 {
-                throw NetError(function, "indegree \(k) is larger than the number of distinct sources \(ns) with allow_multapses false")
+            if k < 0 { throw NetError(function, "BadProperty: Indegree cannot be less than zero (got \(k)).") }
+            if !spec.allowMultapses && k > ns {
+                throw NetError(function, "BadProperty: Indegree cannot be larger than population size (indegree \(k), \(ns) sources, allow_multapses false).")
+            }
+            if !spec.allowMultapses && !spec.allowAutapses && k == ns && k > 0 && overlap {
+                throw NetError(function, "indegree \(k) equals the \(ns) sources with allow_multapses and allow_autapses false: a target among the sources has only \(ns - 1) to draw from (NEST would loop forever)")
             }
             if ns == 0 && k > 0 { throw NetError(function, "fixed_indegree has no sources to draw from") }
         case let .fixedOutdegree(k):
-            if k < 0 { throw NetError(function, "outdegree must be >= 0, got \(k)") }
-            if !spec.allowMultapses && k > nt - (spec.allowAutapses ? 0 : 1) && k > 0 {
-                throw NetError(function, "outdegree \(k) is larger than the number of distinct targets \(nt) with allow_multapses false")
+            if k < 0 { throw NetError(function, "BadProperty: Outdegree cannot be less than zero (got \(k)).") }
+            if !spec.allowMultapses && k > nt {
+                throw NetError(function, "BadProperty: Outdegree cannot be larger than population size (outdegree \(k), \(nt) targets, allow_multapses false).")
+            }
+            if !spec.allowMultapses && !spec.allowAutapses && k == nt && k > 0 && overlap {
+                throw NetError(function, "outdegree \(k) equals the \(nt) targets with allow_multapses and allow_autapses false: a source among the targets has only \(nt - 1) to draw from (NEST would loop forever)")
             }
             if nt == 0 && k > 0 { throw NetError(function, "fixed_outdegree has no targets to draw from") }
         case let .fixedTotalNumber(n):
