@@ -276,3 +276,79 @@ extension NESTPortedRegressionTests {
         }
     }
 }
+
+/// Connections read back through `Kernel.synapses`, and E_L.
+extension NESTPortedRegressionTests {
+    /// test_issue_1366.py: fixed_total_number N 1 among 4 iaf_psc_alpha with 4 threads makes one connection.
+    func testFixedTotalNumberOneWithThreads() throws {
+        let k = try Kernel(threads: 4)
+        let nodes = try k.create("iaf_psc_alpha", n: 4)
+        try k.connect(nodes, nodes, ConnSpec(.fixedTotalNumber(1)))
+        XCTAssertEqual(k.synapseCount, 1)
+    }
+
+    /// test_ticket_903.py (resolution 1 ms): 100 delays drawn from uniform(1.1, 1.9) round to 1 or
+    /// 2 ms, both, and the number of 2s passes a two-sided binomial test against p 0.5 at 0.01.
+    /// NEST's test runs one seed; here seeds 1-10 are run and at least 9 must pass.
+    func testRandomDelaysRoundToTheGrid() throws {
+        var passed = 0
+        for seed in 1...10 {
+            let k = try Kernel(resolution: 1.0, seeds: Seeds(master: UInt64(seed)))
+            let n = try k.create("iaf_psc_alpha")
+            try k.connect(n, n, ConnSpec(.fixedIndegree(100)), SynSpec(weight: .constant(1), delay: .random(.uniform(min: 1.1, max: 1.9))))
+            let delays = k.synapses().map(\.delay)
+            XCTAssertEqual(Set(delays), [1, 2], "seed \(seed)")
+            let twos = delays.filter { $0 == 2 }.count
+            if Self.binomialTwoSidedP(twos, 100) > 0.01 { passed += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(passed, 9)
+    }
+
+    /// scipy.stats.binomtest(k, n, 0.5).pvalue: the probability of outcomes no more likely than k.
+    static func binomialTwoSidedP(_ k: Int, _ n: Int) -> Double {
+        func pmf(_ i: Int) -> Double { exp(lgamma(Double(n + 1)) - lgamma(Double(i + 1)) - lgamma(Double(n - i + 1)) - Double(n) * log(2)) }
+        let pk = pmf(k)
+        return min(1, (0...n).map(pmf).filter { $0 <= pk * (1 + 1e-7) }.reduce(0, +))
+    }
+
+    /// connect/test_default_delays_weights.py: a connection without weight and delay has weight
+    /// 1 and delay 1 ms; given ones are kept (15.5 ms; 23.4; 17.3 and 10.1 ms).
+    func testDefaultDelaysAndWeights() throws {
+        for (syn, w, d) in [(SynSpec(), 1.0, 1.0), (SynSpec(weight: 1, delay: 15.5), 1, 15.5),
+                            (SynSpec(weight: 23.4, delay: 1), 23.4, 1), (SynSpec(weight: 17.3, delay: 10.1), 17.3, 10.1)] {
+            let k = try Kernel()
+            let n = try k.create("iaf_psc_alpha")
+            try k.connect(n, n, ConnSpec(), syn)
+            let s = try XCTUnwrap(k.synapses().first)
+            XCTAssertEqual(s.weight, w, accuracy: 1e-12)
+            XCTAssertEqual(s.delay, d, accuracy: 1e-12)
+        }
+    }
+
+    /// connect/test_delay_check.py, the parts without static_synapse defaults or synapse edits:
+    /// one connection of 2 ms gives min_delay = max_delay = 2; adding one of 6 ms makes max_delay 6.
+    func testDelayCheck() throws {
+        let k = try Kernel()
+        let n1 = try k.create("iaf_psc_alpha"), n2 = try k.create("iaf_psc_alpha")
+        try k.connect(n1, n2, ConnSpec(), SynSpec(weight: 1, delay: 2))
+        XCTAssertEqual(k.minDelay, 2); XCTAssertEqual(k.maxDelay, 2)
+        try k.connect(n2, n1, ConnSpec(), SynSpec(weight: 1, delay: 6))
+        XCTAssertEqual(k.minDelay, 2); XCTAssertEqual(k.maxDelay, 6)
+    }
+
+    /// test_ticket_459.py: raising E_L by 0.7 mV changes E_L and nothing else a neuron reports
+    /// (its potentials stay where they were).
+    func testCleanELChange() throws {
+        for model in Self.neuronModels {
+            let k = try Kernel()
+            let n = try k.create(model)
+            let before = try k.getStatus(n.ids[0]).filter { $0.0 != "E_L" }
+            let eL = try XCTUnwrap(k.getStatus(n.ids[0]).first { $0.0 == "E_L" }?.1.number)
+            try k.setStatus(n, ["E_L": .number(eL + 0.7)])
+            XCTAssertEqual(try XCTUnwrap(k.getStatus(n.ids[0]).first { $0.0 == "E_L" }?.1.number), eL + 0.7, model)
+            let after = try k.getStatus(n.ids[0]).filter { $0.0 != "E_L" }
+            XCTAssertEqual(after.map(\.0), before.map(\.0), model)
+            for (a, b) in zip(after, before) { XCTAssertEqual(a.1, b.1, "\(model).\(a.0)") }
+        }
+    }
+}
