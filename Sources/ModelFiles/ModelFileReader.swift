@@ -399,8 +399,8 @@ struct ModelFileReader {
             }
             guard conn.mayReachDevices else { throw fail("\(path).conn_spec", get("conn_spec") ?? item, ConnSpec.noProxiesMessage) }
         } else if !srcModels.isDisjoint(with: meters) {
-            guard srcModels.isSubset(of: meters), dstModels.isSubset(of: neuronModels) else {
-                throw fail(path, item, "a voltmeter or multimeter connects to neurons only")
+            guard srcModels.isSubset(of: meters), dstModels.isSubset(of: neuronModels.union(["dc_generator"])) else {
+                throw fail(path, item, "a voltmeter or multimeter connects to neurons and dc_generators only")
             }
         } else {
             if let bad = dstModels.subtracting(neuronModels).first {

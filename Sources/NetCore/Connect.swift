@@ -16,7 +16,8 @@ extension Kernel {
     public func connect(_ pre: NodeCollection, _ post: NodeCollection, _ conn: ConnSpec = ConnSpec(),
                         _ syn: SynSpec = SynSpec()) throws {
         let f = "Connect"
-        guard !pre.ids.isEmpty, !post.ids.isEmpty else { throw NetError(f, "sources and targets must not be empty") }
+        guard !pre.ids.isEmpty else { throw NetError(f, "IllegalConnection: Presynaptic nodes cannot be an empty NodeCollection") }
+        guard !post.ids.isEmpty else { throw NetError(f, "IllegalConnection: Postsynaptic nodes cannot be an empty NodeCollection") }
         let preGroups = try grouped(pre, function: f)
         let postGroups = try grouped(post, function: f)
         for case let .random(d) in [syn.weight, syn.delay] {
@@ -35,7 +36,11 @@ extension Kernel {
         // Which sort of link this call makes.
         let meters: Set<String> = ["voltmeter", "multimeter"]
         if preKinds.isSubset(of: meters) {
-            guard postKinds == [.neuron] else { throw NetError(f, "a \(preKinds.first!) connects to neurons only") }
+            // NEST's meters sample any node with recordables: neurons, and of netview's devices the
+            // dc_generator (its current I).
+            guard postGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "dc_generator" }) else {
+                throw NetError(f, "a \(preKinds.first!) connects to neurons and dc_generators only")
+            }
         } else if postGroups.allSatisfy({ $0.0.baseModel == "spike_recorder" }) {
             guard preGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "spike_generator" }) else {
                 throw NetError(f, "only neurons connect to a spike_recorder")
@@ -201,10 +206,10 @@ extension Kernel {
         // NEST samples a neuron once per meter: a second link from the same meter is refused
         // (checked before anything is changed).
         var sampled: [Int: Set<Int>] = [:]
-        for (s, t) in recorderLinks where blocks[srcBlock[s]].kind == .recorder && blocks[dstBlock[t]].kind == .neuron {
+        for (s, t) in recorderLinks where blocks[srcBlock[s]].kind == .recorder && blocks[dstBlock[t]].kind != .recorder {
             let meter = pre.ids[s], tb = blocks[dstBlock[t]]
             if sampled[meter] == nil, let m = device(meter, blocks[srcBlock[s]]) as? Multimeter {
-                sampled[meter] = Set(m.targets.flatMap { pop, locals in locals.map { populations[pop].firstID + $0 } })
+                sampled[meter] = m.sampledNodes { self.populations[$0].firstID }
             }
             guard sampled[meter]!.insert(post.ids[t]).inserted else {
                 throw NetError(f, model: tb.model,
@@ -213,25 +218,37 @@ extension Kernel {
         }
         for (s, t) in recorderLinks {
             let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
-            if tb.kind == .recorder, let r = device(post.ids[t], tb) as? SpikeRecorder {
-                r.sources.insert(pre.ids[s])
-            } else if sb.kind == .recorder, tb.kind == .neuron, let m = device(pre.ids[s], sb) as? Multimeter {
-                for name in m.recordFrom where !populations[tb.index].spec.recordables.contains(name) {
-                    throw NetError(f, model: tb.model, "\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(populations[tb.index].spec.recordables.joined(separator: ", ")))")
+            if sb.kind == .recorder, tb.kind != .recorder, let m = device(pre.ids[s], sb) as? Multimeter {
+                let recordables = tb.kind == .neuron ? populations[tb.index].spec.recordables : device(post.ids[t], tb).spec.recordables
+                for name in m.recordFrom where !recordables.contains(name) {
+                    throw NetError(f, model: tb.model, "\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(recordables.joined(separator: ", ")))")
                 }
-                m.targets[tb.index, default: []].append(post.ids[t] - tb.firstID)
             }
             let d = constD > 0 ? constD : 1
             minD = min(minD, d)
             maxD = max(maxD, d)
         }
-        if now > 0 || initialState != nil {
-            if minD < minDelaySteps && minD != Int.max || maxD > maxDelaySteps {
-                throw NetError(f, "after simulating, new connections must keep delays within the network's [\(minDelay), \(maxDelay)] ms")
+        if hasSimulated {
+            // The extrema the run used: one step each when it had no connections (NEST's too).
+            let usedMin = minDelaySteps == Int.max ? 1 : minDelaySteps, usedMax = max(maxDelaySteps, 1)
+            if minD < usedMin && minD != Int.max || maxD > usedMax {
+                let bad = grid.ms(Int64(minD < usedMin ? minD : maxD))
+                let shown = bad == bad.rounded() && abs(bad) < 1e15 ? String(Int64(bad)) : formatNumber(bad)
+                throw NetError(f, "BadDelay: Delay value \(shown) is invalid: Minimum and maximum delay cannot be changed after Simulate has been called (they are \(formatNumber(minDelay)) and \(formatNumber(maxDelay)) ms).")
             }
         }
 
-        // Commit.
+        // Commit: nothing above has changed the kernel.
+        for (s, t) in recorderLinks {
+            let sb = blocks[srcBlock[s]], tb = blocks[dstBlock[t]]
+            if tb.kind == .recorder, let r = device(post.ids[t], tb) as? SpikeRecorder {
+                r.sources.insert(pre.ids[s])
+            } else if sb.kind == .recorder, tb.kind == .neuron, let m = device(pre.ids[s], sb) as? Multimeter {
+                m.targets[tb.index, default: []].append(post.ids[t] - tb.firstID)
+            } else if sb.kind == .recorder, let m = device(pre.ids[s], sb) as? Multimeter {
+                m.generatorTargets.append(post.ids[t])
+            }
+        }
         for p in projections.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
             if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows() }
             outgoing[p.sourceNode].append(p)
@@ -244,6 +261,7 @@ extension Kernel {
         }
         for m in devices.compactMap({ $0 as? Multimeter }) {
             for k in m.targets.keys { m.targets[k] = Array(Set(m.targets[k]!)).sorted() }
+            m.generatorTargets = Array(Set(m.generatorTargets)).sorted()
         }
         for r in devices.compactMap({ $0 as? SpikeRecorder }) {
             r.sourceMask = [Bool](repeating: false, count: blockOf.count)

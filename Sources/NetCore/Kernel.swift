@@ -83,6 +83,8 @@ public final class Kernel: @unchecked Sendable {
     // MARK: kernel status
 
     public var time: Double { grid.ms(now) }
+    /// NEST's has_been_simulated: a Simulate has run (or a session at t > 0 was restored).
+    public var hasSimulated: Bool { now > 0 || initialState != nil }
     public var neuronCount: Int { populations.reduce(0) { $0 + $1.count } }
     public var nodeCount: Int { blockOf.count - 1 }
     public var synapseCount: Int {
@@ -181,6 +183,13 @@ public final class Kernel: @unchecked Sendable {
 
     /// Checks a key and the type and range of its value against the model's table.
     public func checkKey(_ spec: ModelSpec, _ key: String, _ value: ParamValue, function: String) throws {
+        if key == Kernel.eventCounter, spec.kind == .recorder {
+            // NEST's RecordingDevice: the counter may only be zeroed, which forgets the events.
+            guard case .number(0) = value else {
+                throw NetError(function, model: spec.name, "Property n_events can only be set to 0 (which clears all stored events).")
+            }
+            return
+        }
         guard let p = spec.param(key) else {
             if spec.readOnly.contains(key) { throw NetError(function, model: spec.name, "'\(key)' is read-only") }
             if spec.unsupported.contains(key) {
@@ -341,18 +350,24 @@ public final class Kernel: @unchecked Sendable {
                     var ordered = params.sorted { $0.key < $1.key }
                     // Times before the flags that allow them.
                     ordered.sort { a, _ in a.key == "allow_offgrid_times" || a.key == "shift_now_spikes" }
+                    if d.spec.kind == .recorder, params["time_in_steps"] != nil, hasSimulated {
+                        throw NetError(function, model: b.model, "Property time_in_steps cannot be set after Simulate has been called.")
+                    }
                     let before = d.params
+                    let zeroCounter = ordered.contains { $0.key == Kernel.eventCounter }
+                    ordered.removeAll { $0.key == Kernel.eventCounter }
                     do {
                         for (k, v) in ordered {
                             var value = v
                             if case let .number(x) = v, d.spec.param(k)?.kind == .numbers { value = .numbers([x]) }
                             d.params[k] = value
                         }
-                        if let why = d.violation(d.params) {
+                        if let why = d.violation(d.params) ?? d.violation(changing: Set(ordered.map(\.key)), from: before) {
                             d.params = before
                             throw NetError(function, model: b.model, why)
                         }
                         for (k, _) in ordered { d.changed(k, now: now) }
+                        if zeroCounter { d.resetDynamicState() }
                     }
                 }
             }
@@ -384,6 +399,9 @@ public final class Kernel: @unchecked Sendable {
         }
         return v
     }
+
+    /// A recorder's `n_events`: read as the number of events held, set only to 0 to forget them.
+    static let eventCounter = "n_events"
 
     static func nameHash(_ s: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

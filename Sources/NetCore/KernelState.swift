@@ -114,8 +114,11 @@ extension Kernel {
         }
         for r in s.recorders {
             guard let b = blockInfo(of: r.id), b.kind == .recorder else { throw NetError(f, "node \(r.id) is not a recorder") }
-            if let bad = r.senders.first(where: { blockInfo(of: Int($0))?.kind != .neuron }) {
-                throw NetError(f, "recorder \(r.id): sender \(bad) is not a neuron of this network")
+            let recorder = device(r.id, b)
+            let recordsFrom = (recorder as? SpikeRecorder)?.sources
+                ?? (recorder as? Multimeter)?.sampledNodes { self.populations[$0].firstID } ?? []
+            if let bad = r.senders.first(where: { !recordsFrom.contains(Int($0)) }) {
+                throw NetError(f, "recorder \(r.id): sender \(bad) is not a node it records from")
             }
             if let bad = r.stamps.first(where: { $0 < 1 || $0 > s.now }) {
                 throw NetError(f, "recorder \(r.id): a stamp at step \(bad), outside 1...\(s.now)")

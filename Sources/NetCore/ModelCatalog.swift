@@ -25,6 +25,8 @@ private let neuronUnsupported = ["Ca", "beta_Ca", "tau_Ca", "tau_minus", "tau_mi
 private let deviceReadOnly = ["available", "capacity", "elementsize", "instantiations", "model", "type_id",
                               "events", "n_events", "recordables"]
 private let deviceUnsupported = ["frozen", "stimulus_source"]
+/// Recorders' `n_events` is settable to 0 (see `Kernel.checkKey`), so it is not read-only there.
+private let recorderReadOnly = deviceReadOnly.filter { $0 != "n_events" }
 
 /// NEST's recording keys. netview writes every recorder as `R.csv` (see docs/nest-parameters.md):
 /// `label` and `record_to` ("memory" or "ascii") are kept and change nothing in the file;
@@ -169,7 +171,7 @@ public enum ModelCatalog {
     public static let spikeRecorder = ModelSpec(
         name: "spike_recorder", kind: .recorder,
         params: window + recording,
-        recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
+        recordables: [], readOnly: recorderReadOnly, unsupported: deviceUnsupported,
         doc: "records the spikes of the neurons connected to it")
 
     public static let multimeter = ModelSpec(
@@ -179,7 +181,7 @@ public enum ModelCatalog {
             ParamSpec(list: "record_from", "", kind: .strings, .strings([]), "state variables to sample"),
             ParamSpec("offset", "ms", 0, .nonNegative, "first sample at offset, then every interval"),
         ] + window + recording,
-        recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
+        recordables: [], readOnly: recorderReadOnly, unsupported: deviceUnsupported,
         doc: "samples state variables of the neurons it is connected to")
 
     public static let voltmeter = ModelSpec(
@@ -189,7 +191,7 @@ public enum ModelCatalog {
             ParamSpec(list: "record_from", "", kind: .strings, .strings(["V_m"]), "state variables to sample"),
             ParamSpec("offset", "ms", 0, .nonNegative, "first sample at offset, then every interval"),
         ] + window + recording,
-        recordables: [], readOnly: deviceReadOnly, unsupported: deviceUnsupported,
+        recordables: [], readOnly: recorderReadOnly, unsupported: deviceUnsupported,
         doc: "a multimeter recording V_m")
 
     public static let all: [ModelSpec] = [

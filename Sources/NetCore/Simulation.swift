@@ -93,6 +93,7 @@ extension Kernel {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
+        sampleGenerators(from: from, to: to)
         for m in meters { m.merge() }
 
         // Gather the slice's spikes in (step, id) order: the order of delivery, whatever the threads.
@@ -131,6 +132,21 @@ extension Kernel {
             deliver(events, thread: 0, of: 1)
         } else {
             DispatchQueue.concurrentPerform(iterations: n) { t in deliver(events, thread: t, of: n) }
+        }
+    }
+
+    /// A dc_generator's current I as NEST logs it: the amplitude in the steps it sends (it is
+    /// active), else 0, stamped at the end of the step.
+    private func sampleGenerators(from: Int64, to: Int64) {
+        for m in meters where !m.generatorTargets.isEmpty {
+            for step in from..<to where m.samples(atStamp: step + 1) {
+                for id in m.generatorTargets {
+                    guard let b = blockInfo(of: id), let g = device(id, b) as? DCGenerator else { continue }
+                    let current = g.isActive(emitStep: step) ? g.amplitude.value(at: step) : 0
+                    m.pending[0].append(Multimeter.Row(sender: Int32(id), stamp: step + 1,
+                                                       values: m.recordFrom.map { _ in current }))
+                }
+            }
         }
     }
 

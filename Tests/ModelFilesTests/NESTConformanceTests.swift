@@ -148,6 +148,26 @@ final class NESTConformanceTests: XCTestCase {
     }
 }
 
+/// A multimeter on dc_generators.
+extension NESTConformanceTests {
+    /// A multimeter samples the current I of two dc_generators (one with origin, start and stop,
+    /// one from 30 ms with a negative amplitude) beside the neuron they drive: both files are
+    /// NEST's to the byte, up to the last min_delay slice NEST withholds.
+    func testMultimeterOnDCGeneratorsAsNEST() throws {
+        let dir = try run("dc_recording")
+        for meter in ["current", "vm"] {
+            let mine = try String(contentsOfFile: "\(dir)/\(meter).csv", encoding: .utf8)
+            let nest = try String(contentsOfFile: "\(folder)/dc_recording.\(meter).nest.csv", encoding: .utf8)
+            XCTAssertGreaterThan(nest.count, 1000)
+            XCTAssertTrue(mine.hasPrefix(nest), meter)
+            let extra = mine.dropFirst(nest.count).split(separator: "\n").map { Double($0.split(separator: ",")[1])! }
+            XCTAssertTrue(extra.allSatisfy { $0 > 59 }, "only the withheld slice: \(extra)")
+        }
+        let current = try String(contentsOfFile: "\(dir)/current.csv", encoding: .utf8)
+        XCTAssertTrue(current.contains("2,7.5,500.0\n") && current.contains("2,45.0,0.0\n") && current.contains("3,30.0,-120.0\n"))
+    }
+}
+
 /// NEST 3.10's ignore-and-spike mechanism.
 extension NESTConformanceTests {
     /// iaf_psc_delta spikes at the offset rounded up to the grid and then every interval, whatever

@@ -74,8 +74,8 @@ final class ForgedSessionTests: XCTestCase {
         try forge("position-past", says: "position 9") { s, _ in s.generators[1].position = 9 }
         try forge("stamp-huge", says: "stamp") { s, _ in s.recorders[0].stamps[0] = 1 << 62 }
         try forge("stamp-zero", says: "stamp") { s, _ in s.recorders[0].stamps[0] = 0 }
-        try forge("sender-device", says: "not a neuron") { s, b in s.recorders[0].senders[0] = Int32(b.ids["pg"]!.ids[0]) }
-        try forge("sender-negative", says: "not a neuron") { s, _ in s.recorders[0].senders[0] = -3 }
+        try forge("sender-device", says: "not a node it records from") { s, b in s.recorders[0].senders[0] = Int32(b.ids["pg"]!.ids[0]) }
+        try forge("sender-negative", says: "not a node it records from") { s, _ in s.recorders[0].senders[0] = -3 }
         try forge("refractory-max", says: "refractory count") { s, _ in s.populations[0].refractory[0] = Int32.max }
         try forge("refractory-min", says: "refractory count") { s, _ in s.populations[0].refractory[0] = Int32.min }
         try forge("spike-count-min", says: "spike count") { s, _ in s.spikeCounts[1] = Int.min }

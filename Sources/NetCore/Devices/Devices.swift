@@ -54,6 +54,9 @@ public class Device: @unchecked Sendable {
         return nil
     }
 
+    /// A rule about which keys one SetStatus changes together (checked after `violation`).
+    func violation(changing keys: Set<String>, from before: [String: ParamValue]) -> String? { nil }
+
     func resetDynamicState() {}
 }
 
@@ -145,13 +148,13 @@ final class SpikeGenerator: Device, @unchecked Sendable {
         var last = -Double.infinity
         for t in times {
             if !t.isFinite { return "spike_times must be finite, got \(formatNumber(t))" }
-            if t < last { return "spike_times must be sorted in non-decreasing order (\(formatNumber(t)) after \(formatNumber(last)))" }
+            if t < last { return "Spike times must be sorted in non-descending order (\(formatNumber(t)) after \(formatNumber(last)))." }
             last = t
             if !offgrid && !grid.isOnGrid(t) {
-                return "spike time \(formatNumber(t)) ms is not on the grid of resolution \(grid.resolution) ms (set allow_offgrid_times to round it up)"
+                return "Time point \(formatNumber(t)) is not representable in current resolution (\(formatNumber(grid.resolution)) ms; allow_offgrid_times rounds it up to the end of its step)."
             }
-            if t <= 0 && (p["shift_now_spikes"]?.number ?? 0) == 0 {
-                return "spike time \(formatNumber(t)) ms must be > 0 (NEST cannot emit a spike at or before t = 0)"
+            if t == 0 && (p["shift_now_spikes"]?.number ?? 0) == 0 {
+                return "spike time cannot be set to 0."
             }
         }
         if case let .numbers(w)? = p["spike_weights"], !w.isEmpty, w.count != times.count {
@@ -166,22 +169,53 @@ final class SpikeGenerator: Device, @unchecked Sendable {
         return nil
     }
 
+    private static let flags = ["allow_offgrid_times", "shift_now_spikes", "precise_times"]
+
+    override func violation(changing keys: Set<String>, from before: [String: ParamValue]) -> String? {
+        let flagChanged = Self.flags.contains { keys.contains($0) && params[$0] != before[$0] }
+        if flagChanged, !keys.contains("spike_times"), case let .numbers(t)? = before["spike_times"], !t.isEmpty {
+            return "Options can only be set together with spike times or if no spike times have been set."
+        }
+        return nil
+    }
+
     override func changed(_ name: String, now: Int64) {
         super.changed(name, now: now)
+        if name == "spike_times" { placeOnGrid(now: now) }
         rebuild(now: now)
+    }
+
+    /// NEST's spike_generator keeps each time as a step: a time within half a tic of a step is
+    /// that step; another (allowed by allow_offgrid_times) the end of the step it falls in
+    /// (Time::ms_stamp); with shift_now_spikes, a spike at origin + t = now moves one step later.
+    /// The times are kept as those steps' times, which is what GetStatus reports.
+    private func placeOnGrid(now: Int64) {
+        guard case let .numbers(times)? = params["spike_times"] else { return }
+        let perStep = grid.ticsPerStep, origin = grid.tics(num("origin")) / perStep
+        let shift = num("shift_now_spikes") != 0
+        params["spike_times"] = .numbers(times.map { t in
+            let tics = grid.tics(t)
+            var step: Int64
+            if tics % perStep == 0 {
+                step = tics / perStep
+            } else {
+                var n = Int64(t * Double(TimeGrid.ticsPerMs))
+                n -= n % perStep
+                step = n / perStep
+                if grid.ms(step) < t { step += 1 }
+            }
+            if shift && origin + step == now { step += 1 }
+            return grid.ms(step)
+        })
     }
 
     func rebuild(now: Int64) {
         guard case let .numbers(times)? = params["spike_times"] else { return }
         var w: [Double] = []
         if case let .numbers(ws)? = params["spike_weights"] { w = ws }
-        // NEST emits at origin + t.
-        let origin = num("origin")
-        stamps = times.map { t in
-            let tics = grid.tics(origin + t)
-            let s = (tics + grid.ticsPerStep - 1) / grid.ticsPerStep  // off-grid times round up
-            return max(s, 1)
-        }
+        // NEST emits at origin + t; times before now (or before t = 0) are never sent.
+        let origin = grid.tics(num("origin")) / grid.ticsPerStep
+        stamps = times.map { origin + grid.tics($0) / grid.ticsPerStep }
         weights = w.isEmpty ? Array(repeating: 1, count: stamps.count) : w
         // NEST sends a spike of multiplicity m: the target sees m times the weight, a recorder m rows.
         multiplicities = Array(repeating: 1, count: stamps.count)
@@ -249,6 +283,13 @@ public final class Multimeter: Device, @unchecked Sendable {
     public private(set) var rows: [Row] = []
     /// Sampled neurons by population index: local indices, ascending.
     var targets: [Int: [Int]] = [:]
+    /// Sampled current generators (dc_generator, recordable I): global ids, ascending.
+    var generatorTargets: [Int] = []
+
+    /// The global ids of the nodes the meter samples, given each population's first id.
+    func sampledNodes(firstID: (Int) -> Int) -> Set<Int> {
+        Set(targets.flatMap { pop, locals in locals.map { firstID(pop) + $0 } } + generatorTargets)
+    }
 
 
     public var recordFrom: [String] {
@@ -267,11 +308,24 @@ public final class Multimeter: Device, @unchecked Sendable {
 
     override func violation(_ p: [String: ParamValue]) -> String? {
         if let w = super.violation(p) { return w }
-        if let iv = p["interval"]?.number, !grid.isOnGrid(iv) || iv < grid.resolution {
-            return "interval must be a multiple of the resolution \(grid.resolution) ms, got \(formatNumber(iv))"
+        if let iv = p["interval"]?.number {
+            if grid.tics(iv) < grid.ticsPerStep {
+                return "The sampling interval must be at least as long as the simulation resolution (\(formatNumber(grid.resolution)) ms), got \(formatNumber(iv))."
+            }
+            if !grid.isOnGrid(iv) {
+                return "The sampling interval must be a multiple of the simulation resolution (\(formatNumber(grid.resolution)) ms), got \(formatNumber(iv))."
+            }
         }
         if let off = p["offset"]?.number, !grid.isOnGrid(off) {
-            return "offset must be a multiple of the resolution \(grid.resolution) ms, got \(formatNumber(off))"
+            return "The offset for the sampling interval must be a multiple of the simulation resolution (\(formatNumber(grid.resolution)) ms), got \(formatNumber(off))."
+        }
+        return nil
+    }
+
+    override func violation(changing keys: Set<String>, from before: [String: ParamValue]) -> String? {
+        // NEST's multimeter: what a connected meter samples, and when, is fixed.
+        if targets.values.contains(where: { !$0.isEmpty }) || !generatorTargets.isEmpty, !keys.isDisjoint(with: ["interval", "offset", "record_from"]) {
+            return "The recording interval, the interval offset and the list of properties to record cannot be changed after the multimeter has been connected to nodes."
         }
         return nil
     }
