@@ -41,8 +41,10 @@ public struct Bisection {
         }
         rec.clearEvents()
         try k.simulate(spec.tEval)
-        let n = max(1, rec.sourceIDs.count)
-        return Double(rec.eventCount) * 1000 / spec.tEval / Double(n)
+        // The neurons' spikes: a generator connected to the recorder is recorded, not measured.
+        let neurons = Set(rec.sourceIDs.filter { k.blockInfo(of: $0)?.kind == .neuron })
+        let events = neurons.count == rec.sourceIDs.count ? rec.eventCount : rec.senders.filter { neurons.contains(Int($0)) }.count
+        return Double(events) * 1000 / spec.tEval / Double(max(1, neurons.count))
     }
 
     /// Runs the search; `report` sees each evaluation as it completes; `cancelled` is asked between evaluations.

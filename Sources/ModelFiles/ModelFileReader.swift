@@ -391,23 +391,23 @@ struct ModelFileReader {
         let neuronModels = Set(ModelCatalog.all.filter { $0.kind == .neuron }.map(\.name))
         let meters: Set<String> = ["voltmeter", "multimeter"]
         if !dstModels.isDisjoint(with: meters) {
-            throw fail("\(path).target", t, "a \(dstModels.intersection(meters).first!) connects to the neurons it samples: put it in 'source'")
+            throw fail("\(path).target", t, ConnSpec.illegal("a \(dstModels.intersection(meters).first!) connects to the neurons it samples: put it in 'source'"))
         }
         if dstModels.contains("spike_recorder") {
-            guard dstModels == ["spike_recorder"], srcModels.isSubset(of: neuronModels.union(["spike_generator"])) else {
-                throw fail(path, item, "neurons connect to a spike_recorder; mix no other targets or sources with it")
+            guard dstModels == ["spike_recorder"], srcModels.isSubset(of: neuronModels.union(Kernel.spikeSources)) else {
+                throw fail(path, item, ConnSpec.illegal("neurons and spike or Poisson generators connect to a spike_recorder; mix no other targets or sources with it"))
             }
             guard conn.mayReachDevices else { throw fail("\(path).conn_spec", get("conn_spec") ?? item, ConnSpec.noProxiesMessage) }
         } else if !srcModels.isDisjoint(with: meters) {
             guard srcModels.isSubset(of: meters), dstModels.isSubset(of: neuronModels.union(["dc_generator"])) else {
-                throw fail(path, item, "a voltmeter or multimeter connects to neurons and dc_generators only")
+                throw fail(path, item, ConnSpec.illegal("a voltmeter or multimeter connects to neurons and dc_generators only"))
             }
         } else {
             if let bad = dstModels.subtracting(neuronModels).first {
-                throw fail("\(path).target", t, "targets must be neurons; '\(bad)' is not (a spike_recorder is a target of neurons)")
+                throw fail("\(path).target", t, ConnSpec.illegal("targets must be neurons; '\(bad)' is not (a spike_recorder is a target of neurons)"))
             }
             if srcModels.contains("spike_recorder") {
-                throw fail("\(path).source", s, "a spike_recorder receives spikes: put it in 'target'")
+                throw fail("\(path).source", s, ConnSpec.illegal("a spike_recorder receives spikes: put it in 'target'"))
             }
         }
         var targetText = t.value, sourceText = s.value

@@ -29,8 +29,12 @@ extension BuiltModel {
             let mine = ids[node.name]!.ids.filter { sources.contains($0) }
             if !mine.isEmpty { cells.append((node.name, mine)) }
         }
-        let times = rec.stamps.map { kernel.grid.ms($0) - start }
-        return Activity.compute(cells: cells, senders: rec.senders, times: times, duration: duration)
+        // The neurons' spikes only: a generator connected to the recorder is recorded, not measured.
+        let neurons = Set(cells.flatMap(\.1))
+        let keep = rec.senders.indices.filter { neurons.contains(Int(rec.senders[$0])) }
+        let senders = keep.count == rec.senders.count ? rec.senders : keep.map { rec.senders[$0] }
+        let times = (keep.count == rec.senders.count ? rec.stamps : keep.map { rec.stamps[$0] }).map { kernel.grid.ms($0) - start }
+        return Activity.compute(cells: cells, senders: senders, times: times, duration: duration)
     }
 
     /// Writes `R.csv` per recorder and summary.json as one run folder (`RunFolder`): the folder

@@ -13,6 +13,9 @@ extension Kernel {
     /// NEST 3's Connect. Neurons and spike generators connect to neurons; Poisson and DC generators
     /// drive neurons; neurons connect to a spike_recorder; a voltmeter or multimeter connects to the
     /// neurons it samples.
+    /// The devices whose spikes a spike_recorder records when connected to it (besides neurons).
+    public static let spikeSources: Set<String> = ["spike_generator", "poisson_generator"]
+
     public func connect(_ pre: NodeCollection, _ post: NodeCollection, _ conn: ConnSpec = ConnSpec(),
                         _ syn: SynSpec = SynSpec()) throws {
         let f = "Connect"
@@ -39,20 +42,20 @@ extension Kernel {
             // NEST's meters sample any node with recordables: neurons, and of netview's devices the
             // dc_generator (its current I).
             guard postGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "dc_generator" }) else {
-                throw NetError(f, "a \(preKinds.first!) connects to neurons and dc_generators only")
+                throw NetError(f, ConnSpec.illegal("a \(preKinds.first!) connects to neurons and dc_generators only"))
             }
         } else if postGroups.allSatisfy({ $0.0.baseModel == "spike_recorder" }) {
-            guard preGroups.allSatisfy({ $0.0.kind == .neuron || $0.0.baseModel == "spike_generator" }) else {
-                throw NetError(f, "only neurons connect to a spike_recorder")
+            guard preGroups.allSatisfy({ $0.0.kind == .neuron || Kernel.spikeSources.contains($0.0.baseModel) }) else {
+                throw NetError(f, ConnSpec.illegal("only neurons, spike_generators and poisson_generators connect to a spike_recorder"))
             }
             guard conn.mayReachDevices else { throw NetError(f, ConnSpec.noProxiesMessage) }
         } else {
             guard postKinds == [.neuron] else {
                 let bad = postGroups.first { $0.0.kind != .neuron }!.0.model
-                throw NetError(f, "targets must be neurons, but \(bad) is not (recorders: neurons connect to a spike_recorder; a voltmeter connects to neurons)")
+                throw NetError(f, ConnSpec.illegal("targets must be neurons, but \(bad) is not (recorders: neurons connect to a spike_recorder; a voltmeter connects to neurons)"))
             }
             if let bad = preGroups.first(where: { $0.0.kind == .recorder }) {
-                throw NetError(f, "\(bad.0.model) cannot be a source here: only voltmeters and multimeters send to neurons")
+                throw NetError(f, ConnSpec.illegal("\(bad.0.model) cannot be a source here: only voltmeters and multimeters send to neurons"))
             }
         }
         let call = UInt64(connections.count + 1)
@@ -221,7 +224,7 @@ extension Kernel {
             if sb.kind == .recorder, tb.kind != .recorder, let m = device(pre.ids[s], sb) as? Multimeter {
                 let recordables = tb.kind == .neuron ? populations[tb.index].spec.recordables : device(post.ids[t], tb).spec.recordables
                 for name in m.recordFrom where !recordables.contains(name) {
-                    throw NetError(f, model: tb.model, "\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(recordables.joined(separator: ", ")))")
+                    throw NetError(f, model: tb.model, ConnSpec.illegal("\(m.spec.name) records '\(name)', which \(tb.baseModel) does not have (recordables: \(recordables.joined(separator: ", ")))"))
                 }
             }
             let d = constD > 0 ? constD : 1

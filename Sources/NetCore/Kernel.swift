@@ -51,6 +51,8 @@ public final class Kernel: @unchecked Sendable {
     var sampling: [[Sampling]] = []
     var recorders: [SpikeRecorder] = []
     var spikeGenerators: [SpikeGenerator] = []
+    /// Poisson generators and the spike recorders they are connected to.
+    var poissonRecorded: [(PoissonGenerator, SpikeRecorder)] = []
     /// Spike events handed to synapses, and Poisson events drawn (per worker), since the network was built.
     var deliveredEvents = 0
     var poissonEvents = Column<Int>(count: 1, repeating: 0)

@@ -54,6 +54,9 @@ extension Kernel {
         }
         recorders = devices.compactMap { $0 as? SpikeRecorder }
         spikeGenerators = devices.compactMap { $0 as? SpikeGenerator }
+        poissonRecorded = devices.compactMap { $0 as? PoissonGenerator }.flatMap { g in
+            recorders.filter { $0.sources.contains(g.id) }.map { (g, $0) }
+        }
         if let id = probeID, probeTarget == nil, let b = blockInfo(of: id), b.kind == .neuron {
             let pop = populations[b.index]
             probeTarget = (b.index, id - b.firstID, pop.reader("V_m")!)
@@ -110,6 +113,7 @@ extension Kernel {
                 g.position += 1
             }
         }
+        recordPoissonTrains(from: from, to: to)
         if n > 1 || events.count > neuronEvents {
             events.sort { ($0.step, $0.id) < ($1.step, $1.id) }
         }
@@ -132,6 +136,22 @@ extension Kernel {
             deliver(events, thread: 0, of: 1)
         } else {
             DispatchQueue.concurrentPerform(iterations: n) { t in deliver(events, thread: t, of: n) }
+        }
+    }
+
+    /// A poisson_generator connected to a spike_recorder sends it a train of its own, as NEST draws
+    /// one per target: a Poisson count every active step, from a stream keyed by generator,
+    /// recorder and step (so it needs no saved state and is the same for any thread count).
+    private func recordPoissonTrains(from: Int64, to: Int64) {
+        let h = grid.resolution
+        for (g, r) in poissonRecorded {
+            for step in from..<to where g.isActive(emitStep: step) {
+                let mu = g.rate.value(at: step) * h / 1000
+                if mu <= 0 { continue }
+                var rng = RandomStream(seed: seeds.stimulus, 17, UInt64(g.id) << 32 | UInt64(r.id), UInt64(bitPattern: step))
+                let count = rng.poisson(mu: mu, expNegMu: exp(-mu))
+                for _ in 0..<count { r.record(g.id, stamp: step + 1) }
+            }
         }
     }
 

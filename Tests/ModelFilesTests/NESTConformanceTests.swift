@@ -168,6 +168,86 @@ extension NESTConformanceTests {
     }
 }
 
+/// A poisson_generator connected to spike_recorders, and connections NEST refuses.
+extension NESTConformanceTests {
+    /// NEST records a poisson_generator's spikes to a spike_recorder, a train of their own per
+    /// recorder. At 1 MHz (every step has spikes), origin 5, start 10 and stop 20, NEST 3.10's
+    /// recorder has 100 distinct times from 15.2 to 25.1 ms; at 500 Hz for 10 s two recorders
+    /// count about 5000 each (NEST: 5042 and 4962), different trains, the same for 1 and 2 threads.
+    func testPoissonGeneratorToSpikeRecorder() throws {
+        let k = try Kernel()
+        let pg = try k.create("poisson_generator", params: ["rate": .number(1e6), "start": .number(10), "stop": .number(20),
+                                                             "origin": .number(5)])
+        let sr = try k.create("spike_recorder")
+        try k.connect(pg, sr)
+        try k.simulate(40)
+        let r = try XCTUnwrap(k.spikeRecorder(sr.ids[0]))
+        XCTAssertEqual(Set(r.stamps).sorted(), Array(152...251))
+        XCTAssertEqual(Double(r.eventCount), 10_000, accuracy: 500)
+        XCTAssertTrue(r.senders.allSatisfy { $0 == Int32(pg.ids[0]) })
+
+        func trains(threads: Int) throws -> [[Int64]] {
+            let k = try Kernel(threads: threads)
+            let pg = try k.create("poisson_generator", params: ["rate": .number(500)])
+            let n = try k.create("iaf_psc_alpha", n: 3)
+            let sr = try k.create("spike_recorder", n: 2)
+            try k.connect(pg, n, ConnSpec(), SynSpec(weight: 10, delay: 1))
+            try k.connect(pg, sr)
+            try k.simulate(10_000)
+            return try sr.ids.map { try XCTUnwrap(k.spikeRecorder($0)).stamps }
+        }
+        let one = try trains(threads: 1)
+        for t in one { XCTAssertEqual(Double(t.count), 5000, accuracy: 5 * 5000.0.squareRoot()) }
+        XCTAssertNotEqual(one[0], one[1])
+        XCTAssertEqual(try trains(threads: 2), one)
+    }
+
+    /// A recorder's activity block measures its neurons: the spikes of a poisson_generator
+    /// connected to it are in its file, not in its rates or regime.
+    func testGeneratorSpikesAreRecordedNotMeasured() throws {
+        let text = """
+        {"name": "pg_rec", "nodes": [{"name": "pg", "model": "poisson_generator", "params": {"rate": 800.0}},
+          {"name": "n", "model": "iaf_psc_alpha"}, {"name": "sr", "model": "spike_recorder"}],
+         "connections": [{"source": "pg", "target": "n", "syn_spec": {"weight": 20.0}}, {"source": ["pg", "n"], "target": "sr"}],
+         "simulate": 1000}
+        """
+        let built = try ModelFile.parse(text: text).build()
+        try built.kernel.simulate(1000)
+        let rec = try XCTUnwrap(built.kernel.spikeRecorder(built.ids["sr"]!.ids[0]))
+        XCTAssertEqual(Double(rec.eventCount), 800, accuracy: 5 * 800.0.squareRoot())
+        let activity = try XCTUnwrap(built.activity(recorder: "sr", duration: 1000))
+        XCTAssertEqual(activity.populations.map(\.rateMean), [0])
+        XCTAssertEqual(activity.fracUp, 0)
+    }
+
+    /// connect/test_onetooneconnect.py, test_IllegalConnection: a neuron onto a voltmeter, and a
+    /// spike_recorder onto a neuron, are refused ("Creation of connection is not possible"), as are
+    /// the other links NEST 3.10 refuses among netview's models (checked pair by pair against it).
+    func testIllegalDeviceLinks() throws {
+        let models = ["iaf_psc_alpha", "poisson_generator", "spike_generator", "dc_generator", "spike_recorder", "voltmeter", "multimeter"]
+        // NEST 3.10's answer for every (source, target) pair: the pairs it accepts.
+        let accepted: Set<[String]> = [
+            ["iaf_psc_alpha", "iaf_psc_alpha"], ["iaf_psc_alpha", "spike_recorder"], ["poisson_generator", "iaf_psc_alpha"],
+            ["poisson_generator", "spike_recorder"], ["spike_generator", "iaf_psc_alpha"], ["spike_generator", "spike_recorder"],
+            ["dc_generator", "iaf_psc_alpha"], ["voltmeter", "iaf_psc_alpha"], ["multimeter", "iaf_psc_alpha"],
+            ["multimeter", "dc_generator"],
+        ]
+        for a in models {
+            for b in models {
+                let k = try Kernel()
+                let x = try k.create(a), y = try k.create(b)
+                if accepted.contains([a, b]) {
+                    XCTAssertNoThrow(try k.connect(x, y), "\(a) -> \(b)")
+                } else {
+                    XCTAssertThrowsError(try k.connect(x, y), "\(a) -> \(b)") {
+                        XCTAssertTrue("\($0)".contains("Creation of connection is not possible"), "\(a) -> \(b): \($0)")
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// NEST 3.10's ignore-and-spike mechanism.
 extension NESTConformanceTests {
     /// iaf_psc_delta spikes at the offset rounded up to the grid and then every interval, whatever

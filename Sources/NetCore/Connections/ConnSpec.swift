@@ -87,6 +87,10 @@ extension ConnSpec {
     }
 
     /// NEST's words when a rule cannot reach a device.
-    public static let noProxiesMessage =
-        "IllegalConnection: Creation of connection is not possible because: Cannot use this rule to connect to nodes without proxies (usually devices)."
+    public static let noProxiesMessage = illegal("Cannot use this rule to connect to nodes without proxies (usually devices).")
+
+    /// NEST's words for a connection it refuses, with the reason.
+    public static func illegal(_ reason: String) -> String {
+        "IllegalConnection: Creation of connection is not possible because: \(reason)"
+    }
 }
