@@ -12,18 +12,20 @@ public enum SessionCommand: Equatable, Sendable {
     case defaults(model: String)
     case models
     case simulate(ms: Double)
+    case step(ms: Double)
     case reset
     case seed(stream: String, value: UInt64)
     case weight(connection: Int, value: Double)
     case help
 
-    public static let verbs = ["set", "get", "defaults", "models", "simulate", "reset", "seed", "weight", "help"]
+    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "help"]
     public static let usage = [
         "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
         "get NODE[i]                 GetStatus of one element",
         "defaults MODEL              GetDefaults",
         "models                      the models netview has",
-        "simulate MS                 simulate MS ms now",
+        "simulate MS                 simulate MS ms now (in chunks; x or Esc cancels)",
+        "step MS                     what s advances while paused (default 10 ms)",
         "reset                       back to t = 0 (ResetNetwork), edits kept",
         "seed STREAM N               network|stimulus|state|all; restarts from t = 0",
         "weight K W                  weight of connection group K (see the Network pane)",
@@ -57,6 +59,11 @@ public enum SessionCommand: Equatable, Sendable {
             let ms = try number(1, "MS")
             guard ms > 0 else { throw CommandError("simulate: MS must be > 0") }
             return .simulate(ms: ms)
+        case "step":
+            try arity(2, "step MS")
+            let ms = try number(1, "MS")
+            guard ms > 0 else { throw CommandError("step: MS must be > 0") }
+            return .step(ms: ms)
         case "reset", "ResetNetwork": return .reset
         case "seed":
             try arity(3, "seed network|stimulus|state|all N")
@@ -140,7 +147,7 @@ extension BuiltModel {
             return "connection \(index) weight = \(formatNumber(w))"
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
-        case .simulate, .reset, .seed:
+        case .simulate, .step, .reset, .seed:
             throw CommandError("this command is run by the session")
         }
     }

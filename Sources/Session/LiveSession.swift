@@ -26,6 +26,8 @@ public struct Frame: Sendable {
     public var speedCap: Double?
     public var unsaved = false
     public var dead = false
+    /// A `simulate` or a step is in progress (x or Esc cancels it).
+    public var runInProgress = false
     /// The last model time of a replay (`netview view`); nil for a live session.
     public var endTime: Double?
 
@@ -51,6 +53,16 @@ public final class LiveSession: @unchecked Sendable {
         case selectCell(Int)
         case faster, slower
         case startBisection(BisectionSpec), cancelBisection
+        /// Stops a `simulate` or a step in progress at the chunk it has reached.
+        case cancelRun
+
+        /// Whether the action takes effect during a simulate or step (the others wait for its end).
+        var actsDuringARun: Bool {
+            switch self {
+            case .cancelRun, .selectCell, .faster, .slower, .toggleRun, .pause, .resume: return true
+            default: return false
+            }
+        }
     }
 
     public private(set) var model: ModelFile
@@ -63,7 +75,11 @@ public final class LiveSession: @unchecked Sendable {
     private var current = Frame()
     private var alive = true
     private var running = false
-    private var stepRequested = false
+    /// A run of a fixed length in progress (`simulate MS`, or a step while paused): it goes on in
+    /// chunks with the screen live and can be cancelled between them.
+    private var fixedRun: (what: String, total: Double, left: Double)?
+    /// What `s` advances while paused (`step MS` sets it).
+    public private(set) var stepMs = 10.0
     private var chunkMs: Double
     /// Real-time caps the +/- keys step through (nil: as fast as it goes).
     public static let speedLevels: [Double?] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, nil]
@@ -166,17 +182,47 @@ public final class LiveSession: @unchecked Sendable {
         var lastPublish = Date.distantPast
         while true {
             lock.lock()
-            let todo = actions
+            var todo = actions
             actions.removeAll()
+            if fixedRun != nil {
+                // While a simulate or step runs, what acts now acts now; the rest waits its turn.
+                let now = todo.filter(\.actsDuringARun)
+                actions = todo.filter { !$0.actsDuringARun }
+                todo = now
+            }
             let go = alive
             lock.unlock()
             if !go { return gate.serve(last: true) { false } }
-            for a in todo { handle(a) }
-            // Actions sent before a `sync` take effect before it runs.
-            gate.serve(last: false) { !actions.isEmpty }
-            if running || stepRequested {
-                stepRequested = false
-                runChunk()
+            for (i, a) in todo.enumerated() {
+                handle(a)
+                if fixedRun != nil, i + 1 < todo.count {
+                    // A simulate began: what was sent after it waits until it ends.
+                    let rest = todo[(i + 1)...].filter { !$0.actsDuringARun }
+                    lock.lock(); actions.insert(contentsOf: rest, at: 0); lock.unlock()
+                    for b in todo[(i + 1)...] where b.actsDuringARun { handle(b) }
+                    break
+                }
+            }
+            // Actions sent before a `sync` take effect (a simulate among them ends) before it runs.
+            gate.serve(last: false) { !actions.isEmpty || fixedRun != nil }
+            if let run = fixedRun {
+                let k = built.kernel
+                let ms = max(k.grid.resolution, (min(chunkMs, run.left) / k.grid.resolution).rounded() * k.grid.resolution)
+                guard runChunk(ms, capped: false) else { fixedRun = nil; continue }
+                let left = run.left - ms
+                if left < k.grid.resolution / 2 {
+                    fixedRun = nil
+                    if run.what == "simulate" { log.append((k.now, "simulate \(Self.millis(run.total))")) }
+                    say("\(run.what == "step" ? "stepped" : "simulated") \(Self.millis(run.total)) ms, now t = \(Self.millis(k.time)) ms")
+                } else {
+                    fixedRun = (run.what, run.total, left)
+                    if Date().timeIntervalSince(lastPublish) > 0.03 {
+                        say("\(run.what == "step" ? "stepping" : "simulating") \(Self.millis(run.total - left)) / \(Self.millis(run.total)) ms (x or Esc cancels)")
+                        lastPublish = Date()
+                    }
+                }
+            } else if running {
+                guard runChunk(chunkMs, capped: true) else { continue }
                 if Date().timeIntervalSince(lastPublish) > 0.03 || !running {
                     publish()
                     lastPublish = Date()
@@ -188,16 +234,18 @@ public final class LiveSession: @unchecked Sendable {
         }
     }
 
-    private func runChunk() {
+    /// Simulates `ms` and updates the windows; false (and paused) when the kernel stopped.
+    @discardableResult
+    private func runChunk(_ ms: Double, capped: Bool) -> Bool {
         let k = built.kernel
         let t0 = Date()
         let before = k.spikeCounts.count > 0 ? windowSpikes.ids.count : 0
         do {
-            try k.simulate(chunkMs)
+            try k.simulate(ms)
         } catch {
             running = false
             publish(message: "stopped: \(error)")
-            return
+            return false
         }
         let wall = Date().timeIntervalSince(t0)
         // The chunk's spikes, counted before the window drops its oldest ones.
@@ -206,17 +254,18 @@ public final class LiveSession: @unchecked Sendable {
         vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
         vm.values.append(contentsOf: probe.values)
         trimWindows()
-        speedSamples.append((wall, chunkMs, spikes))
+        speedSamples.append((wall, ms, spikes))
         // Chunks sized for about 30 ms of wall time each, so keys are answered quickly.
-        let perMs = wall / chunkMs
+        let perMs = wall / ms
         if perMs > 0 {
             let ideal = min(100, max(k.grid.resolution, 0.03 / perMs))
             chunkMs = max(k.grid.resolution, (ideal / k.grid.resolution).rounded(.down) * k.grid.resolution)
         }
-        if let cap = LiveSession.speedLevels[speedLevel] {
-            let wanted = chunkMs / 1000 / cap
+        if capped, let cap = LiveSession.speedLevels[speedLevel] {
+            let wanted = ms / 1000 / cap
             if wanted > wall { Thread.sleep(forTimeInterval: min(0.5, wanted - wall)) }
         }
+        return true
     }
 
     private func trimWindows() {
@@ -245,6 +294,7 @@ public final class LiveSession: @unchecked Sendable {
         f.modelName = model.name
         f.time = k.time
         f.running = running
+        f.runInProgress = fixedRun != nil
         let recent = speedSamples.suffix(30)
         let wall = recent.reduce(0) { $0 + $1.wall }
         if wall > 0 {
@@ -270,6 +320,11 @@ public final class LiveSession: @unchecked Sendable {
 
     private func say(_ text: String) { publish(message: text) }
 
+    /// A time in ms as a person writes it: whole numbers without a decimal point.
+    static func millis(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : formatNumber(x)
+    }
+
     private func handle(_ a: Action) {
         let k = built.kernel
         switch a {
@@ -277,7 +332,12 @@ public final class LiveSession: @unchecked Sendable {
         case .pause: running = false; say("paused")
         case .resume: running = true; say("running")
         case .step:
-            if running { say("pause first (space), then step") } else { stepRequested = true }
+            if running { say("pause first (space), then step") } else if fixedRun == nil { fixedRun = ("step", stepMs, stepMs) }
+        case .cancelRun:
+            guard let run = fixedRun else { return }
+            fixedRun = nil
+            if run.what == "simulate" { log.append((k.now, "simulate \(Self.millis(run.total - run.left))")) }
+            say("cancelled at t = \(Self.millis(built.kernel.time)) ms (\(Self.millis(run.total - run.left)) of \(Self.millis(run.total)) ms done)")
         case .faster: speedLevel = min(speedLevel + 1, LiveSession.speedLevels.count - 1); say(speedText)
         case .slower: speedLevel = max(speedLevel - 1, 0); say(speedText)
         case let .selectCell(id):
@@ -314,13 +374,14 @@ public final class LiveSession: @unchecked Sendable {
             switch cmd {
             case let .simulate(ms):
                 guard k.grid.isOnGrid(ms) else { throw CommandError("simulate: \(ms) ms is not a multiple of the resolution") }
-                try k.simulate(ms)
-                let probe = k.drainProbe()
-                vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
-                vm.values.append(contentsOf: probe.values)
-                trimWindows()
-                log.append((k.now, text))
-                say("simulated \(formatNumber(ms)) ms")
+                guard fixedRun == nil else { throw CommandError("simulate: a run is in progress (x or Esc cancels it)") }
+                guard ms < 1e12 else { throw CommandError("simulate: \(formatNumber(ms)) ms is beyond what the clock counts") }
+                fixedRun = ("simulate", ms, ms)
+                say("simulating 0 / \(Self.millis(ms)) ms (x or Esc cancels)")
+            case let .step(ms):
+                guard k.grid.isOnGrid(ms), ms > 0 else { throw CommandError("step: \(formatNumber(ms)) ms is not a positive multiple of the resolution") }
+                stepMs = ms
+                say("s now steps \(Self.millis(ms)) ms")
             case .reset:
                 k.resetNetwork()
                 windowSpikes = ([], [])

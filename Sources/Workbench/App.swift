@@ -48,6 +48,7 @@ public final class App {
         case .togglePause: session.send(.toggleRun)
         case .step:
             if frame.running { state.message = "pause first (space), then s steps" } else { session.send(.step) }
+        case .cancelRun: session.send(.cancelRun)
         case .reseed: state.prompt = .reseed
         case .restart: session.send(.restart); refreshInfoSoon()
         case .faster: session.send(.faster)
@@ -70,6 +71,7 @@ public final class App {
         case .openNetwork: open(.network)
         case .openHelp: open(.help)
         case .closePane:
+            session.send(.cancelRun)
             state.pane = nil
             state.focusOnPane = false
         case .commandLine: state.prompt = .command("")
@@ -237,6 +239,7 @@ public final class App {
 
     func save() {
         guard let saver else { state.message = "saving is not available here"; return }
+        if frame.runInProgress { state.message = "a :simulate or step is running: x cancels it, then S saves"; return }
         do {
             let path = try saver(session, ["cell": "\(frame.cell)", "pane": state.pane?.rawValue ?? "",
                                            "speed": frame.speedCap.map { "\($0)" } ?? "max"])

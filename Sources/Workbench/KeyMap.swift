@@ -6,7 +6,7 @@ public enum Key: Equatable, Hashable, Sendable {
 
 /// What a key does in the main view.
 public enum KeyAction: Equatable, Sendable {
-    case togglePause, step, reseed, restart, faster, slower
+    case togglePause, step, cancelRun, reseed, restart, faster, slower
     case nextCell, previousCell, nextPopulation, previousPopulation, typeCell
     case cycleFocus, openParameters, openSeeds, openBisection, openNetwork, openHelp, closePane
     case save, quit, commandLine
@@ -26,7 +26,8 @@ public enum KeyMap {
 
     public static let bindings: [Binding] = [
         Binding(keys: [.char(" ")], label: "space", action: .togglePause, help: "pause / resume"),
-        Binding(keys: [.char("s")], label: "s", action: .step, help: "step one chunk while paused"),
+        Binding(keys: [.char("s")], label: "s", action: .step, help: "step 10 ms while paused (:step MS sets how far)"),
+        Binding(keys: [.char("x")], label: "x", action: .cancelRun, help: "cancel a :simulate or a step in progress (so does Esc)"),
         Binding(keys: [.char("r")], label: "r", action: .reseed, help: "reseed (asks which stream) and restart from t=0"),
         Binding(keys: [.char("R")], label: "R", action: .restart, help: "restart from t=0 with the same seeds"),
         Binding(keys: [.char("+"), .char("=")], label: "+", action: .faster, help: "run faster (raise the real-time cap)"),

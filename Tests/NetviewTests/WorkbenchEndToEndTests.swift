@@ -155,6 +155,42 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertFalse(screen().contains("Press space to interact"), screen())
     }
 
+    /// `:simulate` runs in chunks with the screen live: the clock moves and the status line says
+    /// how far it is; x cancels it at a chunk boundary, and keys pressed meanwhile act at once.
+    /// Paused, `s` steps 10 ms and says so; `:step 25` makes it 25 ms.
+    func runSimulateAndStep(width: Int, height: Int) throws {
+        start("--paused assets/brunel2000.json --param order=250", width: width, height: height)
+        XCTAssertTrue(wait { screen().contains("PAUSED") }, screen())
+        let t0 = modelTime() ?? 0
+        keys("s")
+        XCTAssertTrue(wait { screen().contains("stepped 10 ms") }, screen())
+        XCTAssertEqual(try XCTUnwrap(modelTime()), t0 + 10, accuracy: 0.01)
+        keys(":")
+        _ = Binary.shell("tmux send-keys -t \(session) -l 'step 25'")
+        keys("Enter")
+        XCTAssertTrue(wait { screen().contains("steps 25 ms") }, screen())
+        keys("s")
+        XCTAssertTrue(wait { screen().contains("stepped 25 ms") }, screen())
+        XCTAssertEqual(try XCTUnwrap(modelTime()), t0 + 35, accuracy: 0.01)
+
+        keys(":")
+        _ = Binary.shell("tmux send-keys -t \(session) -l 'simulate 1e9'")
+        keys("Enter")
+        XCTAssertTrue(wait { screen().contains("simulating") && screen().contains("/ 1000000000 ms") }, screen())
+        let a = modelTime() ?? 0
+        XCTAssertTrue(wait { (modelTime() ?? 0) > a + 50 }, "the clock moves during :simulate:\n\(screen())")
+        keys("x")
+        XCTAssertTrue(wait { screen().contains("cancelled at t =") }, screen())
+        let stopped = modelTime() ?? 0
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(modelTime(), stopped, "nothing runs after the cancel:\n\(screen())")
+        XCTAssertTrue(screen().contains("PAUSED"), screen())
+    }
+
+    func testSimulateAndStepAt120x40() throws { try runSimulateAndStep(width: 120, height: 40) }
+
+    func testSimulateAndStepAt80x24() throws { try runSimulateAndStep(width: 80, height: 24) }
+
     func testBisectionPanelCompletes() throws {
         start("--paused assets/balanced_neuron.json", width: 120, height: 40)
         XCTAssertTrue(wait { screen().contains("PAUSED") })
