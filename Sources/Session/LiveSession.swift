@@ -7,8 +7,10 @@ public struct Frame: Sendable {
     public var modelName = ""
     public var time = 0.0
     public var running = false
-    /// Model time per wall time over the last second.
+    /// Model time per wall time over the last chunks: the pace the screen shows, waits for the
+    /// real-time cap included.
     public var speed = 0.0
+    /// Spikes per second of model time (Hz, the whole network) over the last chunks.
     public var spikesPerSecond = 0.0
     public var seeds = Seeds(master: 1)
     public var message = ""
@@ -222,7 +224,14 @@ public final class LiveSession: @unchecked Sendable {
                     }
                 }
             } else if running {
-                guard runChunk(chunkMs, capped: true) else { continue }
+                // Under a cap a chunk is about 30 ms of wall time at the capped pace, so the pace
+                // holds for every cap and keys are answered between chunks.
+                let k = built.kernel
+                var ms = chunkMs
+                if let cap = LiveSession.speedLevels[speedLevel] {
+                    ms = max(k.grid.resolution, min(ms, (cap * 30 / k.grid.resolution).rounded(.down) * k.grid.resolution))
+                }
+                guard runChunk(ms, capped: true) else { continue }
                 if Date().timeIntervalSince(lastPublish) > 0.03 || !running {
                     publish()
                     lastPublish = Date()
@@ -254,7 +263,6 @@ public final class LiveSession: @unchecked Sendable {
         vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
         vm.values.append(contentsOf: probe.values)
         trimWindows()
-        speedSamples.append((wall, ms, spikes))
         // Chunks sized for about 30 ms of wall time each, so keys are answered quickly.
         let perMs = wall / ms
         if perMs > 0 {
@@ -263,8 +271,9 @@ public final class LiveSession: @unchecked Sendable {
         }
         if capped, let cap = LiveSession.speedLevels[speedLevel] {
             let wanted = ms / 1000 / cap
-            if wanted > wall { Thread.sleep(forTimeInterval: min(0.5, wanted - wall)) }
+            if wanted > wall { Thread.sleep(forTimeInterval: min(1, wanted - wall)) }
         }
+        speedSamples.append((Date().timeIntervalSince(t0), ms, spikes))
         return true
     }
 
@@ -298,8 +307,9 @@ public final class LiveSession: @unchecked Sendable {
         let recent = speedSamples.suffix(30)
         let wall = recent.reduce(0) { $0 + $1.wall }
         if wall > 0 {
-            f.speed = recent.reduce(0) { $0 + $1.model } / 1000 / wall
-            f.spikesPerSecond = Double(recent.reduce(0) { $0 + $1.spikes }) / wall
+            let model = recent.reduce(0) { $0 + $1.model }
+            f.speed = model / 1000 / wall
+            f.spikesPerSecond = model > 0 ? Double(recent.reduce(0) { $0 + $1.spikes }) / (model / 1000) : 0
         }
         if speedSamples.count > 200 { speedSamples.removeFirst(100) }
         f.seeds = k.seeds

@@ -190,7 +190,7 @@ public struct StatusBar {
         let run = frame.running ? "RUNNING" : "PAUSED"
         if width >= 120 {
             let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
-            return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ seeds net %llu stim %llu state %llu │ %.0f spikes/s ",
+            return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ seeds net %llu stim %llu state %llu │ %.0f spikes/s model ",
                           frame.modelName, frame.time, run, frame.speed, cap, s.network, s.stimulus, s.state, frame.spikesPerSecond)
         }
         return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx │ seeds %llu %llu %llu │ %.0f sp/s ",

@@ -191,6 +191,25 @@ final class WorkbenchEndToEndTests: XCTestCase {
 
     func testSimulateAndStepAt80x24() throws { try runSimulateAndStep(width: 80, height: 24) }
 
+    /// Every real-time cap holds, the lowest too (it ran at 0.2x), and the status bar shows the
+    /// pace it runs at, not what the machine could do.
+    func testTheLowestSpeedCapHolds() throws {
+        start("assets/brunel2000.json --param order=250", width: 120, height: 40)
+        XCTAssertTrue(wait { (modelTime() ?? 0) > 50 }, screen())
+        for _ in 0..<7 { keys("-") }
+        XCTAssertTrue(wait { screen().contains("cap 0.05x") }, screen())
+        Thread.sleep(forTimeInterval: 1.5)
+        let a = modelTime() ?? 0, t0 = Date()
+        Thread.sleep(forTimeInterval: 4)
+        let paced = ((modelTime() ?? 0) - a) / 1000 / Date().timeIntervalSince(t0)
+        XCTAssertEqual(paced, 0.05, accuracy: 0.02, screen())
+        let s = screen()
+        guard let r = s.range(of: #"[0-9.]+x real time"#, options: .regularExpression), let shown = Double(s[r].split(separator: "x")[0]) else {
+            return XCTFail(s)
+        }
+        XCTAssertEqual(shown, 0.05, accuracy: 0.02, s)
+    }
+
     func testBisectionPanelCompletes() throws {
         start("--paused assets/balanced_neuron.json", width: 120, height: 40)
         XCTAssertTrue(wait { screen().contains("PAUSED") })
