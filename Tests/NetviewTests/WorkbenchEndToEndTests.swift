@@ -28,6 +28,12 @@ final class WorkbenchEndToEndTests: XCTestCase {
 
     func screen() -> String { Binary.shell("tmux capture-pane -p -t \(session)") }
     func keys(_ k: String) { _ = Binary.shell("tmux send-keys -t \(session) \(k)") }
+    /// Types a command on the workbench's command line and enters it.
+    func command(_ text: String) {
+        keys(":")
+        _ = Binary.shell("tmux send-keys -t \(session) -l '\(text)'")
+        keys("Enter")
+    }
 
     /// Model time shown in the status bar.
     func modelTime() -> Double? {
@@ -118,9 +124,7 @@ final class WorkbenchEndToEndTests: XCTestCase {
         }
         XCTAssertTrue(wait { (modelTime() ?? 0) > 2000 })
         let before = rate() ?? 0
-        keys(":")
-        _ = Binary.shell("tmux send-keys -t \(session) -l 'set noise_ex rate 400000'")
-        keys("Enter")
+        command("set noise_ex rate 400000")
         XCTAssertTrue(wait(20) { (rate() ?? 0) > before + 20 }, "rate \(before) -> \(rate() ?? -1):\n\(screen())")
     }
 
@@ -131,9 +135,7 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait { (modelTime() ?? 0) > 100 }, screen())
         for edit in ["set noise_in rate 1e300", "set neuron t_ref 1e300", "set neuron tau_m 1e-300", "set neuron C_m nan",
                      "set noise_ex rate inf", "set neuron V_th -1e300", "set neuron I_e 1e18"] {
-            keys(":")
-            _ = Binary.shell("tmux send-keys -t \(session) -l '\(edit)'")
-            keys("Enter")
+            command(edit)
             Thread.sleep(forTimeInterval: 0.3)
             XCTAssertFalse(screen().contains("EXIT="), "\(edit):\n\(screen())")
         }
@@ -165,17 +167,13 @@ final class WorkbenchEndToEndTests: XCTestCase {
         keys("s")
         XCTAssertTrue(wait { screen().contains("stepped 10 ms") }, screen())
         XCTAssertEqual(try XCTUnwrap(modelTime()), t0 + 10, accuracy: 0.01)
-        keys(":")
-        _ = Binary.shell("tmux send-keys -t \(session) -l 'step 25'")
-        keys("Enter")
+        command("step 25")
         XCTAssertTrue(wait { screen().contains("steps 25 ms") }, screen())
         keys("s")
         XCTAssertTrue(wait { screen().contains("stepped 25 ms") }, screen())
         XCTAssertEqual(try XCTUnwrap(modelTime()), t0 + 35, accuracy: 0.01)
 
-        keys(":")
-        _ = Binary.shell("tmux send-keys -t \(session) -l 'simulate 1e9'")
-        keys("Enter")
+        command("simulate 1e9")
         XCTAssertTrue(wait { screen().contains("simulating") && screen().contains("/ 1000000000 ms") }, screen())
         let a = modelTime() ?? 0
         XCTAssertTrue(wait { (modelTime() ?? 0) > a + 50 }, "the clock moves during :simulate:\n\(screen())")
