@@ -184,27 +184,18 @@ public final class LiveSession: @unchecked Sendable {
         var lastPublish = Date.distantPast
         while true {
             lock.lock()
-            var todo = actions
+            let todo = actions
             actions.removeAll()
-            if fixedRun != nil {
-                // While a simulate or step runs, what acts now acts now; the rest waits its turn.
-                let now = todo.filter(\.actsDuringARun)
-                actions = todo.filter { !$0.actsDuringARun }
-                todo = now
-            }
             let go = alive
             lock.unlock()
             if !go { return gate.serve(last: true) { false } }
-            for (i, a) in todo.enumerated() {
-                handle(a)
-                if fixedRun != nil, i + 1 < todo.count {
-                    // A simulate began: what was sent after it waits until it ends.
-                    let rest = todo[(i + 1)...].filter { !$0.actsDuringARun }
-                    lock.lock(); actions.insert(contentsOf: rest, at: 0); lock.unlock()
-                    for b in todo[(i + 1)...] where b.actsDuringARun { handle(b) }
-                    break
-                }
+            // While a simulate or step runs (also one begun by an earlier action here), what acts
+            // now acts now; the rest waits, in order, until it ends.
+            var waiting: [Action] = []
+            for a in todo {
+                if fixedRun != nil && !a.actsDuringARun { waiting.append(a) } else { handle(a) }
             }
+            if !waiting.isEmpty { lock.lock(); actions.insert(contentsOf: waiting, at: 0); lock.unlock() }
             // Actions sent before a `sync` take effect (a simulate among them ends) before it runs.
             gate.serve(last: false) { !actions.isEmpty || fixedRun != nil }
             if let run = fixedRun {
@@ -385,11 +376,13 @@ public final class LiveSession: @unchecked Sendable {
             case let .simulate(ms):
                 guard k.grid.isOnGrid(ms) else { throw CommandError("simulate: \(ms) ms is not a multiple of the resolution") }
                 guard fixedRun == nil else { throw CommandError("simulate: a run is in progress (x or Esc cancels it)") }
-                guard ms < 1e12 else { throw CommandError("simulate: \(formatNumber(ms)) ms is beyond what the clock counts") }
+                guard ms < 1e12 else { throw CommandError("simulate: \(Self.millis(ms)) ms is beyond what the clock counts") }
                 fixedRun = ("simulate", ms, ms)
                 say("simulating 0 / \(Self.millis(ms)) ms (x or Esc cancels)")
             case let .step(ms):
-                guard k.grid.isOnGrid(ms), ms > 0 else { throw CommandError("step: \(formatNumber(ms)) ms is not a positive multiple of the resolution") }
+                guard k.grid.isOnGrid(ms), ms > 0, ms < 1e12 else {
+                    throw CommandError("step: \(Self.millis(ms)) ms is not a positive multiple of the resolution below 1e12 ms")
+                }
                 stepMs = ms
                 say("s now steps \(Self.millis(ms)) ms")
             case .reset:

@@ -72,4 +72,21 @@ final class LiveSessionEditTests: XCTestCase {
             live.stop()
         }
     }
+
+    /// Run lengths beyond what the clock counts, off the grid or not finite are refused in one
+    /// line and the network stays where it was; a step of 2 ms then steps 2 ms.
+    func testRunLengthsAreChecked() throws {
+        let live = try LiveSession(model: try ModelFile.load(path: Support.asset("balanced_neuron.json")), running: false)
+        live.start()
+        defer { live.stop() }
+        for (text, says) in [("simulate 1e13", "beyond what the clock counts"), ("step 1e300", "below 1e12 ms"),
+                             ("step 0.05", "positive multiple of the resolution"), ("simulate inf", "must be a number")] {
+            live.send(.command(text))
+            XCTAssertEqual(live.sync { $0.kernel.now }, 0, text)
+            XCTAssertTrue(live.frame.message.contains(says), "\(text): \(live.frame.message)")
+        }
+        live.send(.command("step 2"))
+        live.send(.step)
+        XCTAssertEqual(live.sync { $0.kernel.time }, 2, accuracy: 1e-9)
+    }
 }
