@@ -113,7 +113,7 @@ extension Kernel {
                 g.position += 1
             }
         }
-        recordPoissonTrains(from: from, to: to)
+        try recordPoissonTrains(from: from, to: to)
         if n > 1 || events.count > neuronEvents {
             events.sort { ($0.step, $0.id) < ($1.step, $1.id) }
         }
@@ -142,7 +142,7 @@ extension Kernel {
     /// A poisson_generator connected to a spike_recorder sends it a train of its own, as NEST draws
     /// one per target: a Poisson count every active step, from a stream keyed by generator,
     /// recorder and step (so it needs no saved state and is the same for any thread count).
-    private func recordPoissonTrains(from: Int64, to: Int64) {
+    private func recordPoissonTrains(from: Int64, to: Int64) throws {
         let h = grid.resolution
         for (g, r) in poissonRecorded {
             for step in from..<to where g.isActive(emitStep: step) {
@@ -150,10 +150,17 @@ extension Kernel {
                 if mu <= 0 { continue }
                 var rng = RandomStream(seed: seeds.stimulus, 17, UInt64(g.id) << 32 | UInt64(r.id), UInt64(bitPattern: step))
                 let count = rng.poisson(mu: mu, expNegMu: exp(-mu))
+                // A recorder holds every event: a rate that would fill memory in a step stops the run.
+                guard count <= Kernel.maxRecordedPerStep else {
+                    throw NetError("Simulate", "poisson_generator \(g.id) would send spike_recorder \(r.id) \(count) spikes in one step (at most \(Kernel.maxRecordedPerStep) are recorded); lower its rate")
+                }
                 for _ in 0..<count { r.record(g.id, stamp: step + 1) }
             }
         }
     }
+
+    /// The most spikes a poisson_generator may send a spike_recorder in one step.
+    static let maxRecordedPerStep = 1_000_000
 
     /// A dc_generator's current I as NEST logs it: the amplitude in the steps it sends (it is
     /// active), else 0, stamped at the end of the step.

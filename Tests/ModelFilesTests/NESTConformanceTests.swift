@@ -200,6 +200,13 @@ extension NESTConformanceTests {
         for t in one { XCTAssertEqual(Double(t.count), 5000, accuracy: 5 * 5000.0.squareRoot()) }
         XCTAssertNotEqual(one[0], one[1])
         XCTAssertEqual(try trains(threads: 2), one)
+
+        // A rate that would fill memory in a step stops the run in one line instead.
+        let k3 = try Kernel()
+        let huge = try k3.create("poisson_generator", params: ["rate": .number(1e300)])
+        let sr3 = try k3.create("spike_recorder")
+        try k3.connect(huge, sr3)
+        XCTAssertThrowsError(try k3.simulate(1)) { XCTAssertTrue("\($0)".contains("lower its rate"), "\($0)") }
     }
 
     /// A recorder's activity block measures its neurons: the spikes of a poisson_generator
