@@ -29,6 +29,22 @@ public struct Bisection {
         ModelCatalog.spec(built.model.node(named: spec.node)?.model ?? "")?.param(spec.param)?.unit ?? ""
     }
 
+    /// One transcript line per evaluation, as the PyNEST paper prints it.
+    public func line(_ e: Evaluation) -> String {
+        String(format: "%@ estimate: %.2f %@ -> neuron rate %.2f Hz (goal %.2f Hz)", label, e.guess, unit, e.rate, spec.target)
+    }
+
+    /// The transcript's last line.
+    public func resultLine(_ x: Double, evaluations: Int, seconds: Double) -> String {
+        String(format: "Result: %@ %.2f %@ (%d evaluations, %.2f s)", label.lowercased(), x, unit, evaluations, seconds)
+    }
+
+    /// What the search varies, in words: `noise_in.rate = 4000 x (guess)` and the recorder it measures.
+    public var varies: String {
+        let scale = spec.scale == 1 ? "" : "\(formatNumber(spec.scale)) x "
+        return "varies \(spec.node).\(spec.param) = \(scale)guess, measures \(spec.recorder) over \(formatNumber(spec.tEval)) ms"
+    }
+
     /// Sets the parameter to `scale * x`, empties the recorder, simulates and measures the rate (Hz).
     public func evaluate(_ x: Double) throws -> Double {
         let k = built.kernel

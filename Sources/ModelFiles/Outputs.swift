@@ -12,10 +12,11 @@ public struct RunSummary: Sendable {
 
 extension BuiltModel {
     /// Spike counts and rates of every neuron node over `duration` ms.
-    public func populationRates(duration: Double) -> [(name: String, n: Int, spikes: Int, rate: Double)] {
+    /// With `before` (the spike counts at the start of a period), over that period.
+    public func populationRates(duration: Double, before: [Int]? = nil) -> [(name: String, n: Int, spikes: Int, rate: Double)] {
         neuronNodes.map { node in
             let c = ids[node.name]!
-            let spikes = c.ids.reduce(0) { $0 + kernel.spikeCounts[$1] }
+            let spikes = c.ids.reduce(0) { acc, id in acc + kernel.spikeCounts[id] - (before?[id] ?? 0) }
             return (node.name, c.count, spikes, duration > 0 ? Double(spikes) / Double(c.count) / (duration / 1000) : 0)
         }
     }
@@ -31,7 +32,8 @@ extension BuiltModel {
         }
         // The neurons' spikes only: a generator connected to the recorder is recorded, not measured.
         let neurons = Set(cells.flatMap(\.1))
-        let keep = rec.senders.indices.filter { neurons.contains(Int(rec.senders[$0])) }
+        let from = kernel.grid.steps(start)
+        let keep = rec.senders.indices.filter { neurons.contains(Int(rec.senders[$0])) && rec.stamps[$0] > from }
         let senders = keep.count == rec.senders.count ? rec.senders : keep.map { rec.senders[$0] }
         let times = (keep.count == rec.senders.count ? rec.stamps : keep.map { rec.stamps[$0] }).map { kernel.grid.ms($0) - start }
         return Activity.compute(cells: cells, senders: senders, times: times, duration: duration)
@@ -60,36 +62,52 @@ extension BuiltModel {
     }
 
     func writeRecorders(to dir: String, since start: Int64) throws {
-        let grid = kernel.grid
         for node in model.nodes where ModelCatalog.spec(node.model)?.kind == .recorder {
             let id = ids[node.name]!.ids[0]
-            var out = ""
-            if let r = kernel.spikeRecorder(id) {
-                out.reserveCapacity(r.eventCount * 16 + 32)
-                out += "sender,time_ms\n"
-                var order = Array(r.senders.indices).filter { r.stamps[$0] > start }
-                order.sort { (r.stamps[$0], r.senders[$0]) < (r.stamps[$1], r.senders[$1]) }
-                for i in order { out += "\(r.senders[i]),\(grid.ms(r.stamps[i]))\n" }
-            } else if let m = kernel.multimeter(id) {
-                out += "sender,time_ms" + m.recordFrom.map { "," + $0 }.joined() + "\n"
-                let rows = m.rows.filter { $0.stamp > start }.sorted { ($0.stamp, $0.sender) < ($1.stamp, $1.sender) }
-                out.reserveCapacity(rows.count * 24 * (1 + m.recordFrom.count))
-                for row in rows {
-                    out += "\(row.sender),\(grid.ms(row.stamp))"
-                    for v in row.values { out += ",\(v)" }
-                    out += "\n"
-                }
-            }
+            var out = recorderHeader(id)
+            out += recorderRows(id, after: start, upTo: kernel.now)
             try writeAtomically(out, to: "\(dir)/\(node.name).csv")
         }
     }
 
-    public func makeSummary(simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
-                            extra: [(String, JSONOut)] = []) -> RunSummary {
-        let pops = populationRates(duration: kernel.time)
+    /// The header line of recorder `id`'s CSV file.
+    public func recorderHeader(_ id: Int) -> String {
+        if let m = kernel.multimeter(id) { return "sender,time_ms" + m.recordFrom.map { "," + $0 }.joined() + "\n" }
+        return "sender,time_ms\n"
+    }
+
+    /// The CSV rows of recorder `id` stamped in (after, upTo], in time then sender order.
+    public func recorderRows(_ id: Int, after start: Int64, upTo end: Int64) -> String {
+        let grid = kernel.grid
+        var out = ""
+        if let r = kernel.spikeRecorder(id) {
+            var order = Array(r.senders.indices).filter { r.stamps[$0] > start && r.stamps[$0] <= end }
+            order.sort { (r.stamps[$0], r.senders[$0]) < (r.stamps[$1], r.senders[$1]) }
+            out.reserveCapacity(order.count * 16)
+            for i in order { out += "\(r.senders[i]),\(grid.ms(r.stamps[i]))\n" }
+        } else if let m = kernel.multimeter(id) {
+            let rows = m.rows.filter { $0.stamp > start && $0.stamp <= end }.sorted { ($0.stamp, $0.sender) < ($1.stamp, $1.sender) }
+            out.reserveCapacity(rows.count * 24 * (1 + m.recordFrom.count))
+            for row in rows {
+                out += "\(row.sender),\(grid.ms(row.stamp))"
+                for v in row.values { out += ",\(v)" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    /// The summary of a run; with `countsAtStart` (the spike counts at step `start`), rates and
+    /// activity are over (start, now] rather than since t = 0; `activitySince` (ms) starts the
+    /// activity block later, where the recorders no longer hold the earlier events.
+    public func makeSummary(simulated: Double, simulateSeconds: Double, since start: Int64 = 0, countsAtStart: [Int]? = nil,
+                            activitySince: Double? = nil, extra: [(String, JSONOut)] = []) -> RunSummary {
+        let from = countsAtStart == nil ? 0 : kernel.grid.ms(start)
+        let pops = populationRates(duration: kernel.time - from, before: countsAtStart)
+        let actFrom = max(from, activitySince ?? from)
         var acts: [(String, Activity)] = []
         for r in spikeRecorders {
-            if let a = activity(recorder: r.name, duration: kernel.time) { acts.append((r.name, a)) }
+            if let a = activity(recorder: r.name, duration: kernel.time - actFrom, since: actFrom) { acts.append((r.name, a)) }
         }
         let seeds = kernel.seeds
         let conns: [JSONOut] = zip(model.connections, kernel.connections).map { spec, rec in

@@ -67,15 +67,31 @@ public final class RunFolder {
 
     /// Writes the run's files with `write(tmp)` into a fresh sibling, marks it, and swaps it in.
     public func commit(_ write: (String) throws -> Void) throws {
+        let tmp = try stage()
+        do { try write(tmp) } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+        try publish(tmp)
+    }
+
+    /// A fresh hidden sibling (`.NAME.tmp-PID-N`) for a run's files to be written into.
+    public func stage() throws -> String {
+        let url = URL(fileURLWithPath: resolved)
+        let tmp = "\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard mkdir(tmp, 0o755) == 0 else { throw failure("cannot create \(tmp): \(String(cString: strerror(errno)))") }
+        return tmp
+    }
+
+    private func failure(_ why: String) -> ModelFileError {
+        ModelFileError(file: path, path: "", line: 0, message: "cannot write the run: \(why); the folder is unchanged")
+    }
+
+    /// Marks a staged sibling as a run and swaps it in for the folder (the staged files are removed on failure).
+    public func publish(_ tmp: String) throws {
         let url = URL(fileURLWithPath: resolved)
         let parent = url.deletingLastPathComponent().path, base = url.lastPathComponent
-        func failure(_ why: String) -> ModelFileError {
-            ModelFileError(file: path, path: "", line: 0, message: "cannot write the run: \(why); the folder is unchanged")
-        }
-        let tmp = "\(parent)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard mkdir(tmp, 0o755) == 0 else { throw failure("cannot create \(tmp): \(String(cString: strerror(errno)))") }
         do {
-            try write(tmp)
             try writeAtomically("{\"netview\": \"\(netviewVersion)\"}\n", to: "\(tmp)/\(RunFolder.marker)")
         } catch {
             try? FileManager.default.removeItem(atPath: tmp)

@@ -306,6 +306,39 @@ public final class Kernel: @unchecked Sendable {
         return device(id, b) as? Multimeter
     }
 
+    /// Whether every generator has stopped for good by `step` (Poisson and DC past their stop,
+    /// spike generators past their last spike): from then on the network runs on its own.
+    public func generatorsDone(at step: Int64) -> Bool {
+        devices.allSatisfy { d in
+            switch d {
+            case let g as PoissonGenerator: return g.stopStep <= step
+            case let g as DCGenerator: return g.stopStep <= step
+            case let g as SpikeGenerator: return (g.stamps.last ?? 0) <= step
+            default: return true
+            }
+        }
+    }
+
+    /// The most events any recorder or meter holds.
+    public var largestRecording: Int {
+        devices.reduce(0) { acc, d in max(acc, (d as? SpikeRecorder)?.eventCount ?? (d as? Multimeter)?.rows.count ?? 0) }
+    }
+
+    /// Keeps recorders bounded: drops every recorded event stamped at or before `stamp`, and the
+    /// oldest while a recorder or meter holds more than `most`. Returns the last stamp dropped.
+    @discardableResult
+    public func forgetEvents(upTo stamp: Int64, keepingAtMost most: Int = .max) -> Int64? {
+        var last: Int64?
+        for d in devices {
+            let dropped: Int64?
+            if let r = d as? SpikeRecorder { dropped = r.forgetEvents(upTo: stamp, keepingAtMost: most) } else if let m = d as? Multimeter {
+                dropped = m.forgetEvents(upTo: stamp, keepingAtMost: most)
+            } else { dropped = nil }
+            if let x = dropped { last = max(last ?? x, x) }
+        }
+        return last
+    }
+
     /// Groups ids by block, in order: (block, local indices).
     func grouped(_ nodes: NodeCollection, function: String) throws -> [(NodeBlock, [Int])] {
         var out: [(NodeBlock, [Int])] = []

@@ -16,9 +16,11 @@ public enum SessionCommand: Equatable, Sendable {
     case reset
     case seed(stream: String, value: UInt64)
     case weight(connection: Int, value: Double)
+    case record(dir: String)
+    case window(ms: Double)
     case help
 
-    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "help"]
+    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "help"]
     public static let usage = [
         "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
         "get NODE[i]                 GetStatus of one element",
@@ -27,7 +29,11 @@ public enum SessionCommand: Equatable, Sendable {
         "simulate MS                 simulate MS ms now (in chunks; x or Esc cancels)",
         "step MS                     what s advances while paused (default 10 ms)",
         "reset                       back to t = 0 (ResetNetwork), edits kept",
+        "seed N                      master seed, as --seed N; restarts from t = 0",
         "seed STREAM N               network|stimulus|state|all; restarts from t = 0",
+        "record DIR                  stream every recorder to DIR as netview run writes it",
+        "record stop                 end the recording (DIR gets summary.json)",
+        "window MS                   what the raster and the statistics cover (default 1000)",
         "weight K W                  weight of connection group K (see the Network pane)",
     ]
 
@@ -65,8 +71,11 @@ public enum SessionCommand: Equatable, Sendable {
             guard ms > 0 else { throw CommandError("step: MS must be > 0") }
             return .step(ms: ms)
         case "reset", "ResetNetwork": return .reset
+        case "seed" where words.count == 2:
+            guard let v = UInt64(words[1]) else { throw CommandError("seed: N must be a non-negative integer, got '\(words[1])'") }
+            return .seed(stream: "all", value: v)
         case "seed":
-            try arity(3, "seed network|stimulus|state|all N")
+            try arity(3, "seed N, or seed network|stimulus|state|all N")
             guard ["network", "stimulus", "state", "all"].contains(words[1]) else {
                 throw CommandError("seed: stream must be network, stimulus, state or all, got '\(words[1])'")
             }
@@ -76,6 +85,12 @@ public enum SessionCommand: Equatable, Sendable {
             try arity(3, "weight K W")
             guard let k = Int(words[1]), k >= 0 else { throw CommandError("weight: K must be a connection index") }
             return .weight(connection: k, value: try number(2, "W"))
+        case "record":
+            try arity(2, "record DIR | record stop")
+            return .record(dir: words[1])
+        case "window":
+            try arity(2, "window MS")
+            return .window(ms: try number(1, "MS"))
         case "help", "?": return .help
         default:
             let hint = suggestion(for: verb, among: verbs).map { "; did you mean '\($0)'?" } ?? "; try 'help'"
@@ -147,7 +162,7 @@ extension BuiltModel {
             return "connection \(index) weight = \(formatNumber(w))"
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
-        case .simulate, .step, .reset, .seed:
+        case .simulate, .step, .reset, .seed, .record, .window:
             throw CommandError("this command is run by the session")
         }
     }

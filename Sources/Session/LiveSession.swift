@@ -14,16 +14,23 @@ public struct Frame: Sendable {
     public var spikesPerSecond = 0.0
     public var seeds = Seeds(master: 1)
     public var message = ""
-    /// Spikes of the last `window` ms: times (ms) and ids.
-    public var spikeTimes: [Double] = []
-    public var spikeIDs: [Int32] = []
+    /// Spikes of the last `window` ms (or more: widgets draw what is after time - window).
+    public var spikes = SpikeWindow()
+    /// The spikes' times (ms) and ids, flat.
+    public var spikeTimes: [Double] { spikes.allTimes }
+    public var spikeIDs: [Int32] { spikes.allIDs }
+    /// The window the raster and every statistic cover (ms; `:window MS` sets it).
     public var window = 1000.0
     /// V_m of the chosen cell over the window.
     public var vmTimes: [Double] = []
     public var vmValues: [Double] = []
     public var cell = 1
-    /// Spikes per neuron id since t = 0 (index 0 unused).
-    public var counts: [Int] = []
+    /// The fate of a self-sustained network over rolling windows (nil while generators drive it).
+    public var regime: Regime?
+    /// The master seed the streams derive from (nil once a stream was reseeded on its own).
+    public var masterSeed: UInt64?
+    /// The folder `:record` streams to, if recording.
+    public var recordingTo: String?
     public var bisection = BisectionState()
     public var speedCap: Double?
     public var unsaved = false
@@ -39,10 +46,15 @@ public struct Frame: Sendable {
 public struct BisectionState: Sendable {
     public var running = false
     public var evaluations: [(guess: Double, rate: Double)] = []
+    /// The transcript, line by line, as `netview bisect` prints it.
+    public var lines: [String] = []
     public var result: Double?
+    public var cancelled = false
     public var error: String?
     public var label = ""
     public var unit = ""
+    /// What the search varies and measures.
+    public var varies = ""
 }
 
 /// A network running on a background queue in chunks. Commands queue up and take effect between
@@ -96,8 +108,24 @@ public final class LiveSession: @unchecked Sendable {
     /// Parameter edits kept across restarts.
     var edits: [String] = []
     private var speedSamples: [(wall: Double, model: Double, spikes: Int)] = []
-    private var windowSpikes: (times: [Double], ids: [Int32]) = ([], [])
+    /// The spikes of the raster's window, and those of the piece being simulated.
+    private var windowSpikes = SpikeWindow()
+    private var pending: (times: [Double], ids: [Int32]) = ([], [])
+    /// What the raster and the statistics cover (ms), at most `historyMs`.
+    private var windowMs = 1000.0
+    /// The most spikes the window keeps (about 12 MB); a window holding fewer than it covers
+    /// says so by starting later (`SpikeWindow.coveredFrom`).
+    static let windowCap = 1_000_000
     private var vm: (times: [Double], values: [Double]) = ([], [])
+    /// Model time the recorders keep in the live session (ms), and the most events each keeps
+    /// (a dense meter reaches it first); `:record DIR` streams everything to disk.
+    public static let historyMs = 60_000.0
+    public static let historyEvents = 500_000
+    /// The recorders hold the events stamped after this step only.
+    private(set) var keptFrom: Int64 = 0
+    private var recording: Recording?
+    /// The master seed of the streams, nil once one stream was reseeded on its own.
+    private var masterSeed: UInt64?
     var cell: Int
     /// Wall time spent on this run before it was saved and opened again, and when it was opened.
     var priorWallSeconds = 0.0
@@ -110,6 +138,7 @@ public final class LiveSession: @unchecked Sendable {
         chunkMs = model.resolution * 10
         cell = b.neuronNodes.first.flatMap { b.ids[$0.name]?.ids.first } ?? 1
         self.running = running
+        masterSeed = model.explicitSeeds == (nil, nil, nil) ? model.seed : nil
         attach()
         current.modelName = model.name
         publish(message: "")
@@ -129,6 +158,7 @@ public final class LiveSession: @unchecked Sendable {
         restoredChoices = s.workbench
         savedLogCount = s.log.count
         priorWallSeconds = s.provenance.wallSeconds
+        masterSeed = Seeds(master: model.seed) == s.built.kernel.seeds ? model.seed : nil
         attach()
         current.modelName = model.name
         publish(message: "opened \(s.path) at \(formatNumber(s.built.kernel.time)) ms, paused")
@@ -138,8 +168,8 @@ public final class LiveSession: @unchecked Sendable {
         built.kernel.probeID = cell
         built.kernel.spikeTap = { [unowned self] stamps, ids in
             let g = built.kernel.grid
-            windowSpikes.times.append(contentsOf: stamps.map { g.ms($0) })
-            windowSpikes.ids.append(contentsOf: ids)
+            pending.times.append(contentsOf: stamps.map { g.ms($0) })
+            pending.ids.append(contentsOf: ids)
         }
     }
 
@@ -165,12 +195,40 @@ public final class LiveSession: @unchecked Sendable {
         queue.async { [self] in loop() }
     }
 
+    /// Stops the loop; a recording in progress is finished (its folder put in place).
     public func stop() {
         lock.lock()
         alive = false
         bisectionCancelled = true
         lock.unlock()
-        queue.sync {}
+        queue.sync { endRecording(because: nil) }
+    }
+
+    /// Finishes a recording: the files and summary.json go into place as one run folder.
+    private func endRecording(because event: String?) {
+        guard let r = recording else { return }
+        recording = nil
+        let k = built.kernel
+        do {
+            try r.finish(built, keptFrom: keptFrom)
+            let why = event.map { " (\($0) ends a recording)" } ?? ""
+            say("recorded t = \(Self.millis(k.grid.ms(r.start)))-\(Self.millis(k.time)) ms into \(r.folder.path)\(why)")
+        } catch {
+            say("error: record: \(error)")
+        }
+    }
+
+    /// The fate of a self-sustained network (no generator drives it any more) over the last second.
+    private func regimeNow() -> Regime? {
+        let k = built.kernel
+        guard k.time >= 100, k.generatorsDone(at: k.now) else { return nil }
+        let stats = WindowStats.compute(windowSpikes, from: k.time - 1000, to: k.time, populations: populations)
+        return Regime.of(stats, now: k.time)
+    }
+
+    /// The neuron populations: name, first id, count.
+    public var populations: [(name: String, firstID: Int, count: Int)] {
+        built.neuronNodes.compactMap { n in built.ids[n.name].map { (n.name, $0.ids[0], $0.count) } }
     }
 
     /// Runs `body` between chunks, the session queue held still meanwhile (for saving a consistent state).
@@ -239,21 +297,23 @@ public final class LiveSession: @unchecked Sendable {
     private func runChunk(_ ms: Double, capped: Bool) -> Bool {
         let k = built.kernel
         let t0 = Date()
-        let before = k.spikeCounts.count > 0 ? windowSpikes.ids.count : 0
+        let from = k.time
         do {
             try k.simulate(ms)
         } catch {
+            sealPending(from: from)
             running = false
             publish(message: "stopped: \(error)")
             return false
         }
         let wall = Date().timeIntervalSince(t0)
-        // The chunk's spikes, counted before the window drops its oldest ones.
-        let spikes = windowSpikes.ids.count - before
+        let spikes = pending.ids.count
+        sealPending(from: from)
         let probe = k.drainProbe()
         vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
         vm.values.append(contentsOf: probe.values)
         trimWindows()
+        keepRecordersBounded()
         // Chunks sized for about 30 ms of wall time each, so keys are answered quickly.
         let perMs = wall / ms
         if perMs > 0 {
@@ -268,23 +328,38 @@ public final class LiveSession: @unchecked Sendable {
         return true
     }
 
+    /// Moves the spikes of the piece just simulated, (from, now], into the window as one chunk.
+    private func sealPending(from: Double) {
+        windowSpikes.append(SpikeWindow.Chunk(from: from, to: built.kernel.time, times: pending.times, ids: pending.ids))
+        pending = ([], [])
+    }
+
     private func trimWindows() {
-        let now = built.kernel.time
-        let from = now - current.window
-        if let first = windowSpikes.times.firstIndex(where: { $0 > from }), first > 0 {
-            windowSpikes.times.removeFirst(first)
-            windowSpikes.ids.removeFirst(first)
-        } else if windowSpikes.times.last.map({ $0 <= from }) ?? false {
-            windowSpikes = ([], [])
-        }
-        if windowSpikes.times.count > 400_000 {
-            let cut = windowSpikes.times.count - 400_000
-            windowSpikes.times.removeFirst(cut)
-            windowSpikes.ids.removeFirst(cut)
-        }
+        // At least the last second, which the regime badge reads.
+        let from = built.kernel.time - max(windowMs, 1000)
+        windowSpikes.drop(upTo: from, cap: Self.windowCap)
         if let first = vm.times.firstIndex(where: { $0 > from }), first > 0 {
             vm.times.removeFirst(first)
             vm.values.removeFirst(first)
+        }
+    }
+
+    /// Streams new events to a recording, then keeps at most `historyMs` of events in the
+    /// recorders (trimmed to 90% of it when it is exceeded, so trimming is rare).
+    private func keepRecordersBounded() {
+        let k = built.kernel
+        if let r = recording {
+            do { try r.append(built) } catch {
+                recording = nil
+                r.abandon()
+                say("error: \(error)")
+            }
+        }
+        let history = k.grid.steps(Self.historyMs)
+        if k.now - keptFrom > history || k.largestRecording > Self.historyEvents {
+            let cut = k.now - history * 9 / 10
+            let dropped = k.forgetEvents(upTo: cut, keepingAtMost: Self.historyEvents * 9 / 10)
+            keptFrom = max(keptFrom, cut, dropped ?? cut)
         }
     }
 
@@ -304,12 +379,14 @@ public final class LiveSession: @unchecked Sendable {
         }
         if speedSamples.count > 200 { speedSamples.removeFirst(100) }
         f.seeds = k.seeds
-        f.spikeTimes = windowSpikes.times
-        f.spikeIDs = windowSpikes.ids
+        f.masterSeed = masterSeed
+        f.spikes = windowSpikes
+        f.window = windowMs
         f.vmTimes = vm.times
         f.vmValues = vm.values
         f.cell = cell
-        f.counts = k.spikeCounts
+        f.regime = regimeNow()
+        f.recordingTo = recording?.folder.path
         f.speedCap = LiveSession.speedLevels[speedLevel]
         lock.lock()
         f.message = message ?? current.message
@@ -355,8 +432,13 @@ public final class LiveSession: @unchecked Sendable {
             case "network": s.network = v
             case "stimulus": s.stimulus = v
             case "state": s.state = v
-            default: s = Seeds(master: v)
+            default:
+                // As `--seed N`: the file's explicit stream seeds still win.
+                model.seed = v
+                model.seedOverride = v
+                s = model.seeds
             }
+            masterSeed = stream == "all" && model.explicitSeeds == (nil, nil, nil) ? v : nil
             rebuild(seeds: s, message: "reseeded \(stream) = \(v); restarted from t = 0")
         case let .command(text): runCommand(text)
         case let .startBisection(spec): bisect(spec)
@@ -386,14 +468,31 @@ public final class LiveSession: @unchecked Sendable {
                 stepMs = ms
                 say("s now steps \(Self.millis(ms)) ms")
             case .reset:
+                endRecording(because: "reset")
                 k.resetNetwork()
-                windowSpikes = ([], [])
+                keptFrom = 0
+                windowSpikes = SpikeWindow()
                 vm = ([], [])
                 log = edits.map { (0, $0) }
                 for e in edits { _ = try? built.apply(try SessionCommand.parse(e)) }
                 say("reset to t = 0")
             case let .seed(stream, value):
                 handle(.reseed(stream: stream, value: value))
+            case let .record(dir):
+                if dir == "stop" {
+                    guard recording != nil else { throw CommandError("record: not recording (record DIR starts)") }
+                    endRecording(because: nil)
+                } else {
+                    if let r = recording { throw CommandError("record: already recording to \(r.folder.path) (record stop ends it)") }
+                    do { recording = try Recording(dir, built: built) } catch let e as ModelFileError { throw CommandError("record: \(e.message)") }
+                    say("recording every recorder to \(dir) from t = \(Self.millis(k.time)) ms (record stop ends it)")
+                }
+            case let .window(ms):
+                guard ms >= 10 * k.grid.resolution, ms <= Self.historyMs else {
+                    throw CommandError("window: MS must be within \(Self.millis(10 * k.grid.resolution))...\(Self.millis(Self.historyMs)) ms")
+                }
+                windowMs = ms
+                say("window \(Self.millis(ms)) ms: the raster and every statistic cover the last \(Self.millis(ms)) ms")
             default:
                 let out = try built.apply(cmd)
                 if case .set = cmd { edits.append(text); log.append((k.now, text)) }
@@ -408,10 +507,12 @@ public final class LiveSession: @unchecked Sendable {
     private func rebuild(seeds: Seeds, message: String) {
         do {
             let fresh = try model.build(seeds: seeds)
+            endRecording(because: "restart")
             built.kernel.spikeTap = nil
             built = fresh
+            keptFrom = 0
             attach()
-            windowSpikes = ([], [])
+            windowSpikes = SpikeWindow()
             vm = ([], [])
             speedSamples = []
             log = []
@@ -424,28 +525,40 @@ public final class LiveSession: @unchecked Sendable {
         }
     }
 
+    /// Runs the file's search on a copy of the model as edited, rebuilt at t = 0 with the
+    /// session's seeds in a kernel of its own (as `netview bisect` does): the live network is
+    /// left as it was. The transcript is `netview bisect`'s.
     private func bisect(_ spec: BisectionSpec) {
         lock.lock()
         bisectionCancelled = false
         lock.unlock()
-        let search = Bisection(built: built, spec: spec)
         var state = BisectionState()
         state.running = true
+        setBisection(state)
+        say("bisection: building a copy of the network at t = 0")
+        let copy: BuiltModel
+        do {
+            copy = try model.build(threads: built.kernel.threads, seeds: built.kernel.seeds)
+            for e in edits { _ = try copy.apply(try SessionCommand.parse(e)) }
+        } catch {
+            state.running = false
+            state.error = "\(error)"
+            setBisection(state)
+            say("bisection failed: \(error)")
+            return
+        }
+        let search = Bisection(built: copy, spec: spec)
         state.label = search.label
         state.unit = search.unit
+        state.varies = search.varies
         setBisection(state)
-        let wasRunning = running
-        running = false
+        let start = Date()
         do {
-            let (outcome, _) = try search.run(report: { [self] e in
+            let (outcome, evals) = try search.run(report: { [self] e in
                 state.evaluations.append((e.guess, e.rate))
+                state.lines.append(search.line(e))
                 setBisection(state)
-                let k = built.kernel
-                let probe = k.drainProbe()
-                vm.times.append(contentsOf: probe.stamps.map { k.grid.ms($0) })
-                vm.values.append(contentsOf: probe.values)
-                trimWindows()
-                publish()
+                say(search.line(e))
             }, cancelled: { [self] in
                 lock.lock()
                 defer { lock.unlock() }
@@ -455,18 +568,20 @@ public final class LiveSession: @unchecked Sendable {
             })
             if case let .found(x) = outcome {
                 state.result = x
-                say(String(format: "bisection: %@ %.2f %@", search.label, x, search.unit))
+                state.lines.append(search.resultLine(x, evaluations: evals.count, seconds: Date().timeIntervalSince(start)))
+                say(state.lines.last!)
             } else {
-                say("bisection cancelled")
+                state.cancelled = true
+                state.lines.append("Cancelled after \(evals.count) evaluations; the live network is as it was.")
+                say("bisection cancelled; the live network is as it was")
             }
         } catch {
             state.error = "\(error)"
+            state.lines.append("Failed: \(error)")
             say("bisection failed: \(error)")
         }
         state.running = false
         setBisection(state)
-        _ = wasRunning
-        log.append((built.kernel.now, "bisect"))
     }
 
     private func setBisection(_ s: BisectionState) {

@@ -81,28 +81,39 @@ public struct SidePane {
             return (" \(f) = \(b.value(k))", .plain)
         }
         lines.append((st.running ? " [ running… Enter or x cancels ]" : " [ Enter on this line: start ]", Style(.cyan, bold: true)))
-        for e in st.evaluations {
-            lines.append((String(format: "%@ %.2f %@ -> %.2f Hz", st.label, e.guess, st.unit, e.rate), .plain))
+        if !st.varies.isEmpty { lines.append((st.varies + "; on a copy of the network at t = 0", Style(.gray))) }
+        for l in st.lines {
+            let style = l.hasPrefix("Result") ? Style(.green, bold: true) : l.hasPrefix("Cancelled") || l.hasPrefix("Failed") ? Style(.yellow, bold: true) : .plain
+            lines.append((l, style))
         }
-        if let x = st.result { lines.append((String(format: "Result: %.2f %@", x, st.unit), Style(.green, bold: true))) }
-        if let e = st.error { lines.append((e, Style(.red))) }
-        let listRect = Rect(x: r.x, y: r.y, width: r.width, height: max(0, r.height - 8))
-        list(&c, listRect, lines, selected: min(state.selectedRow, BisectionSettings.fields.count))
-        // Rate against guess.
-        let plot = Rect(x: r.x, y: r.maxY - 7, width: r.width, height: 7)
-        guard !st.evaluations.isEmpty, plot.width > 10 else { return }
+        if let e = st.error, st.lines.isEmpty { lines.append((e, Style(.red))) }
+        let listRect = Rect(x: r.x, y: r.y, width: r.width, height: max(0, r.height - 9))
+        // The newest lines stay in view while the search runs.
+        let selected = st.running || st.result != nil || st.cancelled ? lines.count - 1 : min(state.selectedRow, BisectionSettings.fields.count)
+        list(&c, listRect, lines, selected: selected)
+        // Rate against guess, with labelled axes.
+        let plot = Rect(x: r.x, y: r.maxY - 8, width: r.width, height: 8)
+        guard !st.evaluations.isEmpty, plot.width > 16 else { return }
         // Rates far above the target (347 Hz at the lower bracket) are clipped to the top.
         let top = max(b.target * 4, 1)
-        c.text(plot.x, plot.y, String(format: "rate vs guess (0-%.0f Hz, dotted: target)", top), Style(.gray), limit: plot.width)
-        var g = BrailleGrid(columns: plot.width, rows: plot.height - 1)
+        let axisW = 5
+        c.text(plot.x, plot.y, "neuron rate (Hz) vs \(st.label)\(st.unit.isEmpty ? "" : " (\(st.unit))"); dotted: target", Style(.gray), limit: plot.width)
+        c.text(plot.x, plot.y + 1, String(format: "%4.0f", top), Style(.gray))
+        c.text(plot.x, plot.y + 5, String(format: "%4.0f", 0.0), Style(.gray))
+        var g = BrailleGrid(columns: plot.width - axisW, rows: 5)
         for e in st.evaluations {
-            let px = Int((e.guess - b.lower) / max(b.upper - b.lower, 1e-9) * Double(g.pixelWidth - 1))
-            let py = Int((1 - min(e.rate, top) / top) * Double(g.pixelHeight - 1))
+            let px = pixel((e.guess - b.lower) / max(b.upper - b.lower, 1e-9), g.pixelWidth, rounded: true)
+            let py = pixel(1 - min(e.rate, top) / top, g.pixelHeight, rounded: true)
             g.plot(px, py, .yellow)
         }
-        let ty = Int((1 - b.target / top) * Double(g.pixelHeight - 1))
+        let ty = pixel(1 - b.target / top, g.pixelHeight, rounded: true)
         for px in 0..<g.pixelWidth where px % 4 == 0 { g.plot(px, ty, .gray) }
-        g.draw(into: &c, at: plot.x, plot.y + 1)
+        g.draw(into: &c, at: plot.x + axisW, plot.y + 1)
+        let lo = formatG(b.lower), hi = formatG(b.upper)
+        c.text(plot.x + axisW, plot.y + 6, lo, Style(.gray))
+        c.text(plot.maxX - hi.count, plot.y + 6, hi, Style(.gray))
+        let xl = "\(st.label) (\(st.unit))"
+        c.text(plot.x + axisW + max(lo.count + 1, (plot.width - axisW - xl.count) / 2), plot.y + 6, xl, Style(.gray), limit: max(0, plot.width - axisW - lo.count - hi.count - 2))
     }
 
     func network(_ c: inout Canvas, _ r: Rect) {

@@ -22,8 +22,8 @@ public struct RasterWidget {
         var grid = BrailleGrid(columns: plot.width, rows: plot.height)
         let k = stride(rows: grid.pixelHeight)
         let t0 = max(0, frame.time - frame.window)
-        for (t, id) in zip(frame.spikeTimes, frame.spikeIDs) where t > t0 {
-            guard let o = info.ordinal(of: Int(id)), o % k == 0, let pop = info.population(of: Int(id)) else { continue }
+        frame.spikes.forEach(after: t0) { t, id in
+            guard let o = info.ordinal(of: Int(id)), o % k == 0, let pop = info.population(of: Int(id)) else { return }
             let px = Int((t - t0) / frame.window * Double(grid.pixelWidth - 1))
             grid.plot(px, o / k, pop.color)
         }
@@ -52,7 +52,7 @@ public struct RateStrip {
         guard bins > 0, neurons > 0 else { return [] }
         var counts = [Int](repeating: 0, count: bins)
         let t0 = max(0, frame.time - frame.window)
-        for t in frame.spikeTimes where t > t0 {
+        frame.spikes.forEach(after: t0) { t, _ in
             counts[min(bins - 1, max(0, Int((t - t0) / frame.window * Double(bins))))] += 1
         }
         let binSeconds = frame.window / Double(bins) / 1000
@@ -87,11 +87,24 @@ public struct TraceWidget {
         self.info = info
     }
 
+    /// The chosen cell now: V_m at the last sample and its rate over the window.
+    public static func nowText(_ f: Frame) -> String? {
+        let t0 = max(0, f.time - f.window), span = (f.time - max(t0, f.spikes.coveredFrom)) / 1000
+        guard span > 0 else { return nil }
+        var n = 0
+        f.spikes.forEach(after: t0) { _, id in if Int(id) == f.cell { n += 1 } }
+        let vm = f.vmValues.last.map { " V_m \(formatSig($0, 4)) mV," } ?? ""
+        return "\(vm) \(formatSig(Double(n) / span, 3)) Hz over the last \(formatSig(span, 3)) s"
+    }
+
     public func render(into c: inout Canvas, area: Rect) {
         guard area.width > 12, area.height >= 3 else { return }
         let pop = info.population(of: frame.cell)
-        let title = pop.map { "cell \(frame.cell) (\($0.name)[\(frame.cell - $0.firstID)], \($0.model))" } ?? "cell \(frame.cell)"
-        c.text(area.x, area.y, title, Style(.normal, bold: true), limit: area.width)
+        let name = pop.map { "cell \(frame.cell) (\($0.name)[\(frame.cell - $0.firstID)], \($0.model))" } ?? "cell \(frame.cell)"
+        c.text(area.x, area.y, name, Style(.normal, bold: true), limit: area.width)
+        if let now = TraceWidget.nowText(frame) {
+            c.text(area.x + name.count + 2, area.y, now, Style(.gray), limit: max(0, area.width - name.count - 2))
+        }
         let plot = Rect(x: area.x + 8, y: area.y + 1, width: area.width - 8, height: area.height - 1)
         let t0 = max(0, frame.time - frame.window)
         let window = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
@@ -127,7 +140,8 @@ public struct TraceWidget {
         }
         grid.draw(into: &c, at: plot.x, plot.y)
         // Spikes of this cell: a mark on the top row.
-        for (t, id) in zip(frame.spikeTimes, frame.spikeIDs) where Int(id) == frame.cell && t > t0 {
+        frame.spikes.forEach(after: t0) { t, id in
+            guard Int(id) == frame.cell else { return }
             let x = plot.x + pixel((t - t0) / frame.window, plot.width, rounded: false)
             c.set(x, plot.y, "▼", Style(.yellow, bold: true))
         }
@@ -144,30 +158,38 @@ public struct HistogramWidget {
         self.info = info
     }
 
-    public func rates(_ p: NetworkInfo.Population) -> [Double] {
-        let seconds = frame.time / 1000
-        guard seconds > 0 else { return Array(repeating: 0, count: p.count) }
-        return (p.firstID..<(p.firstID + p.count)).map { $0 < frame.counts.count ? Double(frame.counts[$0]) / seconds : 0 }
+    /// Every population's statistics over the window the raster shows.
+    public func stats() -> WindowStats {
+        WindowStats.compute(frame.spikes, from: frame.time - frame.window, to: frame.time,
+                            populations: info.populations.map { ($0.name, $0.firstID, $0.count) })
     }
 
     public func render(into c: inout Canvas, area: Rect) {
         guard area.width > 30, area.height >= 2 else { return }
-        let all = info.populations.map(rates)
-        let top = max(all.flatMap { $0 }.max() ?? 0, 1)
-        c.text(area.x, area.y, String(format: "rate per cell, 0 to %.0f Hz", top), Style(.gray), limit: area.width)
+        let st = stats()
+        let top = max(st.populations.flatMap(\.cellRates).max() ?? 0, 1)
+        c.text(area.x, area.y, "rate per cell over the last \(formatSig(st.seconds, 3)) s, 0 to \(formatSig(top, 3)) Hz; mean rate, CV of ISI",
+               Style(.gray), limit: area.width)
         let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        let labelW = 26
+        let labelW = 30
         let bins = max(1, area.width - labelW - 1)
-        for (k, p) in info.populations.enumerated() where k + 1 < area.height {
-            let y = area.y + 1 + k
-            let r = all[k]
-            let mean = r.isEmpty ? 0 : r.reduce(0, +) / Double(r.count)
-            c.text(area.x, y, String(format: "%@ n=%d %.1f Hz", p.name, p.count, mean), Style(p.color), limit: labelW)
+        // Each population gets an equal share of the rows: one row of bars, more when there is room.
+        let perPop = max(1, (area.height - 1) / max(1, info.populations.count))
+        for (k, p) in info.populations.enumerated() where 1 + k * perPop < area.height {
+            let y0 = area.y + 1 + k * perPop
+            let s = st.populations[k]
+            let cv = s.cv.map { "CV \(formatSig($0, 2))" } ?? "CV -"
+            c.text(area.x, y0, "\(p.name) n=\(p.count) \(formatSig(s.rate, 3)) Hz \(cv)", Style(p.color), limit: labelW)
             var h = [Int](repeating: 0, count: bins)
-            for x in r where x.isFinite && x >= 0 { h[min(bins - 1, Int(x / top * Double(bins - 1)))] += 1 }
+            for x in s.cellRates where x.isFinite && x >= 0 { h[min(bins - 1, Int(x / top * Double(bins - 1)))] += 1 }
             let peak = max(h.max() ?? 1, 1)
+            let rows = min(perPop, area.height - 1 - k * perPop)
             for (i, n) in h.enumerated() where n > 0 {
-                c.set(area.x + labelW + 1 + i, y, levels[max(1, Int((Double(n) / Double(peak) * 8).rounded()))], Style(p.color))
+                let units = max(1, Int((Double(n) / Double(peak) * Double(rows * 8)).rounded()))
+                for r in 0..<rows {
+                    let u = min(8, max(0, units - (rows - 1 - r) * 8))
+                    if u > 0 { c.set(area.x + labelW + 1 + i, y0 + r, levels[u], Style(p.color)) }
+                }
             }
         }
     }
@@ -187,14 +209,18 @@ public struct StatusBar {
             return String(format: " %@ │ replay t %.1f ms of %.1f │ %@ │ %gx │ seeds %llu %llu %llu │ %.0f sp/s ",
                           frame.modelName, frame.time, end, play, frame.speed, s.network, s.stimulus, s.state, frame.spikesPerSecond)
         }
-        let run = frame.running ? "RUNNING" : "PAUSED"
+        let run = (frame.running ? "RUNNING" : "PAUSED") + (frame.recordingTo == nil ? "" : " ●REC")
+        let regime = frame.regime.map { " │ \($0.rawValue.uppercased())" } ?? ""
         if width >= 120 {
             let cap = frame.speedCap.map { String(format: " (cap %gx)", $0) } ?? ""
-            return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx real time%@ │ seeds net %llu stim %llu state %llu │ %.0f spikes/s model ",
-                          frame.modelName, frame.time, run, frame.speed, cap, s.network, s.stimulus, s.state, frame.spikesPerSecond)
+            let seeds = frame.masterSeed.map { "seed \($0) (net \(s.network) stim \(s.stimulus) state \(s.state))" }
+                ?? "seeds net \(s.network) stim \(s.stimulus) state \(s.state)"
+            return String(format: " %@ │ t %.1f ms │ %@%@ │ %.2fx real time%@ │ %@ │ %.0f spikes/s model ",
+                          frame.modelName, frame.time, run, regime, frame.speed, cap, seeds, frame.spikesPerSecond)
         }
-        return String(format: " %@ │ t %.1f ms │ %@ │ %.2fx │ seeds %llu %llu %llu │ %.0f sp/s ",
-                      frame.modelName, frame.time, run, frame.speed, s.network, s.stimulus, s.state, frame.spikesPerSecond)
+        let seeds = frame.masterSeed.map { "seed \($0)" } ?? "seeds \(s.network) \(s.stimulus) \(s.state)"
+        return String(format: " %@ │ t %.1f ms │ %@%@ │ %.2fx │ %@ │ %.0f sp/s ",
+                      frame.modelName, frame.time, run, regime, frame.speed, seeds, frame.spikesPerSecond)
     }
 
     public func render(into c: inout Canvas, area: Rect) {
@@ -227,4 +253,21 @@ func pixel(_ fraction: Double, _ count: Int, rounded: Bool) -> Int {
     guard fraction.isFinite, count > 1 else { return 0 }
     let x = min(max(fraction, 0), 1) * Double(count - 1)
     return Int(rounded ? x.rounded() : x)
+}
+
+/// `x` to `digits` significant digits as a person writes it: no exponent for everyday sizes, no
+/// trailing zeros, "inf" for infinity.
+public func formatSig(_ x: Double, _ digits: Int) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    if x == 0 { return "0" }
+    let mag = Int(floor(log10(abs(x))))
+    if mag >= 9 || mag < -4 { return String(format: "%.\(max(0, digits - 1))e", x) }
+    let decimals = max(0, digits - 1 - mag)
+    var t = String(format: "%.\(decimals)f", x)
+    if t.contains(".") {
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+    }
+    return t == "-0" ? "0" : t
 }

@@ -27,10 +27,8 @@ public final class Replay {
     public private(set) var speed = 1.0
     public private(set) var cell: Int
     public let window = 1000.0
-    var counts: [Int]
-    var counted = 0
 
-    /// The largest node id the viewer shows (20 million; its per-cell counts are kept by id).
+    /// The largest node id the viewer shows (20 million; its per-cell statistics are kept by id).
     public static let maxID = OutputFolder.maxRecordedCells
 
     public static let speeds: [Double] = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64]
@@ -72,7 +70,7 @@ public final class Replay {
                 }
             }
         }
-        // Per-cell counts are kept by id: ids far beyond any network's would cost memory for nothing.
+        // Per-cell statistics are kept by id: ids far beyond any network's would cost memory for nothing.
         if let top = recorded.max(), top > Replay.maxID {
             throw InteropError("\(folder.path): node id \(top) is beyond the ids the viewer shows (up to \(Replay.maxID))")
         }
@@ -87,7 +85,6 @@ public final class Replay {
             seeds = Seeds(network: 0, stimulus: 0, state: 0)
         }
         cell = tr.keys.min() ?? cells.first ?? 1
-        counts = [Int](repeating: 0, count: max(cells.last ?? 0, recorded.max() ?? 0) + 1)
     }
 
     /// Populations from the summary's `nodes` (neuron models only), each narrowed to the ids the
@@ -119,13 +116,7 @@ public final class Replay {
     }
 
     public func seek(to t: Double) {
-        let new = min(max(0, t), end)
-        if new < time { counts = [Int](repeating: 0, count: counts.count); counted = 0 }
-        time = new
-        while counted < spikeTimes.count && spikeTimes[counted] <= time {
-            counts[Int(spikeIDs[counted])] += 1
-            counted += 1
-        }
+        time = min(max(0, t), end)
     }
 
     public func faster() { speed = Replay.speeds.first { $0 > speed } ?? speed }
@@ -168,15 +159,13 @@ public final class Replay {
         f.window = window
         f.cell = cell
         let lo = Replay.upperBound(spikeTimes, time - window), hi = Replay.upperBound(spikeTimes, time)
-        f.spikeTimes = Array(spikeTimes[lo..<hi])
-        f.spikeIDs = Array(spikeIDs[lo..<hi])
+        f.spikes = SpikeWindow(times: Array(spikeTimes[lo..<hi]), ids: Array(spikeIDs[lo..<hi]), from: max(0, time - window), to: time)
         f.spikesPerSecond = Double(hi - lo) / (min(window, max(time, 1e-9)) / 1000)
         if let tr = traces[cell] {
             let a = Replay.upperBound(tr.times, time - window), b = Replay.upperBound(tr.times, time)
             f.vmTimes = Array(tr.times[a..<b])
             f.vmValues = Array(tr.values[a..<b])
         }
-        f.counts = counts
         return f
     }
 }

@@ -23,10 +23,7 @@ struct Bisect: ParsableCommand {
         let outcome: Bisection.Outcome, evals: [Bisection.Evaluation]
         do {
             (outcome, evals) = try search.run(report: { e in
-                if !json {
-                    print(String(format: "%@ estimate: %.2f %@ -> neuron rate %.2f Hz (goal %.2f Hz)",
-                                 search.label, e.guess, search.unit, e.rate, spec.target))
-                }
+                if !json { print(search.line(e)) }
             })
         } catch let e as NetError { throw fail(e.description, code: 1) }
         guard case let .found(x) = outcome else { throw fail("cancelled", code: 1) }
@@ -40,8 +37,7 @@ struct Bisect: ParsableCommand {
             ])
             print(out.render(pretty: false))
         } else {
-            print(String(format: "Result: %@ %.2f %@ (%d evaluations, %.2f s)", search.label.lowercased(), x, search.unit,
-                         evals.count, Date().timeIntervalSince(start)))
+            print(search.resultLine(x, evaluations: evals.count, seconds: Date().timeIntervalSince(start)))
         }
     }
 }

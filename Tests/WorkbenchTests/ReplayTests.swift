@@ -42,15 +42,20 @@ final class ReplayTests: XCTestCase {
         XCTAssertTrue(f.spikeTimes.allSatisfy { $0 > 500 && $0 <= 1500 })
         XCTAssertEqual(f.vmTimes.first, 501)
         XCTAssertEqual(f.vmTimes.last, 1500)
-        XCTAssertEqual(f.counts[1] + f.counts[2] + f.counts[3], 15)
-        // Seeking back recounts from the start.
+        // The histogram's rates are over the window the raster shows, (500, 1500].
+        var st = HistogramWidget(frame: f, info: r.info).stats()
+        XCTAssertEqual(st.from, 500)
+        XCTAssertEqual(st.populations.map { $0.cellRates.reduce(0, +) }.reduce(0, +), 10, accuracy: 1e-9, "10 spikes in 1 s")
+        // Seeking back looks at the window then.
         r.seek(to: 205)
         f = r.frame
-        XCTAssertEqual(f.counts[1] + f.counts[2] + f.counts[3], 3)
+        st = HistogramWidget(frame: f, info: r.info).stats()
+        XCTAssertEqual(st.populations.map { $0.cellRates.reduce(0, +) }.reduce(0, +) * st.seconds, 3, accuracy: 1e-9)
         XCTAssertEqual(f.seeds.stimulus, 8)
         r.seek(to: 1e9)
         XCTAssertEqual(r.time, 3000)
-        XCTAssertEqual(r.frame.counts[5], 1)
+        st = HistogramWidget(frame: r.frame, info: r.info).stats()
+        XCTAssertEqual(st.populations[1].cellRates[0] * st.seconds, 1, accuracy: 1e-9, "cell 5 spiked once in the last second")
     }
 
     func testPlaybackStopsAtTheEndAndCellsWrap() throws {

@@ -25,8 +25,7 @@ final class WidgetTests: XCTestCase {
     func testRasterPutsBrailleDotsWhereTheSpikesAre() {
         var f = frame()
         // Cell 1 (row 0) at t = 0+ (left edge), cell 16 (row 15) at t = 100 (right edge).
-        f.spikeTimes = [0.1, 100]
-        f.spikeIDs = [1, 16]
+        f.spikes = SpikeWindow(times: [0.1, 100], ids: [1, 16], to: 100)
         var c = Canvas(width: 26, height: 4)
         RasterWidget(frame: f, info: info).render(into: &c, area: c.bounds)
         // 20 plot columns, 16 rows of dots in 4 character rows: one cell per dot row.
@@ -49,8 +48,7 @@ final class WidgetTests: XCTestCase {
     func testRateStripMeasuresThePopulationRate() {
         var f = frame()
         // 16 neurons, 160 spikes in 100 ms: 100 Hz; all in the first half: 200 Hz in two bins.
-        f.spikeTimes = (0..<160).map { 0.1 + Double($0) * 49 / 160 }
-        f.spikeIDs = Array(repeating: 1, count: 160)
+        f.spikes = SpikeWindow(times: (0..<160).map { 0.1 + Double($0) * 49 / 160 }, ids: Array(repeating: 1, count: 160), to: 100)
         let r = RateStrip(frame: f, neurons: 16).rates(bins: 2)
         XCTAssertEqual(r[0], 200, accuracy: 1e-9)
         XCTAssertEqual(r[1], 0)
@@ -61,27 +59,40 @@ final class WidgetTests: XCTestCase {
         f.cell = 2
         f.vmTimes = Array(stride(from: 1.0, through: 100, by: 1))
         f.vmValues = f.vmTimes.map { -70 + $0 / 10 }
-        f.spikeTimes = [50]
-        f.spikeIDs = [2]
-        var c = Canvas(width: 60, height: 8)
+        f.spikes = SpikeWindow(times: [50], ids: [2], to: 100)
+        var c = Canvas(width: 90, height: 8)
         TraceWidget(frame: f, info: info).render(into: &c, area: c.bounds)
         XCTAssertTrue(c.line(0).contains("cell 2 (E[1], iaf_psc_delta)"), c.line(0))
+        XCTAssertTrue(c.line(0).contains("V_m -60 mV, 10 Hz over the last 0.1 s"), "the cell now: \(c.line(0))")
         XCTAssertTrue(c.line(1).contains("-60.0"), c.lines.joined(separator: "\n"))
         XCTAssertTrue(c.line(7).contains("-69.9"))
         XCTAssertTrue(c.contains("mV"))
         XCTAssertTrue(c.line(1).contains("▼"))
     }
 
-    func testHistogramBinsKnownRates() {
+    func testHistogramBinsKnownRatesOverTheWindow() {
         var f = frame()
-        f.time = 1000
-        f.counts = [0] + Array(repeating: 10, count: 8) + Array(repeating: 40, count: 8)
+        f.time = 2000
+        f.window = 1000
+        // E cells 1-8: 10 regular spikes each in (1000, 2000], I cells 9-16: 40, and spikes
+        // before the window that must not count.
+        var times: [Double] = [], ids: [Int32] = []
+        for id in 1...16 {
+            let n = id <= 8 ? 10 : 40
+            for k in 0..<n { times.append(1000 + (Double(k) + 0.5) * 1000 / Double(n)); ids.append(Int32(id)) }
+            times.append(500); ids.append(Int32(id))
+        }
+        let order = times.indices.sorted { times[$0] < times[$1] }
+        f.spikes = SpikeWindow(times: order.map { times[$0] }, ids: order.map { ids[$0] }, from: 0, to: 2000)
         let h = HistogramWidget(frame: f, info: info)
-        XCTAssertEqual(h.rates(info.populations[0]), Array(repeating: 10, count: 8))
+        let st = h.stats()
+        XCTAssertEqual(st.populations[0].cellRates, Array(repeating: 10, count: 8))
+        XCTAssertEqual(st.populations[0].cv ?? -1, 0, accuracy: 1e-9, "regular spiking: CV 0")
         var c = Canvas(width: 80, height: 3)
         h.render(into: &c, area: c.bounds)
-        XCTAssertTrue(c.line(1).contains("E n=8 10.0 Hz"), c.line(1))
-        XCTAssertTrue(c.line(2).contains("I n=8 40.0 Hz"), c.line(2))
+        XCTAssertTrue(c.line(0).contains("over the last 1 s"), c.line(0))
+        XCTAssertTrue(c.line(1).contains("E n=8 10 Hz CV 0"), c.line(1))
+        XCTAssertTrue(c.line(2).contains("I n=8 40 Hz CV 0"), c.line(2))
         XCTAssertEqual(c.line(2).last, "█", "the I cells sit in the top bin")
         XCTAssertTrue(c.line(1).contains("█"))
     }
@@ -96,6 +107,14 @@ final class WidgetTests: XCTestCase {
         var narrow = Canvas(width: 80, height: 1)
         StatusBar(frame: frame()).render(into: &narrow, area: narrow.bounds)
         XCTAssertTrue(narrow.line(0).contains("seeds 11 22 33"), narrow.line(0))
+        // The master seed and the regime badge when there are.
+        var f = frame()
+        f.masterSeed = 7
+        f.regime = .locked
+        var wide = Canvas(width: 160, height: 1)
+        StatusBar(frame: f).render(into: &wide, area: wide.bounds)
+        XCTAssertTrue(wide.line(0).contains("RUNNING │ LOCKED"), wide.line(0))
+        XCTAssertTrue(wide.line(0).contains("seed 7 (net 11 stim 22 state 33)"), wide.line(0))
     }
 
     func testHelpListsEveryKeyBinding() {

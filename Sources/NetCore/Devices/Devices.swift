@@ -262,6 +262,18 @@ public final class SpikeRecorder: Device, @unchecked Sendable {
 
     public var eventCount: Int { senders.count }
 
+    /// Drops the events stamped at or before `stamp`, and the oldest while more than `most` are
+    /// kept (events arrive in stamp order, so they are a prefix). Returns the last dropped stamp.
+    @discardableResult
+    public func forgetEvents(upTo stamp: Int64, keepingAtMost most: Int = .max) -> Int64? {
+        let cut = max(stamps.firstIndex { $0 > stamp } ?? stamps.count, stamps.count - most)
+        guard cut > 0 else { return nil }
+        let last = stamps[cut - 1]
+        senders.removeFirst(cut)
+        stamps.removeFirst(cut)
+        return last
+    }
+
     func restore(senders: [Int32], stamps: [Int64]) {
         self.senders = senders
         self.stamps = stamps
@@ -344,6 +356,17 @@ public final class Multimeter: Device, @unchecked Sendable {
     }
 
     public func clearEvents() { rows.removeAll() }
+
+    /// Drops the rows stamped at or before `stamp`, and the oldest while more than `most` are
+    /// kept (rows arrive in stamp order, so they are a prefix). Returns the last dropped stamp.
+    @discardableResult
+    public func forgetEvents(upTo stamp: Int64, keepingAtMost most: Int = .max) -> Int64? {
+        let cut = max(rows.firstIndex { $0.stamp > stamp } ?? rows.count, rows.count - most)
+        guard cut > 0 else { return nil }
+        let last = rows[cut - 1].stamp
+        rows.removeFirst(cut)
+        return last
+    }
 
     func restore(rows: [Row]) { self.rows = rows }
 
