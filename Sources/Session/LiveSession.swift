@@ -131,9 +131,10 @@ public final class LiveSession: @unchecked Sendable {
     var priorWallSeconds = 0.0
     let openedAt = Date()
 
-    public init(model: ModelFile, running: Bool = true) throws {
+    /// `threads`: worker threads (default the file's; results are the same for every value).
+    public init(model: ModelFile, running: Bool = true, threads: Int? = nil) throws {
         self.model = model
-        let b = try model.build()
+        let b = try model.build(threads: threads)
         built = b
         chunkMs = model.resolution * 10
         cell = b.neuronNodes.first.flatMap { b.ids[$0.name]?.ids.first } ?? 1
@@ -506,7 +507,7 @@ public final class LiveSession: @unchecked Sendable {
 
     private func rebuild(seeds: Seeds, message: String) {
         do {
-            let fresh = try model.build(seeds: seeds)
+            let fresh = try model.build(threads: built.kernel.threads, seeds: seeds)
             endRecording(because: "restart")
             built.kernel.spikeTap = nil
             built = fresh

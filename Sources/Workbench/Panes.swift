@@ -81,13 +81,14 @@ public struct SidePane {
             return (" \(f) = \(b.value(k))", .plain)
         }
         lines.append((st.running ? " [ running… Enter or x cancels ]" : " [ Enter on this line: start ]", Style(.cyan, bold: true)))
-        if !st.varies.isEmpty { lines.append((st.varies + "; on a copy of the network at t = 0", Style(.gray))) }
         for l in st.lines {
             let style = l.hasPrefix("Result") ? Style(.green, bold: true) : l.hasPrefix("Cancelled") || l.hasPrefix("Failed") ? Style(.yellow, bold: true) : .plain
             lines.append((l, style))
         }
         if let e = st.error, st.lines.isEmpty { lines.append((e, Style(.red))) }
-        let listRect = Rect(x: r.x, y: r.y, width: r.width, height: max(0, r.height - 9))
+        let listRect = Rect(x: r.x, y: r.y, width: r.width, height: max(0, r.height - 10))
+        // What the search varies stays in view above the plot.
+        if !st.varies.isEmpty { c.text(r.x, r.maxY - 9, st.varies + "; on a copy of the network at t = 0", Style(.gray), limit: r.width) }
         // The newest lines stay in view while the search runs.
         let selected = st.running || st.result != nil || st.cancelled ? lines.count - 1 : min(state.selectedRow, BisectionSettings.fields.count)
         list(&c, listRect, lines, selected: selected)

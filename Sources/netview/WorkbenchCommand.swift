@@ -14,9 +14,12 @@ struct WorkbenchCommand: ParsableCommand {
     @Option(help: "Master seed for a model file.") var seed: UInt64?
     @Option(name: .customLong("param"), help: "Override a parameter: NAME=VALUE (repeatable).") var params: [String] = []
     @Flag(help: "Start paused.") var paused = false
+    @Option(help: "Worker threads (default: the machine's cores; the network's activity is the same for every value).") var threads: Int?
 
     func run() throws {
         let overrides = try parseParams(params)
+        if let t = threads, t < 1 || t > 256 { throw fail("--threads must be within 1...256, got \(t)") }
+        let workers = threads ?? min(256, max(1, ProcessInfo.processInfo.activeProcessorCount))
         // Check the file before the screen is taken, so a mistake is one line in the shell.
         if let file {
             if isSessionFile(file) {
@@ -30,9 +33,9 @@ struct WorkbenchCommand: ParsableCommand {
         }
         let folder = Home.root + "/sessions"
         let code = WorkbenchLoop.run(path: file, home: Home.root, open: { path in
-            if isSessionFile(path) { return try LiveSession.open(snapshot: path) }
+            if isSessionFile(path) { return try LiveSession.open(snapshot: path, threads: workers) }
             let m = try ModelFile.load(path: path, overrides: overrides, seed: seed)
-            return try LiveSession(model: m, running: !paused)
+            return try LiveSession(model: m, running: !paused, threads: workers)
         }, saver: { session, choices in
             try session.save(to: nil, workbench: choices, folder: folder)
         })

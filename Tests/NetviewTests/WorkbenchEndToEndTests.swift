@@ -208,18 +208,20 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertEqual(shown, 0.05, accuracy: 0.02, s)
     }
 
-    func testBisectionPanelCompletes() throws {
+    /// Cancelling a search leaves the live network as it was: its rate, its time; the transcript says so.
+    func testBisectionCancelLeavesTheNetworkAsItWas() throws {
         start("--paused assets/balanced_neuron.json", width: 120, height: 40)
         XCTAssertTrue(wait { screen().contains("PAUSED") })
         keys("b")
         for _ in 0..<5 { keys("Down") }
         keys("Enter")
-        XCTAssertTrue(wait(60) { screen().contains("Result:") }, screen())
-        let s = screen()
-        guard let r = s.range(of: #"Result: [0-9.]+"#, options: .regularExpression), let x = Double(s[r].dropFirst(8)) else {
-            return XCTFail(s)
-        }
-        XCTAssertTrue((20.55...21.05).contains(x), "\(x)")
+        XCTAssertTrue(wait(30) { screen().components(separatedBy: "estimate:").count > 3 }, screen())
+        keys("x")
+        XCTAssertTrue(wait(30) { screen().contains("Cancelled after") }, screen())
+        keys("Escape")
+        command("get noise_in")
+        XCTAssertTrue(wait(5) { screen().contains("rate=82000") }, "the live rate is the file's 4000 x 20.5 Hz:\n\(screen())")
+        XCTAssertEqual(modelTime(), 0, "the live network did not move")
     }
 
     func testResizeRedrawsWithoutGarbage() throws {
