@@ -37,6 +37,8 @@ public struct Frame: Sendable {
     public var dead = false
     /// A `simulate` or a step is in progress (x or Esc cancels it).
     public var runInProgress = false
+    /// The run waits for a yes (y) or no (n): it would take more than a minute.
+    public var asking = false
     /// The last model time of a replay (`netview view`); nil for a live session.
     public var endTime: Double?
 
@@ -69,14 +71,36 @@ public final class LiveSession: @unchecked Sendable {
         case startBisection(BisectionSpec), cancelBisection
         /// Stops a `simulate` or a step in progress at the chunk it has reached.
         case cancelRun
+        /// The answer to "this simulate takes more than a minute: go on?".
+        case answer(Bool)
 
-        /// Whether the action takes effect during a simulate or step (the others wait for its end).
-        var actsDuringARun: Bool {
+        /// What a simulate or step in progress refuses (it would restart the network or start
+        /// another run): nil for the actions that take effect between its chunks.
+        var refusedDuringARun: String? {
             switch self {
-            case .cancelRun, .selectCell, .faster, .slower, .toggleRun, .pause, .resume: return true
-            default: return false
+            case .restart: return "restart"
+            case .reseed: return "reseed"
+            case .step: return "step"
+            case .startBisection: return "bisection"
+            case let .command(text):
+                switch try? SessionCommand.parse(text) {
+                case .simulate?, .reset?, .seed?: return text
+                default: return nil
+                }
+            default: return nil
             }
         }
+    }
+
+    /// A `simulate MS` or a step in progress: it goes on in chunks with the screen live and can
+    /// be cancelled between them. A simulate that would take more than a minute asks first.
+    private struct FixedRun {
+        var what: String
+        var total: Double
+        var left: Double
+        var confirmed: Bool
+        var asking = false
+        let began = Date()
     }
 
     public private(set) var model: ModelFile
@@ -91,7 +115,9 @@ public final class LiveSession: @unchecked Sendable {
     private var running = false
     /// A run of a fixed length in progress (`simulate MS`, or a step while paused): it goes on in
     /// chunks with the screen live and can be cancelled between them.
-    private var fixedRun: (what: String, total: Double, left: Double)?
+    private var fixedRun: FixedRun?
+    /// When the last refusal was said (progress lines wait a moment before replacing it).
+    private var noticeAt = Date.distantPast
     /// What `s` advances while paused (`step MS` sets it).
     public private(set) var stepMs = 10.0
     private var chunkMs: Double
@@ -248,16 +274,24 @@ public final class LiveSession: @unchecked Sendable {
             let go = alive
             lock.unlock()
             if !go { return gate.serve(last: true) { false } }
-            // While a simulate or step runs (also one begun by an earlier action here), what acts
-            // now acts now; the rest waits, in order, until it ends.
-            var waiting: [Action] = []
+            // While a simulate or step runs (also one begun by an earlier action here), edits and
+            // keys take effect between its chunks; what would restart the network or start
+            // another run is refused, not kept for later.
             for a in todo {
-                if fixedRun != nil && !a.actsDuringARun { waiting.append(a) } else { handle(a) }
+                if fixedRun != nil, let what = a.refusedDuringARun {
+                    say("\(what): not done, a \(fixedRun!.what) is running (x or Esc cancels it)")
+                    noticeAt = Date()
+                } else {
+                    handle(a)
+                }
             }
-            if !waiting.isEmpty { lock.lock(); actions.insert(contentsOf: waiting, at: 0); lock.unlock() }
             // Actions sent before a `sync` take effect (a simulate among them ends) before it runs.
             gate.serve(last: false) { !actions.isEmpty || fixedRun != nil }
-            if let run = fixedRun {
+            if var run = fixedRun {
+                if run.asking {
+                    Thread.sleep(forTimeInterval: 0.01)
+                    continue
+                }
                 let k = built.kernel
                 let ms = max(k.grid.resolution, (min(chunkMs, run.left) / k.grid.resolution).rounded() * k.grid.resolution)
                 guard runChunk(ms, capped: false) else { fixedRun = nil; continue }
@@ -267,8 +301,25 @@ public final class LiveSession: @unchecked Sendable {
                     if run.what == "simulate" { log.append((k.now, "simulate \(Self.millis(run.total))")) }
                     say("\(run.what == "step" ? "stepped" : "simulated") \(Self.millis(run.total)) ms, now t = \(Self.millis(k.time)) ms")
                 } else {
-                    fixedRun = (run.what, run.total, left)
-                    if Date().timeIntervalSince(lastPublish) > 0.03 {
+                    run.left = left
+                    let elapsed = Date().timeIntervalSince(run.began)
+                    if !run.confirmed && elapsed > 0.3 {
+                        // The pace of the chunks so far tells how long the rest takes.
+                        let rest = left / (run.total - left) * elapsed
+                        if rest > 60 {
+                            run.asking = true
+                            fixedRun = run
+                            say("\(run.what) \(Self.millis(run.total)) ms would take about \(humanDuration(rest)) more: y goes on, n stops at t = \(Self.millis(k.time)) ms")
+                            continue
+                        }
+                        run.confirmed = true
+                    }
+                    fixedRun = run
+                    // Progress replaces the message line, but leaves a refusal readable for 3 s.
+                    if Date().timeIntervalSince(lastPublish) > 0.03 && Date().timeIntervalSince(noticeAt) < 3 {
+                        publish()
+                        lastPublish = Date()
+                    } else if Date().timeIntervalSince(lastPublish) > 0.03 {
                         say("\(run.what == "step" ? "stepping" : "simulating") \(Self.millis(run.total - left)) / \(Self.millis(run.total)) ms (x or Esc cancels)")
                         lastPublish = Date()
                     }
@@ -371,6 +422,7 @@ public final class LiveSession: @unchecked Sendable {
         f.time = k.time
         f.running = running
         f.runInProgress = fixedRun != nil
+        f.asking = fixedRun?.asking ?? false
         let recent = speedSamples.suffix(30)
         let wall = recent.reduce(0) { $0 + $1.wall }
         if wall > 0 {
@@ -411,7 +463,19 @@ public final class LiveSession: @unchecked Sendable {
         case .pause: running = false; say("paused")
         case .resume: running = true; say("running")
         case .step:
-            if running { say("pause first (space), then step") } else if fixedRun == nil { fixedRun = ("step", stepMs, stepMs) }
+            if running { say("pause first (space), then step") } else if fixedRun == nil {
+                fixedRun = FixedRun(what: "step", total: stepMs, left: stepMs, confirmed: true)
+            }
+        case let .answer(yes):
+            guard var run = fixedRun, run.asking else { return }
+            if yes {
+                run.asking = false
+                run.confirmed = true
+                fixedRun = run
+                say("\(run.what == "step" ? "stepping" : "simulating") \(Self.millis(run.total - run.left)) / \(Self.millis(run.total)) ms (x or Esc cancels)")
+            } else {
+                handle(.cancelRun)
+            }
         case .cancelRun:
             guard let run = fixedRun else { return }
             fixedRun = nil
@@ -460,7 +524,7 @@ public final class LiveSession: @unchecked Sendable {
                 guard k.grid.isOnGrid(ms) else { throw CommandError("simulate: \(ms) ms is not a multiple of the resolution") }
                 guard fixedRun == nil else { throw CommandError("simulate: a run is in progress (x or Esc cancels it)") }
                 guard ms < 1e12 else { throw CommandError("simulate: \(Self.millis(ms)) ms is beyond what the clock counts") }
-                fixedRun = ("simulate", ms, ms)
+                fixedRun = FixedRun(what: "simulate", total: ms, left: ms, confirmed: false)
                 say("simulating 0 / \(Self.millis(ms)) ms (x or Esc cancels)")
             case let .step(ms):
                 guard k.grid.isOnGrid(ms), ms > 0, ms < 1e12 else {
@@ -591,3 +655,18 @@ public final class LiveSession: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// A wall time as a person says it: "45 s", "12 min", "3 h 20 min", "31 days", "2e+06 years".
+func humanDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "forever" }
+    if seconds < 90 { return "\(Int(seconds.rounded())) s" }
+    if seconds < 3600 { return "\(Int((seconds / 60).rounded())) min" }
+    if seconds < 86_400 * 2 {
+        let m = Int((seconds / 60).rounded())
+        return "\(m / 60) h \(m % 60) min"
+    }
+    if seconds < 86_400 * 365 * 2 { return "\(Int((seconds / 86_400).rounded())) days" }
+    return "\(formatSignificant(seconds / (86_400 * 365.25))) years"
+}
+
+private func formatSignificant(_ x: Double) -> String { x < 1e6 ? "\(Int(x.rounded()))" : String(format: "%.1e", x) }

@@ -35,6 +35,10 @@ public final class App {
         case .none: break
         default: return handlePrompt(key)
         }
+        if frame.asking, case let .char(c) = key, c == "y" || c == "n" {
+            session.send(.answer(c == "y"))
+            return
+        }
         if state.focusOnPane, let pane = state.pane, handlePaneKey(key, pane) { return }
         guard let action = KeyMap.action(for: key) else {
             if case let .char(ch) = key { state.message = "no key '\(ch)': ? lists the keys" }

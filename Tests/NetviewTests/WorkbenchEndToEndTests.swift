@@ -173,16 +173,33 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(wait { screen().contains("stepped 25 ms") }, screen())
         XCTAssertEqual(try XCTUnwrap(modelTime()), t0 + 35, accuracy: 0.01)
 
+        // A run of more than a minute asks first, and waits for the answer.
         command("simulate 1e9")
+        XCTAssertTrue(wait { screen().contains("would take about") && screen().contains("y goes on") }, screen())
+        let asked = modelTime()
+        Thread.sleep(forTimeInterval: 0.4)
+        XCTAssertEqual(modelTime(), asked, "it waits for the answer:\n\(screen())")
+        keys("y")
         XCTAssertTrue(wait { screen().contains("simulating") && screen().contains("/ 1000000000 ms") }, screen())
         let a = modelTime() ?? 0
         XCTAssertTrue(wait { (modelTime() ?? 0) > a + 50 }, "the clock moves during :simulate:\n\(screen())")
+        // A restart pressed meanwhile is refused, not kept for later.
+        keys("R")
+        XCTAssertTrue(wait { screen().contains("restart: not done, a simulate is running") }, screen())
+        XCTAssertGreaterThan(modelTime() ?? 0, a, "the run goes on")
         keys("x")
         XCTAssertTrue(wait { screen().contains("cancelled at t =") }, screen())
         let stopped = modelTime() ?? 0
         Thread.sleep(forTimeInterval: 0.5)
         XCTAssertEqual(modelTime(), stopped, "nothing runs after the cancel:\n\(screen())")
         XCTAssertTrue(screen().contains("PAUSED"), screen())
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertGreaterThan(modelTime() ?? 0, 0, "the refused restart did not run after the cancel")
+        // n stops a run that asks.
+        command("simulate 1e9")
+        XCTAssertTrue(wait { screen().contains("would take about") }, screen())
+        keys("n")
+        XCTAssertTrue(wait { screen().contains("cancelled at t =") }, screen())
     }
 
     func testSimulateAndStepAt120x40() throws { try runSimulateAndStep(width: 120, height: 40) }
