@@ -74,19 +74,14 @@ public final class LiveSession: @unchecked Sendable {
         /// The answer to "this simulate takes more than a minute: go on?".
         case answer(Bool)
 
-        /// What a simulate or step in progress refuses (it would restart the network or start
-        /// another run): nil for the actions that take effect between its chunks.
+        /// The keys a simulate or step in progress refuses (they would restart the network or
+        /// start another run): nil for the rest.
         var refusedDuringARun: String? {
             switch self {
             case .restart: return "restart"
             case .reseed: return "reseed"
             case .step: return "step"
             case .startBisection: return "bisection"
-            case let .command(text):
-                switch try? SessionCommand.parse(text) {
-                case .simulate?, .reset?, .seed?: return text
-                default: return nil
-                }
             default: return nil
             }
         }
@@ -274,17 +269,22 @@ public final class LiveSession: @unchecked Sendable {
             let go = alive
             lock.unlock()
             if !go { return gate.serve(last: true) { false } }
-            // While a simulate or step runs (also one begun by an earlier action here), edits and
-            // keys take effect between its chunks; what would restart the network or start
-            // another run is refused, not kept for later.
+            // While a simulate or step runs (also one begun by an earlier action here), keys act
+            // between its chunks, except those that would restart the network or start another
+            // run: they are refused, not kept for later. Commands wait their turn, in order, so a
+            // script of commands runs as written.
+            var waiting: [Action] = []
             for a in todo {
                 if fixedRun != nil, let what = a.refusedDuringARun {
                     say("\(what): not done, a \(fixedRun!.what) is running (x or Esc cancels it)")
                     noticeAt = Date()
+                } else if fixedRun != nil, case .command = a {
+                    waiting.append(a)
                 } else {
                     handle(a)
                 }
             }
+            if !waiting.isEmpty { lock.lock(); actions.insert(contentsOf: waiting, at: 0); lock.unlock() }
             // Actions sent before a `sync` take effect (a simulate among them ends) before it runs.
             gate.serve(last: false) { !actions.isEmpty || fixedRun != nil }
             if var run = fixedRun {
