@@ -16,7 +16,8 @@ extension LiveSession {
             var choices = workbench
             choices["cell"] = String(cell)
             choices["speed_level"] = String(speedLevel)
-            try Snapshot.save(built: built, edits: edits, log: log, workbench: choices, wallSeconds: wallSeconds, to: target)
+            try Snapshot.save(built: built, edits: edits, log: log, workbench: choices, screen: screenHistory,
+                              wallSeconds: wallSeconds, to: target)
             savedLogCount = log.count
             return target
         }

@@ -179,6 +179,11 @@ public final class LiveSession: @unchecked Sendable {
         running = false
         restoredChoices = s.workbench
         savedLogCount = s.log.count
+        if let h = s.screen {
+            windowMs = h.windowMs
+            windowSpikes = h.spikes
+            if cell == s.workbench["cell"].flatMap({ Int($0) }) { vm = (h.vmTimes, h.vmValues) }
+        }
         priorWallSeconds = s.provenance.wallSeconds
         masterSeed = Seeds(master: model.seed) == s.built.kernel.seeds ? model.seed : nil
         attach()
@@ -246,6 +251,15 @@ public final class LiveSession: @unchecked Sendable {
         guard k.time >= 100, k.generatorsDone(at: k.now) else { return nil }
         let stats = WindowStats.compute(windowSpikes, from: k.time - 1000, to: k.time, populations: populations)
         return Regime.of(stats, now: k.time)
+    }
+
+    /// The windows on screen, as a session saves them (called between chunks).
+    var screenHistory: ScreenHistory {
+        let now = built.kernel.time, from = max(0, now - max(windowMs, 1000))
+        var times: [Double] = [], ids: [Int32] = []
+        windowSpikes.forEach(after: from) { t, id in times.append(t); ids.append(id) }
+        return ScreenHistory(windowMs: windowMs, spikes: SpikeWindow(times: times, ids: ids, from: max(from, windowSpikes.coveredFrom), to: now),
+                             vmTimes: vm.times, vmValues: vm.values)
     }
 
     /// The neuron populations: name, first id, count.

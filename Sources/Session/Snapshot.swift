@@ -8,7 +8,7 @@ import NetCore
 /// network seed, and its checksum proves it came out the same.
 ///
 /// Sections, in file order: format, version, model_name, time, provenance, workbench, seeds,
-/// model, log, checksums, state. Checksums: `model` over seeds and model, `log` over the log,
+/// model, log, checksums, state, and optionally screen (the windows on screen, `ScreenHistory`). Checksums: `model` over seeds and model, `log` over the log,
 /// `state_section` over time and state as written, `state` over the decoded dynamic state,
 /// `connectivity` over every synapse.
 public enum Snapshot {
@@ -39,15 +39,17 @@ public enum Snapshot {
     /// with the step each took effect; `edits` the parameter edits a rebuild applies.
     @discardableResult
     public static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
-                            workbench: [String: String] = [:], wallSeconds: Double, to path: String) throws -> Int {
-        try save(built: built, edits: edits, log: log, workbench: workbench, wallSeconds: wallSeconds, to: path, state: built.kernel.dynamicState())
+                            workbench: [String: String] = [:], screen: ScreenHistory? = nil, wallSeconds: Double, to path: String) throws -> Int {
+        try save(built: built, edits: edits, log: log, workbench: workbench, screen: screen, wallSeconds: wallSeconds, to: path,
+                 state: built.kernel.dynamicState())
     }
 
     /// The same with a given dynamic state: how the tests write a forged session whose checksums
     /// are all correct.
     @discardableResult
     static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
-                     workbench: [String: String] = [:], wallSeconds: Double, to path: String, state: KernelState) throws -> Int {
+                     workbench: [String: String] = [:], screen: ScreenHistory? = nil, wallSeconds: Double, to path: String,
+                     state: KernelState) throws -> Int {
         let k = built.kernel
         let stateValue = StateCoding.value(state, built: built)
         let time = Value.obj([("ms", .number(k.grid.ms(state.now))), ("steps", .int(state.now))])
@@ -57,13 +59,16 @@ public enum Snapshot {
             .obj([("step", .int($0.step)), ("time_ms", .number(k.grid.ms($0.step))), ("command", .string($0.command))])
         })
         let provenance = Provenance.current(wallSeconds: wallSeconds, threads: k.threads)
-        let checksums = Value.obj([
+        var sums: [(String, Value)] = [
             ("model", .string(SessionJSON.hex(try roundTripChecksum(.obj([("seeds", seeds), ("model", model)]))))),
             ("log", .string(SessionJSON.hex(SessionJSON.checksum(logValue)))),
             ("connectivity", .string(SessionJSON.hex(k.connectivityChecksum()))),
             ("state", .string(SessionJSON.hex(state.checksum))),
             ("state_section", .string(SessionJSON.hex(SessionJSON.checksum(.obj([("time", time), ("state", stateValue)]))))),
-        ])
+        ]
+        let screenValue = screen?.value
+        if let v = screenValue { sums.append(("screen", .string(SessionJSON.hex(SessionJSON.checksum(v))))) }
+        let checksums = Value.obj(sums)
         let doc = Value.obj([
             ("format", .string(format)),
             ("version", .int(version)),
@@ -76,7 +81,7 @@ public enum Snapshot {
             ("log", logValue),
             ("checksums", checksums),
             ("state", stateValue),
-        ])
+        ] + (screenValue.map { [("screen", $0)] } ?? []))
         let bytes = SessionJSON.render(doc)
         try AtomicFile.write(bytes, to: path)
         return bytes.count

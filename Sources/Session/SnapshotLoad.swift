@@ -14,6 +14,8 @@ public struct LoadedSession: @unchecked Sendable {
     public let savedStep: Int64
     public let seeds: Seeds
     public let stateChecksum: UInt64
+    /// The windows on screen when it was saved, if the file has them and they check out.
+    public var screen: ScreenHistory?
 
     public var savedTime: Double { built.kernel.grid.ms(savedStep) }
 
@@ -120,9 +122,18 @@ extension Snapshot {
         if case let .object(pairs)? = root["workbench"]?.value {
             for p in pairs { if case let .string(s) = p.value.value { workbench[p.key] = s } }
         }
+        // The screen section is display only: one that fails its checksum or its checks is left out.
+        var screen: ScreenHistory?
+        if let node = root["screen"], case let .string(s)? = root["checksums"]?["screen"]?.value,
+           UInt64(s, radix: 16) == SessionJSON.checksum(node.value) {
+            let ids = built.neuronNodes.compactMap { built.ids[$0.name]?.ids }.flatMap { $0 }
+            if let lo = ids.min(), let hi = ids.max() {
+                screen = ScreenHistory.read(node, now: built.kernel.time, neurons: lo...hi)
+            }
+        }
         return LoadedSession(path: path, built: built, edits: edits, log: log, workbench: workbench,
                              provenance: Provenance(root["provenance"]), savedStep: state.now, seeds: seeds,
-                             stateChecksum: state.checksum)
+                             stateChecksum: state.checksum, screen: screen)
     }
 
     private static func uint64(_ n: Node?) -> UInt64? {

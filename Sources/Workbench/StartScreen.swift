@@ -4,14 +4,18 @@ import Session
 
 public typealias LiveSessionHandle = LiveSession
 
-/// The first screen: the scenarios in assets/ and the saved sessions in sessions/.
+/// The first screen: the scenarios and the saved sessions, under the absolute paths of their
+/// folders. A scenario shows its size (neurons, synapses, memory: what `netview check` knows); a
+/// session its model time, seeds, edits and the date it was saved, so that several sessions of
+/// one model can be told apart.
 public struct StartScreen {
     public struct Entry: Equatable, Sendable {
         public var path: String
+        public var folder: String
         public var name: String
         public var description: String
-        public var size: Int
-        public var date: Date
+        /// The facts shown after the name: size and cost, or time, seeds and edits.
+        public var facts: String
         public var isSession: Bool
     }
 
@@ -19,29 +23,43 @@ public struct StartScreen {
     public var selected = 0
     public var message = ""
 
-    public init(home: String) {
+    public init(scenarios: [String], sessions: [String]) {
         var out: [Entry] = []
         let fm = FileManager.default
-        for (folder, session) in [("assets", false), ("sessions", true)] {
-            let dir = home + "/" + folder
-            let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-            for n in names where (n.hasSuffix(".json") || n.hasSuffix(".yaml") || n.hasSuffix(".yml"))
-                && SafeFile.targetKind(dir + "/" + n) == .regular {
-                let path = dir + "/" + n
-                let attrs = try? fm.attributesOfItem(atPath: path)
-                let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
-                let date = attrs?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
-                var name = n, desc = ""
-                if !session, let m = try? ModelFile.load(path: path) {
-                    name = m.name
-                    desc = m.description
-                } else if session {
-                    desc = "saved session"
+        for (folders, session) in [(scenarios, false), (sessions, true)] {
+            for dir in folders {
+                let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+                for n in names where (session ? n.hasSuffix(Snapshot.fileExtension) : n.hasSuffix(".json") || n.hasSuffix(".yaml") || n.hasSuffix(".yml"))
+                    && SafeFile.targetKind(dir + "/" + n) == .regular {
+                    let path = dir + "/" + n
+                    if session {
+                        let h = SessionHeader(path: path)
+                        let edits = h.edits.map { $0 == 1 ? "1 edit" : "\($0) edits" } ?? "? edits"
+                        // Seeds last: a narrow screen cuts them first.
+                        let facts = "t \(h.time.flatMap(Double.init).map { formatSig($0 / 1000, 4) + " s" } ?? "?")  \(edits)  \(h.shortDate ?? "?")  seeds \(h.seeds ?? "?")"
+                        out.append(Entry(path: path, folder: dir, name: h.model ?? n, description: "saved session \(n): \(facts)",
+                                         facts: facts, isSession: true))
+                    } else if let m = try? ModelFile.load(path: path) {
+                        let e = m.estimate()
+                        let facts = "\(e.neurons) neurons, \(StartScreen.count(e.synapses)) synapses, \(StartScreen.count(e.bytes))B"
+                        out.append(Entry(path: path, folder: dir, name: m.name, description: m.description, facts: facts, isSession: false))
+                    } else {
+                        out.append(Entry(path: path, folder: dir, name: n, description: "not a valid model file: open it to see why",
+                                         facts: "invalid", isSession: false))
+                    }
                 }
-                out.append(Entry(path: path, name: name, description: desc, size: size, date: date, isSession: session))
             }
         }
         entries = out
+    }
+
+    /// 1234567 as "1.2M".
+    static func count(_ n: Int) -> String {
+        let x = Double(n)
+        if x >= 1e9 { return formatSig(x / 1e9, 2) + "G" }
+        if x >= 1e6 { return formatSig(x / 1e6, 2) + "M" }
+        if x >= 1e3 { return formatSig(x / 1e3, 2) + "k" }
+        return "\(n)"
     }
 
     public mutating func handle(_ key: Key) -> String? {
@@ -61,52 +79,64 @@ public struct StartScreen {
             return c
         }
         c.text(1, 0, "netview: choose a scenario or a saved session (↑↓, Enter opens, q quits)", Style(.normal, bold: true), limit: width - 2)
-        let df = DateFormatter()
-        df.dateFormat = "yyyy-MM-dd HH:mm"
-        var y = 2
-        var lastKind: Bool?
-        for (k, e) in entries.enumerated() where y < height - 4 {
-            if lastKind != e.isSession {
-                c.text(1, y, e.isSession ? "Sessions (sessions/)" : "Scenarios (assets/)", Style(.yellow, bold: true))
-                y += 1
-                lastKind = e.isSession
+        // The selected entry's description gets the bottom third, the list the rest.
+        let descRows = max(3, height / 3)
+        let listEnd = height - descRows - 1
+        var rows: [(String, Style, Int?)] = []
+        var lastFolder: String?
+        for (k, e) in entries.enumerated() {
+            if lastFolder != e.folder {
+                rows.append(((e.isSession ? "Sessions in " : "Scenarios in ") + e.folder, Style(.yellow, bold: true), nil))
+                lastFolder = e.folder
             }
-            let line = String(format: "%@  %@  %7.1f kB  %@", e.name.padding(toLength: 24, withPad: " ", startingAt: 0),
-                              df.string(from: e.date), Double(e.size) / 1000, e.path.split(separator: "/").last.map(String.init) ?? "")
-            c.text(3, y, line, Style(.normal, reverse: k == selected), limit: width - 4)
-            y += 1
+            let nameW = min(22, max(12, width / 4))
+            let name = e.name.count > nameW ? String(e.name.prefix(nameW - 1)) + "…" : e.name.padding(toLength: nameW, withPad: " ", startingAt: 0)
+            rows.append(("  " + name + "  " + e.facts, Style(.normal, reverse: k == selected), k))
         }
-        if entries.isEmpty { c.text(3, 3, "no model files found in assets/ or sessions/", Style(.gray)) }
+        // Keep the selected line in view.
+        let visible = max(1, listEnd - 2)
+        let selRow = rows.firstIndex { $0.2 == selected } ?? 0
+        let first = max(0, min(selRow - visible / 2, rows.count - visible))
+        for (i, r) in rows.dropFirst(first).prefix(visible).enumerated() {
+            c.text(1, 2 + i, r.0, r.1, limit: width - 2)
+        }
+        if entries.isEmpty { c.text(3, 3, "no model files or sessions found in ./assets, ./sessions or $NETVIEW_HOME", Style(.gray)) }
         if !entries.isEmpty {
-            let d = entries[selected].description
-            var words = d.split(separator: " ").map(String.init)
-            var line = ""
-            var dy = height - 4
-            while !words.isEmpty && dy < height - 1 {
-                let w = words.removeFirst()
-                if line.count + w.count + 1 > width - 4 {
-                    c.text(2, dy, line, Style(.gray))
-                    dy += 1
-                    line = ""
-                }
-                line += (line.isEmpty ? "" : " ") + w
-            }
-            if dy < height { c.text(2, dy, line, Style(.gray)) }
+            let lines = StartScreen.wrap(entries[selected].path + ": " + entries[selected].description, width: width - 4, rows: descRows)
+            for (i, l) in lines.enumerated() { c.text(2, listEnd + 1 + i, l, Style(.gray)) }
         }
         if !message.isEmpty { c.text(1, height - 1, message, Style(.red, bold: true), limit: width - 2) }
         return c
+    }
+
+    /// Words in lines of at most `width`, at most `rows` lines; a text that does not fit ends in "…"
+    /// after a whole word.
+    static func wrap(_ text: String, width: Int, rows: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for w in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + w.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + (w.count > width ? String(w.prefix(width - 1)) + "…" : w)
+        }
+        if !line.isEmpty { lines.append(line) }
+        guard lines.count > rows, rows > 0 else { return lines }
+        var last = lines[rows - 1]
+        while last.count + 2 > width, let space = last.lastIndex(of: " ") { last = String(last[..<space]) }
+        return Array(lines.prefix(rows - 1)) + [last + " …"]
     }
 }
 
 /// Runs the workbench until the person quits; returns the exit code.
 public enum WorkbenchLoop {
     /// `open` turns a path (model file or session) into a running session.
-    public static func run(path: String?, home: String, open: (String) throws -> LiveSessionHandle,
+    public static func run(path: String?, scenarios: [String], sessions: [String], open: (String) throws -> LiveSessionHandle,
                            saver: ((LiveSessionHandle, [String: String]) throws -> String)?) -> Int32 {
         let term = Terminal()
         defer { term.close() }
         var target = path
-        var start = StartScreen(home: home)
+        var start = StartScreen(scenarios: scenarios, sessions: sessions)
         while target == nil {
             if let k = term.readKey() {
                 if k == .char("q") { return 0 }

@@ -28,10 +28,9 @@ struct Bench: ParsableCommand {
         let overrides = try parseParams(params)
         var files = scenarios.map { s -> String in
             if FileManager.default.fileExists(atPath: s) { return s }
-            return Home.root + "/assets/" + (s.hasSuffix(".json") ? s : s + ".json")
+            return Home.scenario(s) ?? s
         }
-        if files.isEmpty {
-            let dir = Home.root + "/assets"
+        if files.isEmpty, let dir = Home.scenarioFolders.first {
             files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { dir + "/" + $0 }
         }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path

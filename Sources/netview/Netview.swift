@@ -10,8 +10,9 @@ struct Netview: ParsableCommand {
         abstract: "A terminal workbench for spiking neural networks, speaking NEST 3's language.",
         discussion: """
         With no command, opens the workbench (`netview [FILE]`). Model files are described in the README.
-        Files: assets/ and sessions/ are looked up in the working directory, then in $NETVIEW_HOME, then beside \
-        the package netview was built from (here: \(Home.root)).
+        Files: scenarios are read from ./assets, then $NETVIEW_HOME/assets, then the package's (here: \
+        \(Home.packageRoot)/assets); sessions are listed from ./sessions and $NETVIEW_HOME/sessions and saved \
+        to $NETVIEW_HOME/sessions when it is set, else to ./sessions.
         Exit codes: 0 success, 1 runtime error, 2 bad input (a model file, a value), 3 `compare` found a difference, 64 malformed command line.
         """,
         subcommands: [WorkbenchCommand.self, Run.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self, Compare.self, Export.self, View.self],
@@ -91,16 +92,48 @@ func loadModel(_ path: String, params: [String], seed: UInt64?) throws -> ModelF
     }
 }
 
-/// Where netview finds assets/ and sessions/.
+/// Where netview finds scenarios and sessions, and where it saves sessions (all absolute paths).
 enum Home {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    static var root: String {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: "assets") { return fm.currentDirectoryPath }
-        if let h = ProcessInfo.processInfo.environment["NETVIEW_HOME"], fm.fileExists(atPath: h + "/assets") { return h }
-        return packageRoot
+    /// $NETVIEW_HOME, when set.
+    static var variable: String? {
+        ProcessInfo.processInfo.environment["NETVIEW_HOME"].flatMap { $0.isEmpty ? nil : absolute($0) }
+    }
+
+    static func absolute(_ p: String) -> String {
+        let full = p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p
+        return URL(fileURLWithPath: full).standardizedFileURL.path
+    }
+
+    /// Existing folders, each once (a link and its target count once), in order.
+    static func unique(_ folders: [String]) -> [String] {
+        var seen: Set<String> = [], out: [String] = []
+        for f in folders where SafeFile.targetKind(f) == .folder {
+            let real = URL(fileURLWithPath: f).resolvingSymlinksInPath().path
+            if seen.insert(real).inserted { out.append(f) }
+        }
+        return out
+    }
+
+    /// Scenarios: ./assets, then $NETVIEW_HOME/assets, then the package's.
+    static var scenarioFolders: [String] {
+        unique([absolute("assets")] + (variable.map { [$0 + "/assets"] } ?? []) + [packageRoot + "/assets"])
+    }
+
+    /// Sessions: ./sessions and $NETVIEW_HOME/sessions.
+    static var sessionFolders: [String] {
+        unique([absolute("sessions")] + (variable.map { [$0 + "/sessions"] } ?? []))
+    }
+
+    /// Where the workbench saves sessions: $NETVIEW_HOME/sessions when set, else ./sessions.
+    static var saveFolder: String { (variable ?? absolute(".")) + "/sessions" }
+
+    /// A scenario by file name (`brunel2000` or `brunel2000.json`), from the first folder that has it.
+    static func scenario(_ name: String) -> String? {
+        let file = name.hasSuffix(".json") || name.hasSuffix(".yaml") ? name : name + ".json"
+        return scenarioFolders.map { $0 + "/" + file }.first { SafeFile.targetKind($0) == .regular }
     }
 }
 

@@ -68,48 +68,28 @@ struct Sessions: ParsableCommand {
         abstract: "List the saved sessions: model, model time, date saved and size.",
         discussion: "Resume one with `netview run SESSION --time MS` or open it with `netview SESSION`.")
 
-    @Option(help: "Folder to list (default: sessions/ under the netview home).") var folder: String?
+    @Option(help: "Folder to list (default: ./sessions and $NETVIEW_HOME/sessions).") var folder: String?
 
     func run() throws {
-        let dir = folder ?? Home.root + "/sessions"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { $0.hasSuffix(Snapshot.fileExtension) && SafeFile.kind(dir + "/" + $0) == .regular }.sorted()
-        if names.isEmpty { print("no sessions in \(dir)"); return }
-        var rows = [["MODEL", "TIME (ms)", "SAVED", "SIZE", "FILE"]]
-        for name in names {
-            let path = dir + "/" + name
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            let head = SessionHeader(path: path)
-            rows.append([head.model ?? "?", head.time ?? "?", head.date ?? "?", String(format: "%.1f MB", Double(size) / 1e6), name])
-        }
-        let widths = (0..<5).map { c in rows.map { $0[c].count }.max()! }
-        for r in rows {
-            print(r.enumerated().map { $1.padding(toLength: $0 < 4 ? widths[$0] : $1.count, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        let dirs = folder.map { [$0] } ?? Home.sessionFolders
+        for dir in dirs {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.hasSuffix(Snapshot.fileExtension) && SafeFile.kind(dir + "/" + $0) == .regular }.sorted()
+            if names.isEmpty { print("no sessions in \(dir)"); continue }
+            print("\(dir):")
+            var rows = [["MODEL", "TIME (ms)", "SEEDS", "EDITS", "SAVED", "SIZE", "FILE"]]
+            for name in names {
+                let path = dir + "/" + name
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let head = SessionHeader(path: path)
+                rows.append([head.model ?? "?", head.time ?? "?", head.seeds ?? "?", head.edits.map(String.init) ?? "?", head.date ?? "?",
+                             String(format: "%.1f MB", Double(size) / 1e6), name])
+            }
+            let widths = (0..<7).map { c in rows.map { $0[c].count }.max()! }
+            for r in rows {
+                print("  " + r.enumerated().map { $1.padding(toLength: $0 < 6 ? widths[$0] : $1.count, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            }
         }
     }
 }
 
-/// The few fields `netview sessions` shows, read from the top of a file without loading it.
-struct SessionHeader {
-    var model: String?
-    var time: String?
-    var date: String?
-
-    init(path: String) {
-        guard let bytes = SafeFile.head(path, bytes: 16384) else { return }
-        let head = String(decoding: bytes, as: UTF8.self)
-        guard head.contains("\"\(Snapshot.format)\"") else { return }
-        model = SessionHeader.token(after: "\"model_name\": ", in: head)
-        time = SessionHeader.token(after: "\"ms\": ", in: head)
-        date = SessionHeader.token(after: "\"date\": ", in: head)
-    }
-
-    /// The string or number written after `key`.
-    static func token(after key: String, in text: String) -> String? {
-        guard let r = text.range(of: key) else { return nil }
-        let rest = text[r.upperBound...]
-        if rest.first == "\"" { return rest.dropFirst().prefix { $0 != "\"" }.description }
-        let t = rest.prefix { !",}\n ".contains($0) }
-        return t.isEmpty ? nil : String(t)
-    }
-}

@@ -8,7 +8,7 @@ struct WorkbenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "Open the workbench (the default command): a live view of a running network.",
-        discussion: "With no FILE, a start screen lists the scenarios in assets/ and the sessions in sessions/. Press ? inside for every key.")
+        discussion: "With no FILE, a start screen lists the scenarios (./assets, $NETVIEW_HOME/assets, the package's) and the sessions (./sessions, $NETVIEW_HOME/sessions). Press ? inside for every key.")
 
     @Argument(help: "A model file or a saved session.") var file: String?
     @Option(help: "Master seed for a model file.") var seed: UInt64?
@@ -31,13 +31,16 @@ struct WorkbenchCommand: ParsableCommand {
         guard Terminal.available else {
             throw fail("the workbench needs a terminal (stdin and stdout a tty, TERM set); for headless runs use: netview run FILE")
         }
-        let folder = Home.root + "/sessions"
-        let code = WorkbenchLoop.run(path: file, home: Home.root, open: { path in
+        let folder = Home.saveFolder
+        let code = WorkbenchLoop.run(path: file, scenarios: Home.scenarioFolders, sessions: Home.sessionFolders, open: { path in
             if isSessionFile(path) { return try LiveSession.open(snapshot: path, threads: workers) }
             let m = try ModelFile.load(path: path, overrides: overrides, seed: seed)
             return try LiveSession(model: m, running: !paused, threads: workers)
         }, saver: { session, choices in
-            try session.save(to: nil, workbench: choices, folder: folder)
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw CommandError("cannot create the sessions folder \(folder)")
+            }
+            return try session.save(to: nil, workbench: choices, folder: folder)
         })
         if code != 0 { throw ExitCode(code) }
     }

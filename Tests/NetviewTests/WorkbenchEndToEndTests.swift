@@ -17,8 +17,9 @@ final class WorkbenchEndToEndTests: XCTestCase {
 
     /// Starts netview in a new session. A new-session can meet a tmux server that is exiting (the
     /// previous test's kill-session ended its last session) and fail: then it is tried again.
-    func start(_ args: String, width: Int, height: Int) {
-        let cmd = "cd '\(Binary.root)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=\\$?; sleep 30"
+    /// `dir`: the working folder (default the package's); `env`: extra variables (`NAME=value ...`).
+    func start(_ args: String, width: Int, height: Int, in dir: String? = nil, env: String = "") {
+        let cmd = "cd '\(dir ?? Binary.root)' && \(env) LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' \(args); echo EXIT=\\$?; sleep 30"
         for _ in 0..<5 {
             Binary.detached("tmux -u new-session -d -s \(session) -x \(width) -y \(height) \"\(cmd)\"")
             if Binary.shell("tmux has-session -t \(session) 2>/dev/null && echo up").contains("up") { return }

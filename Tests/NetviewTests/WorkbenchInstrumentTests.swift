@@ -87,4 +87,59 @@ extension WorkbenchEndToEndTests {
             tearDown()
         }
     }
+
+    /// Run from another folder, S saves into ./sessions there (an absolute path is shown, the
+    /// package is not written); the start screen lists the session with its model time, edits and
+    /// saved date, and it opens with the raster and V_m it had.
+    func testSessionsGoToTheWorkingFolderAndReopenAsSaved() throws {
+        for (w, h) in Self.sizes {
+            let dir = NSTemporaryDirectory() + "netview-home-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: Binary.root + "/sessions")) ?? [])
+            start("'\(Binary.root)/assets/destexhe2009.json'", width: w, height: h, in: dir)
+            XCTAssertTrue(wait { braille(screen()) > 50 && (modelTime() ?? 0) > 300 }, screen())
+            command("set RS a 2")
+            keys("Space")
+            XCTAssertTrue(wait { screen().contains("PAUSED") })
+            keys("S")
+            XCTAssertTrue(wait { screen().contains("saved \(dir)/sessions/") }, "an absolute path in the working folder:\n\(screen())")
+            let savedDots = braille(screen())
+            keys("q")
+            tearDown()
+            let saved = try FileManager.default.contentsOfDirectory(atPath: dir + "/sessions")
+            XCTAssertEqual(saved.count, 1)
+            XCTAssertEqual(Set((try? FileManager.default.contentsOfDirectory(atPath: Binary.root + "/sessions")) ?? []), before,
+                           "the package's sessions/ is not written")
+
+            start("", width: w, height: h, in: dir)
+            XCTAssertTrue(wait(5) { screen().contains("Sessions in \(dir)/sessions") }, screen())
+            XCTAssertTrue(screen().contains("1 edit"), screen())
+            let today = { () -> String in let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd"; return f.string(from: Date()) }()
+            XCTAssertTrue(screen().contains(today), "the saved date:\n\(screen())")
+            XCTAssertTrue(screen().contains("Scenarios in \(Binary.root)/assets"), screen())
+            for _ in 0..<3 { keys("Down") }
+            keys("Enter")
+            XCTAssertTrue(wait { screen().contains("PAUSED") && screen().contains("opened") }, screen())
+            XCTAssertGreaterThan(braille(screen()), savedDots / 2, "the raster and V_m come back:\n\(screen())")
+            XCTAssertFalse(screen().contains("no samples yet"), screen())
+            tearDown()
+        }
+    }
+
+    /// With NETVIEW_HOME set, sessions are saved there and listed from there.
+    func testNetviewHomeHoldsSessions() throws {
+        let home = NSTemporaryDirectory() + "netview-home-\(UUID().uuidString)"
+        let cwd = NSTemporaryDirectory() + "netview-cwd-\(UUID().uuidString)"
+        for d in [home, cwd] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        start("'\(Binary.root)/assets/balanced_neuron.json'", width: 120, height: 40, in: cwd, env: "NETVIEW_HOME='\(home)'")
+        XCTAssertTrue(wait { (modelTime() ?? 0) > 100 }, screen())
+        keys("S")
+        XCTAssertTrue(wait { screen().contains("saved \(home)/sessions/balanced_neuron-") }, screen())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cwd + "/sessions"))
+        keys("q")
+        keys("y")
+        tearDown()
+        start("", width: 120, height: 40, in: cwd, env: "NETVIEW_HOME='\(home)'")
+        XCTAssertTrue(wait(5) { screen().contains("Sessions in \(home)/sessions") }, screen())
+    }
 }

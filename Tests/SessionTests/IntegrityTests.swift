@@ -136,7 +136,10 @@ final class IntegrityTests: XCTestCase {
         let r = try Support.netview(["sessions", "--folder", dir])
         XCTAssertEqual(r.status, 0, r.err)
         let lines = r.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2, r.out)
-        XCTAssertTrue(lines[1].contains("brunel2000") && lines[1].contains(" 50 ") && lines[1].contains("MB") && lines[1].contains("good.netview.json"), r.out)
+        XCTAssertEqual(lines.count, 3, r.out)
+        XCTAssertEqual(lines[0], "\(dir):", "the folder is named")
+        XCTAssertTrue(lines[1].contains("SEEDS") && lines[1].contains("EDITS"), r.out)
+        XCTAssertTrue(lines[2].contains("brunel2000") && lines[2].contains(" 50 ") && lines[2].contains("MB") && lines[2].contains("good.netview.json"), r.out)
+        XCTAssertTrue(lines[2].contains(" 1 "), "the session's edit is counted: \(r.out)")
     }
 }

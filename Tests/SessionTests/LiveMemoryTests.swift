@@ -154,4 +154,34 @@ final class LiveMemoryTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: dir + "/notes.txt", encoding: .utf8), "keep me")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["notes.txt"])
     }
+
+    /// A saved session keeps the windows on screen (and only them); an edited screen section is
+    /// left out, the session still opens.
+    func testASavedSessionKeepsItsWindowsAndOnlyThem() throws {
+        let dir = Support.temporaryFolder()
+        let live = try LiveSession(model: try ModelFile.parse(text: Self.model), running: false)
+        live.start()
+        simulate(live, 70_000)
+        let shown = live.frame
+        let path = try live.save(to: dir + "/s.netview.json")
+        live.stop()
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        XCTAssertLessThan(size, 40_000_000, "the session holds the windows and the recorders' bounded history, not the run")
+        let opened = try LiveSession.open(snapshot: path)
+        // The spikes of the window (the session may hold a little more before it).
+        var inWindow: [Double] = []
+        shown.spikes.forEach(after: 70_000 - 1000) { t, _ in inWindow.append(t) }
+        XCTAssertGreaterThan(inWindow.count, 1000)
+        XCTAssertTrue(opened.frame.spikes.allTimes == inWindow, "the raster's spikes come back (\(opened.frame.spikes.count) of \(inWindow.count))")
+        XCTAssertTrue(opened.frame.vmValues == shown.vmValues, "the V_m trace comes back")
+        XCTAssertGreaterThan(opened.frame.vmValues.count, 0)
+        // An edited screen section: the session opens, with empty windows.
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let r = try XCTUnwrap(text.range(of: "\"window_ms\": 1000"))
+        text.replaceSubrange(r, with: "\"window_ms\": 2000")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let forged = try LiveSession.open(snapshot: path)
+        XCTAssertEqual(forged.frame.spikes.count, 0)
+        XCTAssertEqual(forged.frame.time, 70_000)
+    }
 }
