@@ -1,3 +1,4 @@
+import Foundation
 /// A value a parameter can take: what PyNEST's SetStatus accepts.
 public enum ParamValue: Equatable, Sendable {
     case number(Double)
@@ -36,7 +37,25 @@ public enum ParamValue: Equatable, Sendable {
         case let .distribution(d): return d.summary
         }
     }
+
+    /// As a person reads it: 4 significant digits, integers without a decimal point, NEST's
+    /// "never" (the largest double) and infinities as inf.
+    public var readable: String {
+        switch self {
+        case let .number(x): return formatReadable(x)
+        case let .numbers(a): return "[" + a.map(formatReadable).joined(separator: ", ") + "]"
+        default: return display
+        }
+    }
 }
+
+/// A value as a person reads it (see `ParamValue.readable`).
+public func formatReadable(_ x: Double) -> String {
+    if abs(x) >= 1e300 { return x > 0 ? "inf" : "-inf" }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    return formatSig(x, 4)
+}
+
 
 /// The shortest text that reads back to the same double; infinities as NEST's JSON writes them.
 public func formatNumber(_ x: Double) -> String {
@@ -124,4 +143,21 @@ public struct ParamSpec: Sendable {
         live = true
         self.doc = doc
     }
+}
+
+/// `x` to `digits` significant digits as a person writes it: no exponent for everyday sizes, no
+/// trailing zeros, "inf" for infinity.
+public func formatSig(_ x: Double, _ digits: Int) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    if x == 0 { return "0" }
+    let mag = Int(floor(log10(abs(x))))
+    if mag >= 9 || mag < -4 { return String(format: "%.\(max(0, digits - 1))e", x) }
+    let decimals = max(0, digits - 1 - mag)
+    var t = String(format: "%.\(decimals)f", x)
+    if t.contains(".") {
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+    }
+    return t == "-0" ? "0" : t
 }

@@ -16,6 +16,7 @@ public enum SessionCommand: Equatable, Sendable {
     case reset
     case seed(stream: String, value: UInt64)
     case weight(connection: Int, value: Double)
+    case getWeight(connection: Int)
     case record(dir: String)
     case window(ms: Double)
     case help
@@ -35,6 +36,7 @@ public enum SessionCommand: Equatable, Sendable {
         "record stop                 end the recording (DIR gets summary.json)",
         "window MS                   what the raster and the statistics cover (default 1000)",
         "weight K W                  weight of connection group K (see the Network pane)",
+        "weight K                    the weight of connection group K now",
     ]
 
     /// Parses one command line; errors say what would be right.
@@ -82,8 +84,9 @@ public enum SessionCommand: Equatable, Sendable {
             guard let v = UInt64(words[2]) else { throw CommandError("seed: N must be a non-negative integer, got '\(words[2])'") }
             return .seed(stream: words[1], value: v)
         case "weight":
-            try arity(3, "weight K W")
-            guard let k = Int(words[1]), k >= 0 else { throw CommandError("weight: K must be a connection index") }
+            guard words.count == 2 || words.count == 3 else { throw CommandError("usage: weight K W (set), weight K (read)") }
+            guard let k = Int(words[1]), k >= 0 else { throw CommandError("weight: K must be a connection index (the Network pane lists them)") }
+            if words.count == 2 { return .getWeight(connection: k) }
             return .weight(connection: k, value: try number(2, "W"))
         case "record":
             try arity(2, "record DIR | record stop")
@@ -133,6 +136,9 @@ extension BuiltModel {
         let inner = target.dropFirst(name.count + 1).dropLast()
         let parts = inner.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
         if parts.count == 1, let i = parts[0], i >= 0, i < all.count { return (node, all[i]) }
+        if parts.count == 2, let a = parts[0], let b = parts[1], a >= b {
+            throw CommandError("selection '\(target)' is empty: \(name)[a:b] takes elements a to b-1, so a < b")
+        }
         if parts.count == 2, let a = parts[0], let b = parts[1], a >= 0, a < b, b <= all.count { return (node, all[a..<b]) }
         throw CommandError("selection '\(target)' is out of range: \(name) has \(all.count) elements")
     }
@@ -144,22 +150,41 @@ extension BuiltModel {
         case let .set(target, param, value):
             let (node, sel) = try resolve(target)
             if param == "n" { throw CommandError("restart needed: the size of \(node.name) is fixed once built (edit the model file)") }
+            if param == "delay" || param == "weight" {
+                throw CommandError("\(param)s belong to connections, not to \(node.name): 'weight K W' sets a connection's weight (the Network pane lists K); delays are fixed once built")
+            }
             do { try k.setStatus(sel, [param: .number(value)]) } catch let e as NetError { throw CommandError(e.message) }
             return "\(target).\(param) = \(formatNumber(value))"
         case let .get(target):
             let (_, sel) = try resolve(target)
             guard sel.count == 1 else { throw CommandError("get takes one element, e.g. \(target)[0]") }
             let st = try k.getStatus(sel.ids[0])
-            return st.filter { $0.0 != "recordables" }.map { "\($0.0)=\($0.1.display)" }.joined(separator: " ")
+            return st.filter { $0.0 != "recordables" }.map { "\($0.0)=\($0.1.readable)" }.joined(separator: " ")
         case let .defaults(model):
-            do { return try Kernel.defaults(of: model).map { "\($0.0)=\($0.1.display)" }.joined(separator: " ") } catch let e as NetError {
+            do { return try Kernel.defaults(of: model).map { "\($0.0)=\($0.1.readable)" }.joined(separator: " ") } catch let e as NetError {
                 throw CommandError(e.message)
             }
         case .models:
             return Kernel.models().joined(separator: " ")
         case let .weight(index, w):
+            let before = k.connections.indices.contains(index) ? k.connections[index].weight : nil
             do { try k.setConnectionWeight(index, w) } catch let e as NetError { throw CommandError(e.message) }
+            if case let .constant(old)? = before, old * w < 0 {
+                return "connection \(index) weight = \(formatNumber(w)) (it was \(formatNumber(old)): this projection is now \(w > 0 ? "excitatory" : "inhibitory"))"
+            }
             return "connection \(index) weight = \(formatNumber(w))"
+        case let .getWeight(index):
+            guard k.connections.indices.contains(index) else {
+                throw CommandError("no connection group \(index) (there are \(k.connections.count): 0-\(k.connections.count - 1))")
+            }
+            let c = model.connections[index]
+            let w: String
+            switch k.connections[index].weight {
+            case let .constant(x): w = formatNumber(x)
+            case let .random(d): w = d.summary
+            }
+            let src = c.source.map(\.text).joined(separator: ","), dst = c.target.map(\.text).joined(separator: ",")
+            return "connection \(index) (\(src) -> \(dst), \(k.connections[index].rule)): weight \(w)"
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
         case .simulate, .step, .reset, .seed, .record, .window:

@@ -27,8 +27,8 @@ extension BuiltModel {
             let last = ids.count > 1 ? (try? k.getStatus(ids.ids[ids.count - 1])).map { Dictionary($0, uniquingKeysWith: { a, _ in a }) } : nil
             for p in spec.params {
                 guard let v = first[p.name] else { continue }
-                var text = v.display
-                if let l = last?[p.name], l != v { text = "varies (\(v.display)…)" }
+                var text = v.readable
+                if let l = last?[p.name], l != v { text = "varies (\(v.readable)…)" }
                 let editable = p.kind == .number
                 rows.append(ParamRow(header: nil, name: p.name, value: text, unit: p.unit,
                                      command: editable ? "set \(node.name) \(p.name)" : nil,
@@ -42,7 +42,7 @@ extension BuiltModel {
             rows.append(ParamRow(header: nil, name: "rule", value: rec.rule, unit: "", command: nil, note: "restart needed (edit the model file)"))
             let w: String
             switch rec.weight {
-            case let .constant(x): w = formatNumber(x)
+            case let .constant(x): w = formatReadable(x)
             case let .random(d): w = d.summary
             }
             rows.append(ParamRow(header: nil, name: "weight", value: w, unit: "", command: "weight \(i)", note: nil))

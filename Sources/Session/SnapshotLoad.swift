@@ -36,7 +36,7 @@ public struct LoadedSession: @unchecked Sendable {
             }
             switch cmd {
             case .set, .weight: _ = try fresh.apply(cmd)
-            case .simulate, .step, .get, .defaults, .models, .help, .record, .window: break
+            case .simulate, .step, .get, .getWeight, .defaults, .models, .help, .record, .window: break
             case .reset, .seed: throw SnapshotError(path, "replay cannot repeat '\(command)' (it restarts the log)")
             }
         }

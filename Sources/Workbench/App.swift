@@ -64,7 +64,7 @@ public final class App {
             guard let cur = pops.firstIndex(where: { frame.cell >= $0.firstID && frame.cell < $0.firstID + $0.count }) else { return }
             let next = (cur + (a == .nextPopulation ? 1 : pops.count - 1)) % pops.count
             chooseCell(pops[next].firstID)
-        case .typeCell: state.prompt = .cell("")
+        case .typeCell: state.prompt = .cell(""); state.cursor = 0
         case .cycleFocus:
             if state.pane == nil { state.pane = .parameters; refreshRows() }
             state.focusOnPane.toggle()
@@ -78,7 +78,10 @@ public final class App {
             session.send(.cancelRun)
             state.pane = nil
             state.focusOnPane = false
-        case .commandLine: state.prompt = .command("")
+        case .commandLine:
+            state.prompt = .command("")
+            state.cursor = 0
+            state.historyIndex = nil
         case .save: save()
         case .quit:
             if frame.unsaved && saver != nil { state.prompt = .confirmQuit } else { state.quit = true }
@@ -93,7 +96,8 @@ public final class App {
         }
         state.pane = p
         state.selectedRow = 0
-        state.focusOnPane = p == .parameters || p == .seeds || p == .bisection
+        state.scroll = 0
+        state.focusOnPane = true
         if p == .parameters { refreshRows(); state.selectedRow = firstEditableRow(from: 0) }
     }
 
@@ -125,7 +129,16 @@ public final class App {
         case .parameters: count = rows.count
         case .seeds: count = 3
         case .bisection: count = BisectionSettings.fields.count + 1
-        default: return false
+        case .help, .output, .network:
+            switch key {
+            case .down: state.scroll += 1
+            case .up: state.scroll = max(0, state.scroll - 1)
+            case .pageDown, .char(" "): state.scroll += 10
+            case .pageUp: state.scroll = max(0, state.scroll - 10)
+            case .home: state.scroll = 0
+            default: return false
+            }
+            return true
         }
         switch key {
         case .down:
@@ -151,12 +164,14 @@ public final class App {
             let row = rows[r]
             if row.command == nil { state.message = "\(row.name): \(row.note ?? "not editable")"; return }
             state.prompt = .edit(row: r, text: "")
-        case .seeds: state.prompt = .edit(row: r, text: "")
+            state.cursor = 0
+        case .seeds: state.prompt = .edit(row: r, text: ""); state.cursor = 0
         case .bisection:
             if r == BisectionSettings.fields.count {
                 if frame.bisection.running { session.send(.cancelBisection) } else { startBisection() }
             } else {
                 state.prompt = .edit(row: r, text: "")
+                state.cursor = 0
             }
         default: break
         }
@@ -188,38 +203,75 @@ public final class App {
             if c == "y" { state.quit = true } else if c == "S" { save(); state.quit = state.lastSaved != nil } else { state.message = "not quitting" }
         case let (.command(text), .enter):
             state.prompt = .none
-            if !text.isEmpty {
-                state.history.append(text)
-                session.send(.command(text))
-                refreshInfoSoon()
+            state.historyIndex = nil
+            let line = text.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { return }
+            if state.history.last != line { state.history.append(line) }
+            if line == "help" || line == "?" {
+                open(.help)
+                let lines = SidePane.wrapped(SidePane.helpLines, width: SidePane.innerWidth(screen: lastWidth))
+                state.scroll = lines.firstIndex { $0.0 == SidePane.commandHeading } ?? 0
+                return
             }
+            awaitingOutput = true
+            session.send(.command(line))
+            refreshInfoSoon()
         case let (.command(text), .tab):
-            let done = SessionCommand.completions(text, nodes: session.model.nodes.map(\.name), params: { name in
-                self.session.model.node(named: name).flatMap { ModelCatalog.spec($0.model)?.paramNames } ?? []
-            })
-            if done.count == 1 {
-                var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-                words[words.count - 1] = done[0]
-                state.prompt = .command(words.joined(separator: " ") + " ")
-            } else if !done.isEmpty {
-                state.message = done.prefix(12).joined(separator: " ")
-            }
-        case let (.command(text), .up):
-            if let last = state.history.last { state.prompt = .command(text.isEmpty ? last : text) }
+            complete(text)
+        case (.command, .up): historyStep(-1)
+        case (.command, .down): historyStep(1)
         case let (.cell(text), .enter):
             state.prompt = .none
-            if let id = Int(text), info.population(of: id) != nil { session.send(.selectCell(id)) } else {
-                state.message = "no neuron with id '\(text)' (ids \(info.populations.first?.firstID ?? 1)-\(info.neuronCount))"
+            if let id = info.cell(text.trimmingCharacters(in: .whitespaces)) { session.send(.selectCell(id)) } else {
+                let names = info.populations.map { "\($0.name)[0-\($0.count - 1)]" }.joined(separator: ", ")
+                state.message = "no neuron '\(text)': give an id (\(info.populations.first?.firstID ?? 1)-\(info.neuronCount)) or \(names)"
             }
         case let (.edit(row, text), .enter):
             state.prompt = .none
             applyEdit(row: row, text: text)
-        case let (p, .backspace):
-            state.prompt = p.editing { String($0.dropLast()) }
-        case let (p, .char(c)):
-            state.prompt = p.editing { $0 + String(c) }
-        default: break
+        case let (p, k):
+            guard let text = p.text else { return }
+            var line = LineEditor(text: text, cursor: state.cursor)
+            guard line.apply(k) else { return }
+            state.prompt = p.editing { _ in line.text }
+            state.cursor = line.cursor
         }
+    }
+
+    /// Up (-1) and Down (+1) through the commands typed before; past the newest, the line being typed.
+    func historyStep(_ d: Int) {
+        guard !state.history.isEmpty, case let .command(text) = state.prompt else { return }
+        if state.historyIndex == nil { state.draft = text }
+        let i = max(0, min(state.history.count, (state.historyIndex ?? state.history.count) + d))
+        state.historyIndex = i == state.history.count ? nil : i
+        let t = state.historyIndex.map { state.history[$0] } ?? state.draft
+        state.prompt = .command(t)
+        state.cursor = t.count
+    }
+
+    /// Tab: completes the word being typed when one candidate fits, else its common prefix, and
+    /// lists the candidates.
+    func complete(_ text: String) {
+        let done = SessionCommand.completions(text, nodes: session.model.nodes.map(\.name), params: { name in
+            self.session.model.node(named: name).flatMap { ModelCatalog.spec($0.model)?.paramNames } ?? []
+        })
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        let partial = words.last ?? ""
+        guard !done.isEmpty else {
+            state.message = "no completion for '\(partial)'"
+            return
+        }
+        if done.count == 1 {
+            words[words.count - 1] = done[0]
+            state.prompt = .command(words.joined(separator: " ") + " ")
+        } else {
+            var common = done[0]
+            for d in done.dropFirst() { while !d.hasPrefix(common) { common.removeLast() } }
+            words[words.count - 1] = common
+            state.prompt = .command(words.joined(separator: " "))
+            state.message = "\(done.count) candidates: " + done.joined(separator: " ")
+        }
+        if case let .command(t) = state.prompt { state.cursor = t.count }
     }
 
     func applyEdit(row: Int, text: String) {
@@ -257,6 +309,7 @@ public final class App {
     // MARK: rendering
 
     public func render(width: Int, height: Int) -> Canvas {
+        lastWidth = width
         var c = Canvas(width: width, height: height)
         let f = frame
         guard width >= App.minWidth, height >= App.minHeight else {
@@ -276,11 +329,18 @@ public final class App {
             SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
                 .render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))
         }
-        c.text(0, height - 2, KeyMap.hint, Style(.gray), limit: width)
+        // While a line is typed, the app's messages (Tab's candidates) show above it.
+        let typing: Bool
+        if case .none = state.prompt { typing = false } else { typing = true }
+        if typing && !state.message.isEmpty {
+            c.text(0, height - 2, state.message, Style(.cyan), limit: width)
+        } else {
+            c.text(0, height - 2, KeyMap.hint, Style(.gray), limit: width)
+        }
         let bottom: (String, Style)
         switch state.prompt {
-        case let .command(t): bottom = (":" + t + "▏", Style(.normal, bold: true))
-        case let .cell(t): bottom = ("cell id: " + t + "▏", Style(.normal, bold: true))
+        case let .command(t): bottom = (":" + LineEditor(text: t, cursor: state.cursor).shown, Style(.normal, bold: true))
+        case let .cell(t): bottom = ("cell (id or E[3]): " + LineEditor(text: t, cursor: state.cursor).shown, Style(.normal, bold: true))
         case let .edit(_, t): bottom = ("new value: " + t + "▏  (Enter applies, Esc cancels)", Style(.green, bold: true))
         case .reseed: bottom = ("reseed which stream? [n]etwork [s]timulus s[t]ate [a]ll, Esc cancels", Style(.yellow, bold: true))
         case .confirmQuit: bottom = ("unsaved changes: quit anyway? y quits, S saves and quits, any other key stays", Style(.yellow, bold: true))
@@ -292,8 +352,18 @@ public final class App {
         return c
     }
 
-    /// Clears the app's own message once the session has a newer one to show.
+    /// Clears the app's own message once the session has a newer one to show; a command's output
+    /// too long for the message line opens in the Output pane.
     public func tick() {
+        if lastFrameMessage != frame.message && awaitingOutput {
+            awaitingOutput = false
+            state.output = frame.message
+            if frame.message.count > lastWidth - 1 {
+                state.pane = .output
+                state.scroll = 0
+                state.focusOnPane = true
+            }
+        }
         if !state.message.isEmpty && !frame.message.isEmpty && lastFrameMessage != frame.message {
             state.message = ""
         }
@@ -303,9 +373,19 @@ public final class App {
         }
     }
     var lastFrameMessage = ""
+    var awaitingOutput = false
+    var lastWidth = 80
 }
 
 extension Prompt {
+    /// The text being typed, for the prompts that take text.
+    var text: String? {
+        switch self {
+        case let .command(t), let .cell(t), let .edit(_, t): return t
+        default: return nil
+        }
+    }
+
     func editing(_ f: (String) -> String) -> Prompt {
         switch self {
         case let .command(t): return .command(f(t))

@@ -4,7 +4,7 @@ import Session
 
 /// The side panes, one open at a time.
 public enum Pane: String, CaseIterable, Sendable {
-    case parameters, seeds, bisection, network, help
+    case parameters, seeds, bisection, network, help, output
 }
 
 /// What the person is typing, if anything.
@@ -27,6 +27,15 @@ public struct AppState: Sendable {
     public var lastSaved: String?
     public var quit = false
     public var history: [String] = []
+    /// Where Up/Down are in the history (nil: at the line being typed, kept in `draft`).
+    public var historyIndex: Int?
+    public var draft = ""
+    /// The cursor in the text being typed (characters from the start).
+    public var cursor = 0
+    /// The full text of the last command's output, for the Output pane.
+    public var output = ""
+    /// The first line shown of a scrolled pane (Help, Output, Network).
+    public var scroll = 0
     public var bisectionSettings: BisectionSpec?
 
     public init() {}

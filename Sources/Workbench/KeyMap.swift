@@ -2,6 +2,9 @@
 public enum Key: Equatable, Hashable, Sendable {
     case char(Character)
     case up, down, left, right, enter, escape, tab, backspace, resize
+    case home, end, delete, pageUp, pageDown
+    /// Ctrl with a letter (Ctrl-A is `.ctrl("a")`).
+    case ctrl(Character)
 }
 
 /// What a key does in the main view.

@@ -43,12 +43,14 @@ public struct NetworkInfo: Sendable {
         connections = zip(b.model.connections, b.kernel.connections).enumerated().map { k, pair in
             let (spec, rec) = pair
             let src = spec.source.map(\.text).joined(separator: ","), dst = spec.target.map(\.text).joined(separator: ",")
-            let w: String
-            switch spec.syn.weight {
-            case let .constant(x): w = formatNumber(x)
-            case let .random(d): w = d.summary
+            func show(_ v: SynValue) -> String {
+                switch v {
+                case let .constant(x): return formatSig(x, 4)
+                case let .random(d): return d.summary
+                }
             }
-            return "\(k): \(src) -> \(dst) \(rec.rule) w \(w): \(rec.synapses) syn"
+            // The count first: a narrow pane cuts the end of the line.
+            return "\(k): \(src) -> \(dst): \(rec.synapses) synapses, \(rec.rule), weight \(show(rec.weight)), delay \(show(rec.delay)) ms"
         }
         hasBisection = b.model.bisection != nil
     }
@@ -57,6 +59,15 @@ public struct NetworkInfo: Sendable {
 
     public func population(of id: Int) -> Population? {
         populations.first { id >= $0.firstID && id < $0.firstID + $0.count }
+    }
+
+    /// A neuron by global id ("171") or as the command line names it ("RS[170]").
+    public func cell(_ text: String) -> Int? {
+        if let id = Int(text) { return population(of: id) != nil ? id : nil }
+        guard text.hasSuffix("]"), let open = text.firstIndex(of: "["),
+              let i = Int(text[text.index(after: open)..<text.index(before: text.endIndex)]),
+              let p = populations.first(where: { $0.name == String(text[..<open]) }), i >= 0, i < p.count else { return nil }
+        return p.firstID + i
     }
 
     /// Ordinal of a neuron among all neurons (0-based), for raster rows.

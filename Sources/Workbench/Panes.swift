@@ -30,6 +30,7 @@ public struct SidePane {
         case .bisection: bisectionPane(&c, inner)
         case .network: network(&c, inner)
         case .help: help(&c, inner)
+        case .output: output(&c, inner)
         }
     }
 
@@ -40,6 +41,40 @@ public struct SidePane {
             if selected == first + k && state.focusOnPane { s.reverse = true }
             c.text(r.x, r.y + k, line.0, s, limit: r.width)
         }
+    }
+
+    /// Lines read from `state.scroll` down, wrapped at the pane's width; the last row says how to
+    /// see the rest when there is more.
+    func scrolled(_ c: inout Canvas, _ r: Rect, _ lines: [(String, Style)]) {
+        let wrapped = SidePane.wrapped(lines, width: r.width)
+        let first = max(0, min(state.scroll, wrapped.count - r.height))
+        let more = wrapped.count - first > r.height
+        for (k, line) in wrapped.dropFirst(first).prefix(more ? r.height - 1 : r.height).enumerated() {
+            c.text(r.x, r.y + k, line.0, line.1, limit: r.width)
+        }
+        if more {
+            let hint = state.focusOnPane ? "↓ \(wrapped.count - first - r.height + 1) more lines (↑↓ PgUp PgDn)" : "↓ more: Tab focuses, then ↑↓"
+            c.text(r.x, r.maxY - 1, hint, Style(.cyan), limit: r.width)
+        }
+    }
+
+    static func wrapped(_ lines: [(String, Style)], width: Int) -> [(String, Style)] {
+        lines.flatMap { line in wrap(line.0, width).map { ($0, line.1) } }
+    }
+
+    /// The inner width of the side pane on a screen `width` wide.
+    static func innerWidth(screen width: Int) -> Int { max(34, width * 2 / 5) - 2 }
+
+    /// Words in lines of at most `width` characters (a longer word is cut).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        guard width > 0, text.count > width else { return [text] }
+        var out: [String] = [], line = ""
+        for w in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty && line.count + 1 + w.count > width { out.append(line); line = " " }
+            line += (line.isEmpty || line == " " ? "" : " ") + w
+        }
+        out.append(line)
+        return out
     }
 
     func parameters(_ c: inout Canvas, _ r: Rect) {
@@ -123,17 +158,25 @@ public struct SidePane {
         }
         lines.append(("", .plain))
         lines += info.connections.map { ($0, .plain) }
-        list(&c, r, lines, selected: nil)
+        scrolled(&c, r, lines)
     }
 
-    func help(_ c: inout Canvas, _ r: Rect) {
+    func output(_ c: inout Canvas, _ r: Rect) {
+        scrolled(&c, r, state.output.components(separatedBy: "; ").map { ($0, .plain) })
+    }
+
+    func help(_ c: inout Canvas, _ r: Rect) { scrolled(&c, r, SidePane.helpLines) }
+
+    static let commandHeading = "Command line (:)"
+
+    static var helpLines: [(String, Style)] {
         var lines: [(String, Style)] = KeyMap.bindings.map { b in
             (b.label.padding(toLength: 6, withPad: " ", startingAt: 0) + b.help, .plain)
         }
         lines.append(("", .plain))
-        lines.append(("Command line (:)", Style(.yellow, bold: true)))
+        lines.append((commandHeading, Style(.yellow, bold: true)))
         lines += SessionCommand.usage.map { ($0, Style(.gray)) }
-        list(&c, r, lines, selected: nil)
+        return lines
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetCore
 import Session
 
 /// Spikes as braille dots, time scrolling left, one row of dots per cell (cells subsampled evenly
@@ -6,19 +7,25 @@ import Session
 public struct RasterWidget {
     public var frame: Frame
     public var info: NetworkInfo
-    public static let labelWidth = 6
+    /// Columns for the population names on the left (the longest name, 5 to 12 characters).
+    public let labelWidth: Int
 
     public init(frame: Frame, info: NetworkInfo) {
         self.frame = frame
         self.info = info
+        labelWidth = RasterWidget.labelWidth(info)
+    }
+
+    public static func labelWidth(_ info: NetworkInfo) -> Int {
+        min(13, max(6, (info.populations.map(\.name.count).max() ?? 0) + 1))
     }
 
     /// Every `stride`-th cell gets a row of dots.
     public func stride(rows: Int) -> Int { max(1, Int((Double(info.neuronCount) / Double(max(rows, 1))).rounded(.up))) }
 
     public func render(into c: inout Canvas, area: Rect) {
-        guard area.width > RasterWidget.labelWidth + 2, area.height >= 2 else { return }
-        let plot = Rect(x: area.x + RasterWidget.labelWidth, y: area.y, width: area.width - RasterWidget.labelWidth, height: area.height)
+        guard area.width > labelWidth + 2, area.height >= 2 else { return }
+        let plot = Rect(x: area.x + labelWidth, y: area.y, width: area.width - labelWidth, height: area.height)
         var grid = BrailleGrid(columns: plot.width, rows: plot.height)
         let k = stride(rows: grid.pixelHeight)
         let t0 = max(0, frame.time - frame.window)
@@ -32,7 +39,7 @@ public struct RasterWidget {
         var base = 0
         for p in info.populations {
             let mid = (base + p.count / 2) / k / 4
-            c.text(area.x, area.y + min(mid, area.height - 1), String(p.name.prefix(RasterWidget.labelWidth - 1)), Style(p.color, bold: true))
+            c.text(area.x, area.y + min(mid, area.height - 1), String(p.name.prefix(labelWidth - 1)), Style(p.color, bold: true))
             base += p.count
         }
     }
@@ -42,10 +49,12 @@ public struct RasterWidget {
 public struct RateStrip {
     public var frame: Frame
     public var neurons: Int
+    public var labelWidth: Int
 
-    public init(frame: Frame, neurons: Int) {
+    public init(frame: Frame, neurons: Int, labelWidth: Int = 6) {
         self.frame = frame
         self.neurons = neurons
+        self.labelWidth = labelWidth
     }
 
     public func rates(bins: Int) -> [Double] {
@@ -60,18 +69,18 @@ public struct RateStrip {
     }
 
     public func render(into c: inout Canvas, area: Rect) {
-        guard area.width > RasterWidget.labelWidth + 2, area.height >= 1 else { return }
-        let w = area.width - RasterWidget.labelWidth
+        guard area.width > labelWidth + 2, area.height >= 1 else { return }
+        let w = area.width - labelWidth
         let r = rates(bins: w)
         let top = max(r.max() ?? 0, 1)
-        c.text(area.x, area.y, String(format: "%4.0fHz", top).prefix(RasterWidget.labelWidth).description, Style(.gray))
+        c.text(area.x, area.y, String(format: "%4.0fHz", top).prefix(labelWidth).description, Style(.gray))
         let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         for (i, v) in r.enumerated() {
             let units = v.isFinite ? Int((v / top * Double(area.height * 8)).rounded()) : 0
             for row in 0..<area.height {
                 let fromBottom = area.height - 1 - row
                 let u = min(8, max(0, units - fromBottom * 8))
-                if u > 0 { c.set(area.x + RasterWidget.labelWidth + i, area.y + row, levels[u], Style(.blue)) }
+                if u > 0 { c.set(area.x + labelWidth + i, area.y + row, levels[u], Style(.blue)) }
             }
         }
     }
@@ -105,7 +114,8 @@ public struct TraceWidget {
         if let now = TraceWidget.nowText(frame) {
             c.text(area.x + name.count + 2, area.y, now, Style(.gray), limit: max(0, area.width - name.count - 2))
         }
-        let plot = Rect(x: area.x + 8, y: area.y + 1, width: area.width - 8, height: area.height - 1)
+        let plot = Rect(x: area.x + 8, y: area.y + 1, width: area.width - 8, height: area.height - 2)
+        TimeAxis.render(into: &c, x: plot.x, y: area.maxY - 1, width: plot.width, frame: frame, note: "", legend: [])
         let t0 = max(0, frame.time - frame.window)
         let window = zip(frame.vmTimes, frame.vmValues).filter { $0.0 > t0 }
         // A diverged cell (V_m infinite or NaN after an extreme edit) has no place on the axis.
@@ -234,13 +244,22 @@ public struct StatusBar {
 public enum MainArea {
     public static func render(_ f: Frame, info: NetworkInfo, into c: inout Canvas, area: Rect) {
         let rasterH = max(4, area.height * 2 / 5), stripH = 2
-        let traceH = max(4, (area.height - rasterH - stripH) * 3 / 5)
-        let histH = area.height - rasterH - stripH - traceH
+        let traceH = max(5, (area.height - rasterH - stripH - 1) * 3 / 5)
+        let histH = area.height - rasterH - stripH - 1 - traceH
         var y = area.y
-        RasterWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: rasterH))
+        let raster = RasterWidget(frame: f, info: info)
+        raster.render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: rasterH))
         y += rasterH
-        RateStrip(frame: f, neurons: info.neuronCount).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: stripH))
+        let strip = RateStrip(frame: f, neurons: info.neuronCount, labelWidth: raster.labelWidth)
+        strip.render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: stripH))
         y += stripH
+        // The time axis of the raster and the rate, with the rate's bin width and the legend.
+        let plotW = area.width - raster.labelWidth
+        let bin = plotW > 0 ? f.window / Double(plotW) : 0
+        let legend = info.populations.map { ($0.name, $0.color) }
+        TimeAxis.render(into: &c, x: area.x + raster.labelWidth, y: y, width: plotW, frame: f,
+                        note: "bin \(formatSig(bin, 2)) ms", legend: legend)
+        y += 1
         TraceWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: traceH))
         y += traceH
         HistogramWidget(frame: f, info: info).render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: histH))
@@ -255,19 +274,38 @@ func pixel(_ fraction: Double, _ count: Int, rounded: Bool) -> Int {
     return Int(rounded ? x.rounded() : x)
 }
 
-/// `x` to `digits` significant digits as a person writes it: no exponent for everyday sizes, no
-/// trailing zeros, "inf" for infinity.
-public func formatSig(_ x: Double, _ digits: Int) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    if x == 0 { return "0" }
-    let mag = Int(floor(log10(abs(x))))
-    if mag >= 9 || mag < -4 { return String(format: "%.\(max(0, digits - 1))e", x) }
-    let decimals = max(0, digits - 1 - mag)
-    var t = String(format: "%.\(decimals)f", x)
-    if t.contains(".") {
-        while t.hasSuffix("0") { t.removeLast() }
-        if t.hasSuffix(".") { t.removeLast() }
+/// A time axis under a plot of the window: ticks with model time in seconds at the left, the
+/// quarters and the right end, then a note and a legend of coloured names where there is room.
+public enum TimeAxis {
+    public static func render(into c: inout Canvas, x: Int, y: Int, width: Int, frame f: Frame, note: String,
+                              legend: [(String, Color)]) {
+        guard width > 10 else { return }
+        let t0 = max(0, f.time - f.window), t1 = t0 + f.window
+        let digits = f.window >= 4000 ? 0 : f.window >= 400 ? 1 : f.window >= 40 ? 2 : 3
+        var used = [Bool](repeating: false, count: width)
+        for k in 0...4 {
+            let t = t0 + (t1 - t0) * Double(k) / 4
+            let label = String(format: "%.\(digits)f", t / 1000) + (k == 4 ? " s" : "")
+            let col = k == 0 ? 0 : k == 4 ? width - label.count : Int(Double(width - 1) * Double(k) / 4) - label.count / 2
+            guard col >= 0, col + label.count <= width, !used[col..<(col + label.count)].contains(true) else { continue }
+            c.set(x + Int(Double(width - 1) * Double(k) / 4), y, "╵", Style(.gray))
+            c.text(x + col, y, label, Style(.gray))
+            for i in max(0, col - 1)..<min(width, col + label.count + 1) { used[i] = true }
+        }
+        // The note and the legend go in the widest free stretch.
+        var pieces: [(String, Style)] = note.isEmpty ? [] : [(note, Style(.gray))]
+        for (name, color) in legend { pieces.append(("■" + name, Style(color, bold: true))) }
+        var best = (start: 0, length: 0), run = 0
+        for i in 0...width {
+            if i < width && !used[i] { run += 1 } else {
+                if run > best.length { best = (i - run, run) }
+                run = 0
+            }
+        }
+        var col = best.start + 1
+        for (text, style) in pieces where col + text.count < best.start + best.length {
+            c.text(x + col, y, text, style)
+            col += text.count + 1
+        }
     }
-    return t == "-0" ? "0" : t
 }

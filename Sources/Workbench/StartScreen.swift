@@ -1,5 +1,6 @@
 import Foundation
 import ModelFiles
+import NetCore
 import Session
 
 public typealias LiveSessionHandle = LiveSession

@@ -89,8 +89,14 @@ public final class Terminal {
         case KEY_RIGHT: return .right
         case KEY_ENTER, 10, 13: return .enter
         case KEY_BACKSPACE, 127, 8: return .backspace
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_DC: return .delete
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
         case 27: return .escape
         case 9: return .tab
+        case 1, 5, 11, 21, 23: return .ctrl(Character(Unicode.Scalar(UInt8(k) + 96)))
         default:
             guard k >= 32 && k < 127, let u = Unicode.Scalar(UInt32(k)) else { return nil }
             return .char(Character(u))

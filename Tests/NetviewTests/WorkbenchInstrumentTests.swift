@@ -142,4 +142,65 @@ extension WorkbenchEndToEndTests {
         start("", width: 120, height: 40, in: cwd, env: "NETVIEW_HOME='\(home)'")
         XCTAssertTrue(wait(5) { screen().contains("Sessions in \(home)/sessions") }, screen())
     }
+
+    /// The command line edits as a shell's does and says what is wrong in the words of the model.
+    func testCommandLine() throws {
+        for (w, h) in Self.sizes {
+            start("--paused assets/destexhe2009.json", width: w, height: h)
+            XCTAssertTrue(wait { screen().contains("PAUSED") })
+            // Cursor movement: type the end, go home, type the start.
+            keys(":")
+            _ = Binary.shell("tmux send-keys -t \(session) -l 'et RS[3]'")
+            keys("C-a")
+            keys("g")
+            keys("Enter")
+            XCTAssertTrue(wait { screen().contains("V_th=-50") }, "get RS[3], its output in full:\n\(screen())")
+            XCTAssertTrue(screen().contains("Output"), "a long output opens in the Output pane:\n\(screen())")
+            XCTAssertTrue(screen().contains("t_ref=2.6") && !screen().contains("2.6000"), "numbers as a person writes them:\n\(screen())")
+            keys("Escape")
+            // Ctrl-U clears, Ctrl-W deletes a word.
+            keys(":")
+            _ = Binary.shell("tmux send-keys -t \(session) -l 'nonsense words'")
+            keys("C-u")
+            _ = Binary.shell("tmux send-keys -t \(session) -l 'weight 0 junk'")
+            keys("C-w")
+            keys("BSpace")
+            keys("Enter")
+            XCTAssertTrue(wait { screen().contains("connection 0 (RS") && screen().contains("weight 6") }, "weight K reads:\n\(screen())")
+            // History goes back more than one entry.
+            command("models")
+            XCTAssertTrue(wait { screen().contains("aeif_cond_exp") })
+            keys(":")
+            keys("Up")
+            keys("Up")
+            XCTAssertTrue(wait { screen().contains(":weight 0") }, "two entries back:\n\(screen())")
+            keys("Escape")
+            // Tab lists the candidates of an ambiguous prefix.
+            keys(":")
+            _ = Binary.shell("tmux send-keys -t \(session) -l 'set RS ta'")
+            keys("Tab")
+            XCTAssertTrue(wait { screen().contains("candidates: tau_") }, screen())
+            keys("Escape")
+            command("set RS[5:2] a 1")
+            XCTAssertTrue(wait { screen().contains("is empty") }, screen())
+            command("set RS delay 2")
+            XCTAssertTrue(wait { screen().contains("delays belong to connections") }, screen())
+            command("weight 1 0.6")
+            XCTAssertTrue(wait { screen().contains("now excitatory") }, "a sign flip is said:\n\(screen())")
+            // A cell as the command line names it.
+            keys("c")
+            _ = Binary.shell("tmux send-keys -t \(session) -l 'RS[170]'")
+            keys("Enter")
+            XCTAssertTrue(wait { screen().contains("cell 171 (RS[170]") }, screen())
+            // :help opens the Help pane at the command reference, and it scrolls.
+            command("help")
+            XCTAssertTrue(wait { screen().contains("simulate MS") }, screen())
+            keys("Home")
+            XCTAssertTrue(wait(3) { screen().contains("pause / resume") }, screen())
+            let before = screen()
+            keys("PageDown")
+            XCTAssertTrue(wait(3) { screen() != before }, "the Help pane scrolls:\n\(screen())")
+            tearDown()
+        }
+    }
 }

@@ -167,4 +167,31 @@ final class WidgetTests: XCTestCase {
         a.handle(.char("r"))
         XCTAssertEqual(a.state.prompt, .reseed)
     }
+
+    func testLineEditorEditsAtTheCursor() {
+        var e = LineEditor(text: "et E[3]", cursor: 7)
+        XCTAssertTrue(e.apply(.home))
+        XCTAssertTrue(e.apply(.char("g")))
+        XCTAssertEqual(e.text, "get E[3]")
+        XCTAssertEqual(e.shown, "g▏et E[3]")
+        XCTAssertTrue(e.apply(.end))
+        XCTAssertTrue(e.apply(.ctrl("w")))
+        XCTAssertEqual(e.text, "get ")
+        XCTAssertTrue(e.apply(.left))
+        XCTAssertTrue(e.apply(.backspace))
+        XCTAssertEqual(e.text, "ge ")
+        XCTAssertTrue(e.apply(.ctrl("k")))
+        XCTAssertEqual(e.text, "ge")
+        XCTAssertTrue(e.apply(.ctrl("u")))
+        XCTAssertEqual(e.text, "")
+        XCTAssertFalse(e.apply(.enter), "Enter is not an editing key")
+    }
+
+    func testNumbersReadAsAPersonWritesThem() {
+        XCTAssertEqual(formatReadable(1.7976931348623157e308), "inf")
+        XCTAssertEqual(formatReadable(-72.94773957764605), "-72.95")
+        XCTAssertEqual(formatReadable(4.0), "4")
+        XCTAssertEqual(formatReadable(-0.6000000000000001), "-0.6")
+        XCTAssertEqual(formatReadable(0.000123456), "0.0001235")
+    }
 }
