@@ -54,4 +54,22 @@ final class RegimeTests: XCTestCase {
         }
         XCTAssertEqual(fates, String(repeating: "a", count: 120), "seed \(m.seed): a active, L locked, X extinct per 500 ms")
     }
+
+    /// A newly chosen cell that a voltmeter records shows its V_m over the window at once.
+    func testANewlyChosenCellStartsWithItsRecordedTrace() throws {
+        let live = try LiveSession(model: try ModelFile.load(path: Support.asset("destexhe2009.json")), running: false)
+        live.start()
+        defer { live.stop() }
+        live.send(.command("simulate 500"))
+        let deadline = Date().addingTimeInterval(30)
+        while live.frame.time < 500 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        live.send(.selectCell(171))  // RS[170], which the file's voltmeter records
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(live.frame.cell, 171)
+        XCTAssertEqual(live.frame.vmTimes.count, 5000, "the last 1000 ms at 0.1 ms, from the voltmeter")
+        XCTAssertTrue(live.frame.message.contains("from vm"), live.frame.message)
+        live.send(.selectCell(172))
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(live.frame.vmTimes.count, 0, "a cell no meter records starts empty")
+    }
 }
