@@ -3,7 +3,8 @@ import NetCore
 
 /// A kernel built from a model file, with the file's names for its nodes.
 public final class BuiltModel: @unchecked Sendable {
-    public let model: ModelFile
+    /// The model as the network runs it (a live edit of a model parameter replaces it).
+    public var model: ModelFile
     public let kernel: Kernel
     /// Ids of every node of the file, by name.
     public let ids: [String: NodeCollection]

@@ -8,6 +8,8 @@ import NetCore
 /// model time it took effect, so a run can be replayed.
 public enum SessionCommand: Equatable, Sendable {
     case set(target: String, param: String, value: Double)
+    /// A model-level parameter (`parameters` of the file: g, eta, J...), every value that uses it re-derived.
+    case setParameter(name: String, value: Double)
     case get(target: String)
     case defaults(model: String)
     case models
@@ -24,6 +26,7 @@ public enum SessionCommand: Equatable, Sendable {
     public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "help"]
     public static let usage = [
         "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
+        "set NAME VALUE              a model parameter (e.g. set g 6): what uses it is re-derived",
         "get NODE[i]                 GetStatus of one element",
         "defaults MODEL              GetDefaults",
         "models                      the models netview has",
@@ -52,8 +55,13 @@ public enum SessionCommand: Equatable, Sendable {
             guard words.count == n else { throw CommandError("usage: \(form)") }
         }
         switch verb {
+        case "set" where words.count == 3:
+            guard let v = Double(words[2]), v.isFinite else {
+                throw CommandError("usage: set NODE[sel] PARAM VALUE, or set NAME VALUE for a model parameter; '\(words[2])' is not a number")
+            }
+            return .setParameter(name: words[1], value: v)
         case "set", "SetStatus":
-            try arity(4, "set NODE[sel] PARAM VALUE")
+            try arity(4, "set NODE[sel] PARAM VALUE, or set NAME VALUE for a model parameter")
             return .set(target: words[1], param: words[2], value: try number(3, "VALUE"))
         case "get", "GetStatus":
             try arity(2, "get NODE[i]")
@@ -102,13 +110,14 @@ public enum SessionCommand: Equatable, Sendable {
     }
 
     /// Completions of the word being typed at the end of `line`.
-    public static func completions(_ line: String, nodes: [String], params: (String) -> [String]) -> [String] {
+    public static func completions(_ line: String, nodes: [String], parameters: [String] = [], params: (String) -> [String]) -> [String] {
         var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         let partial = words.popLast() ?? ""
         let candidates: [String]
         switch (words.count, words.first) {
         case (0, _): candidates = verbs
-        case (1, "set"?), (1, "get"?): candidates = nodes
+        case (1, "set"?): candidates = nodes + parameters
+        case (1, "get"?): candidates = nodes
         case (1, "defaults"?): candidates = Kernel.models()
         case (1, "seed"?): candidates = ["network", "stimulus", "state", "all"]
         case (2, "set"?): candidates = params(String(words[1].prefix { $0 != "[" }))
@@ -187,7 +196,7 @@ extension BuiltModel {
             return "connection \(index) (\(src) -> \(dst), \(k.connections[index].rule)): weight \(w)"
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
-        case .simulate, .step, .reset, .seed, .record, .window:
+        case .simulate, .step, .reset, .seed, .record, .window, .setParameter:
             throw CommandError("this command is run by the session")
         }
     }

@@ -252,7 +252,7 @@ public final class App {
     /// Tab: completes the word being typed when one candidate fits, else its common prefix, and
     /// lists the candidates.
     func complete(_ text: String) {
-        let done = SessionCommand.completions(text, nodes: session.model.nodes.map(\.name), params: { name in
+        let done = SessionCommand.completions(text, nodes: session.model.nodes.map(\.name), parameters: session.model.parameters.map(\.name), params: { name in
             self.session.model.node(named: name).flatMap { ModelCatalog.spec($0.model)?.paramNames } ?? []
         })
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)

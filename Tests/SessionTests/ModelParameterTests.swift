@@ -1,0 +1,53 @@
+import Foundation
+import ModelFiles
+import NetCore
+import Session
+import XCTest
+
+/// `set NAME VALUE` on a model parameter re-derives what uses it in the running network, and
+/// keeps for the next restart what a built network cannot change.
+final class ModelParameterTests: XCTestCase {
+    func run(_ live: LiveSession, _ command: String) -> String {
+        live.send(.command(command))
+        let deadline = Date().addingTimeInterval(10)
+        var last = live.frame.message
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            let m = live.frame.message
+            if m != last && !m.isEmpty { return m }
+            last = m
+        }
+        return live.frame.message
+    }
+
+    func testSetGAndEtaRederiveWeightsAndRates() throws {
+        let live = try LiveSession(model: try Scenario.brunel.model(), running: false)
+        live.start()
+        defer { live.stop() }
+        let k = live.kernel
+        let inhibitory = try XCTUnwrap(k.connections.firstIndex { if case let .constant(w) = $0.weight { return w < 0 }; return false })
+        let g = run(live, "set g 6")
+        XCTAssertTrue(g.hasPrefix("g = 6: connection \(inhibitory) weight = -0.6"), g)
+        XCTAssertEqual(k.connections[inhibitory].weight, .constant(-0.6000000000000001))
+        let eta = run(live, "set eta 3")
+        XCTAssertTrue(eta.contains("noise.rate = "), eta)
+        let noise = try live.sync { b in try b.kernel.getStatus(b.ids["noise"]!.ids[0]).first { $0.0 == "rate" }!.1.number! }
+        XCTAssertGreaterThan(noise, 0)
+        let size = run(live, "set order 300")
+        XCTAssertTrue(size.contains("restart needed for the size of E 1000 -> 1200"), size)
+        // A session saved meanwhile holds the network as it runs (the size waits for the restart).
+        let dir = Support.temporaryFolder()
+        let path = try live.save(to: dir + "/g.netview.json")
+        let opened = try LiveSession.open(snapshot: path)
+        XCTAssertEqual(opened.builtModel.ids["E"]?.count, 1000)
+        XCTAssertEqual(opened.kernel.connections[inhibitory].weight, .constant(-0.6000000000000001), "g = 6 is in the saved model")
+        XCTAssertEqual(live.builtModel.ids["E"]?.count, 1000, "the running network keeps its size")
+        XCTAssertTrue(run(live, "set gg 6").contains("no model parameter 'gg'"))
+        XCTAssertTrue(run(live, "set g abc").contains("not a number"))
+        // A restart builds the network with every parameter set so far.
+        live.send(.restart)
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(live.builtModel.ids["E"]?.count, 1200)
+        XCTAssertEqual(live.kernel.connections[inhibitory].weight, .constant(-0.6000000000000001))
+    }
+}
