@@ -41,8 +41,8 @@ public struct Bisection {
 
     /// What the search varies, in words: `noise_in.rate = 4000 x (guess)` and the recorder it measures.
     public var varies: String {
-        let scale = spec.scale == 1 ? "" : "\(formatNumber(spec.scale)) x "
-        return "varies \(spec.node).\(spec.param) = \(scale)guess, measures \(spec.recorder) over \(formatNumber(spec.tEval)) ms"
+        let scale = spec.scale == 1 ? "" : "\(formatReadable(spec.scale)) x "
+        return "varies \(spec.node).\(spec.param) = \(scale)guess, measures \(spec.recorder) over \(formatReadable(spec.tEval)) ms"
     }
 
     /// Sets the parameter to `scale * x`, empties the recorder, simulates and measures the rate (Hz).

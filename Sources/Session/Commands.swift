@@ -19,11 +19,13 @@ public enum SessionCommand: Equatable, Sendable {
     case seed(stream: String, value: UInt64)
     case weight(connection: Int, value: Double)
     case getWeight(connection: Int)
+    /// What the screen shows: one population (nil: all). The workbench handles it.
+    case zoom(population: String?)
     case record(dir: String)
     case window(ms: Double)
     case help
 
-    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "help"]
+    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "zoom", "help"]
     public static let usage = [
         "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
         "set NAME VALUE              a model parameter (e.g. set g 6): what uses it is re-derived",
@@ -38,6 +40,7 @@ public enum SessionCommand: Equatable, Sendable {
         "record DIR                  stream every recorder to DIR as netview run writes it",
         "record stop                 end the recording (DIR gets summary.json)",
         "window MS                   what the raster and the statistics cover (default 1000)",
+        "zoom NAME                   raster, rate and histogram of one population (zoom: all)",
         "weight K W                  weight of connection group K (see the Network pane)",
         "weight K                    the weight of connection group K now",
     ]
@@ -99,6 +102,9 @@ public enum SessionCommand: Equatable, Sendable {
         case "record":
             try arity(2, "record DIR | record stop")
             return .record(dir: words[1])
+        case "zoom":
+            guard words.count <= 2 else { throw CommandError("usage: zoom NAME, or zoom for every population") }
+            return .zoom(population: words.count == 2 ? words[1] : nil)
         case "window":
             try arity(2, "window MS")
             return .window(ms: try number(1, "MS"))
@@ -117,6 +123,7 @@ public enum SessionCommand: Equatable, Sendable {
         switch (words.count, words.first) {
         case (0, _): candidates = verbs
         case (1, "set"?): candidates = nodes + parameters
+        case (1, "zoom"?): candidates = nodes
         case (1, "get"?): candidates = nodes
         case (1, "defaults"?): candidates = Kernel.models()
         case (1, "seed"?): candidates = ["network", "stimulus", "state", "all"]
@@ -196,6 +203,8 @@ extension BuiltModel {
             return "connection \(index) (\(src) -> \(dst), \(k.connections[index].rule)): weight \(w)"
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
+        case .zoom:
+            throw CommandError("zoom changes what the workbench's screen shows")
         case .simulate, .step, .reset, .seed, .record, .window, .setParameter:
             throw CommandError("this command is run by the session")
         }

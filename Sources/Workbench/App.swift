@@ -213,6 +213,10 @@ public final class App {
                 state.scroll = lines.firstIndex { $0.0 == SidePane.commandHeading } ?? 0
                 return
             }
+            if case let .zoom(name)? = try? SessionCommand.parse(line) {
+                zoom(name)
+                return
+            }
             awaitingOutput = true
             session.send(.command(line))
             refreshInfoSoon()
@@ -236,6 +240,27 @@ public final class App {
             state.prompt = p.editing { _ in line.text }
             state.cursor = line.cursor
         }
+    }
+
+    /// Shows one population alone in the raster, the rate and the histogram (nil: all of them).
+    func zoom(_ name: String?) {
+        guard let name else {
+            state.zoom = nil
+            state.message = "showing every population"
+            return
+        }
+        guard info.populations.contains(where: { $0.name == name }) else {
+            state.message = "zoom: no population '\(name)' (\(info.populations.map(\.name).joined(separator: ", ")))"
+            return
+        }
+        state.zoom = name
+        state.message = "showing \(name) alone (:zoom shows every population)"
+    }
+
+    /// What the main area shows: every population, or the zoomed one.
+    var shownInfo: NetworkInfo {
+        guard let z = state.zoom, let p = info.populations.first(where: { $0.name == z }) else { return info }
+        return NetworkInfo(name: info.name, populations: [p], connections: info.connections, hasBisection: info.hasBisection)
     }
 
     /// Up (-1) and Down (+1) through the commands typed before; past the newest, the line being typed.
@@ -324,7 +349,7 @@ public final class App {
         let sideW = state.pane == nil ? 0 : max(34, width * 2 / 5)
         let mainW = width - sideW
         let bodyH = height - 3
-        MainArea.render(f, info: info, into: &c, area: Rect(x: 0, y: 1, width: mainW, height: bodyH))
+        MainArea.render(f, info: shownInfo, into: &c, area: Rect(x: 0, y: 1, width: mainW, height: bodyH))
         if let p = state.pane {
             SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
                 .render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))

@@ -36,6 +36,8 @@ public struct AppState: Sendable {
     public var output = ""
     /// The first line shown of a scrolled pane (Help, Output, Network).
     public var scroll = 0
+    /// The population the main area shows alone (`:zoom NAME`), nil for all.
+    public var zoom: String?
     public var bisectionSettings: BisectionSpec?
 
     public init() {}

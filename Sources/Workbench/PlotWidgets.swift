@@ -50,18 +50,22 @@ public struct RateStrip {
     public var frame: Frame
     public var neurons: Int
     public var labelWidth: Int
+    /// Only the spikes of these populations count (nil: all).
+    public var only: NetworkInfo?
 
-    public init(frame: Frame, neurons: Int, labelWidth: Int = 6) {
+    public init(frame: Frame, neurons: Int, labelWidth: Int = 6, only: NetworkInfo? = nil) {
         self.frame = frame
         self.neurons = neurons
         self.labelWidth = labelWidth
+        self.only = only
     }
 
     public func rates(bins: Int) -> [Double] {
         guard bins > 0, neurons > 0 else { return [] }
         var counts = [Int](repeating: 0, count: bins)
         let t0 = max(0, frame.time - frame.window)
-        frame.spikes.forEach(after: t0) { t, _ in
+        frame.spikes.forEach(after: t0) { t, id in
+            if let only, only.population(of: Int(id)) == nil { return }
             counts[min(bins - 1, max(0, Int((t - t0) / frame.window * Double(bins))))] += 1
         }
         let binSeconds = frame.window / Double(bins) / 1000
@@ -250,7 +254,7 @@ public enum MainArea {
         let raster = RasterWidget(frame: f, info: info)
         raster.render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: rasterH))
         y += rasterH
-        let strip = RateStrip(frame: f, neurons: info.neuronCount, labelWidth: raster.labelWidth)
+        let strip = RateStrip(frame: f, neurons: info.neuronCount, labelWidth: raster.labelWidth, only: info)
         strip.render(into: &c, area: Rect(x: area.x, y: y, width: area.width, height: stripH))
         y += stripH
         // The time axis of the raster and the rate, with the rate's bin width and the legend.

@@ -195,4 +195,28 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(formatReadable(-0.6000000000000001), "-0.6")
         XCTAssertEqual(formatReadable(0.000123456), "0.0001235")
     }
+
+    func testZoomShowsOnePopulation() throws {
+        let m = try ModelFile.parse(text: """
+        {"name": "z", "nodes": [{"name": "Exc", "model": "iaf_psc_alpha", "n": 4}, {"name": "Inh", "model": "iaf_psc_alpha", "n": 2}]}
+        """)
+        let a = App(session: try LiveSession(model: m, running: false))
+        func type(_ text: String) {
+            a.handle(.char(":"))
+            for ch in text { a.handle(.char(ch)) }
+            a.handle(.enter)
+        }
+        type("zoom Inh")
+        XCTAssertEqual(a.state.zoom, "Inh")
+        var c = a.render(width: 100, height: 30)
+        XCTAssertTrue(c.contains("Inh n=2"), c.lines.joined(separator: "\n"))
+        XCTAssertFalse(c.contains("Exc n=4"), "only the zoomed population")
+        type("zoom Nope")
+        XCTAssertEqual(a.state.zoom, "Inh")
+        XCTAssertTrue(a.state.message.contains("no population 'Nope'"), a.state.message)
+        type("zoom")
+        XCTAssertNil(a.state.zoom)
+        c = a.render(width: 100, height: 30)
+        XCTAssertTrue(c.contains("Exc n=4") && c.contains("Inh n=2"))
+    }
 }
