@@ -41,7 +41,9 @@ public struct ComparisonReport: Sendable {
         var out = "compare \(a) vs \(b) (\(kind))\n"
         for v in verdicts {
             let what = "\(v.recorder) \(v.statistic)".padding(toLength: 36, withPad: " ", startingAt: 0)
-            out += "\(v.pass ? "PASS" : "FAIL")  \(what) \(fmt(v.a)) | \(fmt(v.b))   \(v.measure) \(fmt(v.value)) \(v.measure == "p" ? ">=" : "<=") \(fmt(v.tolerance))"
+            // A PASS line shows the condition that held, a FAIL line the one that did not.
+            let op = v.measure == "p" ? (v.pass ? ">=" : "<") : (v.pass ? "<=" : ">")
+            out += "\(v.pass ? "PASS" : "FAIL")  \(what) \(fmt(v.a)) | \(fmt(v.b))   \(v.measure) \(fmt(v.value)) \(op) \(fmt(v.tolerance))"
             out += v.detail.isEmpty ? "\n" : "  (\(v.detail))\n"
         }
         for n in notes { out += "note: \(n)\n" }
@@ -97,6 +99,10 @@ public func compare(_ a: OutputFolder, _ b: OutputFolder, options: CompareOption
         report.notes += notes
     }
     report.verdicts += summaryVerdicts(a, b, options: options)
+    // Nothing compared is not agreement.
+    if report.verdicts.isEmpty {
+        throw InteropError("\(a.path) and \(b.path): nothing to compare (no spike recorder, meter row or summary population in common)")
+    }
     return report
 }
 

@@ -2,63 +2,6 @@ import Foundation
 import ModelFiles
 import NetCore
 
-/// What the screen shows, published by the session after every chunk.
-public struct Frame: Sendable {
-    public var modelName = ""
-    public var time = 0.0
-    public var running = false
-    /// Model time per wall time over the last chunks: the pace the screen shows, waits for the
-    /// real-time cap included.
-    public var speed = 0.0
-    /// Spikes per second of model time (Hz, the whole network) over the last chunks.
-    public var spikesPerSecond = 0.0
-    public var seeds = Seeds(master: 1)
-    public var message = ""
-    /// Spikes of the last `window` ms (or more: widgets draw what is after time - window).
-    public var spikes = SpikeWindow()
-    /// The spikes' times (ms) and ids, flat.
-    public var spikeTimes: [Double] { spikes.allTimes }
-    public var spikeIDs: [Int32] { spikes.allIDs }
-    /// The window the raster and every statistic cover (ms; `:window MS` sets it).
-    public var window = 1000.0
-    /// V_m of the chosen cell over the window.
-    public var vmTimes: [Double] = []
-    public var vmValues: [Double] = []
-    public var cell = 1
-    /// The fate of a self-sustained network over rolling windows (nil while generators drive it).
-    public var regime: Regime?
-    /// The master seed the streams derive from (nil once a stream was reseeded on its own).
-    public var masterSeed: UInt64?
-    /// The folder `:record` streams to, if recording.
-    public var recordingTo: String?
-    public var bisection = BisectionState()
-    public var speedCap: Double?
-    public var unsaved = false
-    public var dead = false
-    /// A `simulate` or a step is in progress (x or Esc cancels it).
-    public var runInProgress = false
-    /// The run waits for a yes (y) or no (n): it would take more than a minute.
-    public var asking = false
-    /// The last model time of a replay (`netview view`); nil for a live session.
-    public var endTime: Double?
-
-    public init() {}
-}
-
-public struct BisectionState: Sendable {
-    public var running = false
-    public var evaluations: [(guess: Double, rate: Double)] = []
-    /// The transcript, line by line, as `netview bisect` prints it.
-    public var lines: [String] = []
-    public var result: Double?
-    public var cancelled = false
-    public var error: String?
-    public var label = ""
-    public var unit = ""
-    /// What the search varies and measures.
-    public var varies = ""
-}
-
 /// A network running on a background queue in chunks. Commands queue up and take effect between
 /// chunks at a known model time; the UI reads the latest frame and never waits for the kernel.
 public final class LiveSession: @unchecked Sendable {
@@ -98,15 +41,15 @@ public final class LiveSession: @unchecked Sendable {
         let began = Date()
     }
 
-    public private(set) var model: ModelFile
+    public internal(set) var model: ModelFile
     var built: BuiltModel
     private let queue = DispatchQueue(label: "netview.session")
     /// Lets `sync` hold the loop still between chunks; its lock guards what the loop shares.
     private let gate = LoopGate()
-    private var lock: NSLock { gate.lock }
-    private var actions: [Action] = []
-    private var current = Frame()
-    private var alive = true
+    var lock: NSLock { gate.lock }
+    var actions: [Action] = []
+    var current = Frame()
+    var alive = true
     private var running = false
     /// A run of a fixed length in progress (`simulate MS`, or a step while paused): it goes on in
     /// chunks with the screen live and can be cancelled between them.
@@ -123,7 +66,7 @@ public final class LiveSession: @unchecked Sendable {
     public private(set) var restoredChoices: [String: String] = [:]
     /// Log length at the last save: later commands are unsaved changes.
     var savedLogCount = 0
-    private var bisectionCancelled = false
+    var bisectionCancelled = false
     /// Commands since t = 0 with the step they took effect at.
     public internal(set) var log: [(step: Int64, command: String)] = []
     /// Parameter edits kept across restarts.
@@ -147,6 +90,9 @@ public final class LiveSession: @unchecked Sendable {
     private var recording: Recording?
     /// The master seed of the streams, nil once one stream was reseeded on its own.
     private var masterSeed: UInt64?
+    /// A model read again with a parameter a built network cannot take (a size, a rule): the
+    /// next restart builds it.
+    var pendingModel: ModelFile?
     var cell: Int
     /// Wall time spent on this run before it was saved and opened again, and when it was opened.
     var priorWallSeconds = 0.0
@@ -252,65 +198,6 @@ public final class LiveSession: @unchecked Sendable {
         let stats = WindowStats.compute(windowSpikes, from: k.time - 1000, to: k.time, populations: populations)
         return Regime.of(stats, now: k.time)
     }
-
-    /// `set NAME VALUE` for a model parameter: the file is read again with the new value (as
-    /// `--param NAME=VALUE` would) and every node parameter and constant weight that changes is
-    /// set in the running network. What a built network cannot change (sizes, rules, delays,
-    /// distributions) is kept for the next restart, and the message says so.
-    private func setModelParameter(_ name: String, _ value: Double) throws -> String {
-        guard model.parameters.contains(where: { $0.name == name }) else {
-            let names = model.parameters.map(\.name)
-            let hint = suggestion(for: name, among: names + model.nodes.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-            throw CommandError("no model parameter '\(name)' (\(names.isEmpty ? "the model has none" : names.joined(separator: ", ")))\(hint)")
-        }
-        var overrides = (pendingModel ?? model).overrides
-        overrides[name] = value
-        let text = String(decoding: SessionJSON.render(model.document.value), as: UTF8.self)
-        let next: ModelFile
-        do { next = try ModelFile.parse(text: text, file: model.path, overrides: overrides, seed: model.seedOverride) } catch {
-            throw CommandError("\(name) = \(formatNumber(value)): \(error)")
-        }
-        let k = built.kernel
-        var later: [String] = []
-        for (a, b) in zip(model.nodes, next.nodes) where a.n != b.n { later.append("size of \(a.name) \(a.n) -> \(b.n)") }
-        for (i, (a, b)) in zip(model.connections, next.connections).enumerated() {
-            if a.conn != b.conn { later.append("rule of connection \(i)") }
-            if a.syn.delay != b.syn.delay { later.append("delays of connection \(i)") }
-            if a.syn.weight != b.syn.weight, case .random = b.syn.weight { later.append("weights of connection \(i)") }
-        }
-        if !later.isEmpty {
-            pendingModel = next
-            return "\(name) = \(formatReadable(value)): restart needed for the \(later.joined(separator: ", ")); R restarts with it (the running network is unchanged)"
-        }
-        var now: [(node: String, key: String, value: ParamValue)] = []
-        for (a, b) in zip(model.nodes, next.nodes) {
-            let old = Dictionary(a.params.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-            for (key, v) in b.params where old[key] != v {
-                if case .distribution = v { later.append("\(b.name).\(key) (a distribution)") } else { now.append((b.name, key, v)) }
-            }
-        }
-        // A value the network refuses stops the edit with NEST's reason; the model keeps the old
-        // parameter (values set before it in this edit stay, as a sequence of SetStatus would).
-        for (node, key, v) in now {
-            guard let ids = built.ids[node] else { continue }
-            do { try k.setStatus(ids, [key: v]) } catch let e as NetError { throw CommandError("\(name) = \(formatNumber(value)) gives \(node).\(key) = \(v.readable): \(e.message)") }
-        }
-        var changed = now.map { "\($0.node).\($0.key) = \($0.value.readable)" }
-        for (i, (a, b)) in zip(model.connections, next.connections).enumerated() where a.syn.weight != b.syn.weight {
-            if case let .constant(w) = b.syn.weight {
-                do { try k.setConnectionWeight(i, w) } catch let e as NetError { throw CommandError(e.message) }
-                changed.append("connection \(i) weight = \(formatReadable(w))")
-            }
-        }
-        model = next
-        built.model = next
-        pendingModel = nil
-        return "\(name) = \(formatReadable(value))" + (changed.isEmpty ? ": nothing in the network uses it" : ": " + changed.joined(separator: ", "))
-    }
-
-    /// A model read again with a parameter a built network cannot take (a size, a rule): the
-    /// next restart builds it.
-    private var pendingModel: ModelFile?
 
     /// The V_m a meter of the model recorded of `id` over the window (empty when none did), so a
     /// newly chosen cell's trace starts full where it can.
@@ -546,7 +433,7 @@ public final class LiveSession: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func say(_ text: String) { publish(message: text) }
+    func say(_ text: String) { publish(message: text) }
 
     /// A time in ms as a person writes it: whole numbers without a decimal point.
     static func millis(_ x: Double) -> String {
@@ -691,71 +578,6 @@ public final class LiveSession: @unchecked Sendable {
         } catch {
             say("error: \(error)")
         }
-    }
-
-    /// Runs the file's search on a copy of the model as edited, rebuilt at t = 0 with the
-    /// session's seeds in a kernel of its own (as `netview bisect` does): the live network is
-    /// left as it was. The transcript is `netview bisect`'s.
-    private func bisect(_ spec: BisectionSpec) {
-        lock.lock()
-        bisectionCancelled = false
-        lock.unlock()
-        var state = BisectionState()
-        state.running = true
-        setBisection(state)
-        say("bisection: building a copy of the network at t = 0")
-        let copy: BuiltModel
-        do {
-            copy = try model.build(threads: built.kernel.threads, seeds: built.kernel.seeds)
-            for e in edits { _ = try copy.apply(try SessionCommand.parse(e)) }
-        } catch {
-            state.running = false
-            state.error = "\(error)"
-            setBisection(state)
-            say("bisection failed: \(error)")
-            return
-        }
-        let search = Bisection(built: copy, spec: spec)
-        state.label = search.label
-        state.unit = search.unit
-        state.varies = search.varies
-        setBisection(state)
-        let start = Date()
-        do {
-            let (outcome, evals) = try search.run(report: { [self] e in
-                state.evaluations.append((e.guess, e.rate))
-                state.lines.append(search.line(e))
-                setBisection(state)
-                say(search.line(e))
-            }, cancelled: { [self] in
-                lock.lock()
-                defer { lock.unlock() }
-                let pending = actions.contains { if case .cancelBisection = $0 { return true }; return false }
-                if pending { actions.removeAll { if case .cancelBisection = $0 { return true }; return false } }
-                return bisectionCancelled || pending || !alive
-            })
-            if case let .found(x) = outcome {
-                state.result = x
-                state.lines.append(search.resultLine(x, evaluations: evals.count, seconds: Date().timeIntervalSince(start)))
-                say(state.lines.last!)
-            } else {
-                state.cancelled = true
-                state.lines.append("Cancelled after \(evals.count) evaluations; the live network is as it was.")
-                say("bisection cancelled; the live network is as it was")
-            }
-        } catch {
-            state.error = "\(error)"
-            state.lines.append("Failed: \(error)")
-            say("bisection failed: \(error)")
-        }
-        state.running = false
-        setBisection(state)
-    }
-
-    private func setBisection(_ s: BisectionState) {
-        lock.lock()
-        current.bisection = s
-        lock.unlock()
     }
 }
 

@@ -30,6 +30,21 @@ final class CompareTests: XCTestCase {
         let cli = Support.netview(["compare", a, b])
         XCTAssertEqual(cli.code, 3, cli.out + cli.err)
         XCTAssertTrue(cli.out.contains("FAIL  spikes spike times"), cli.out)
+        // A FAIL line prints the condition that failed, not the one that would pass.
+        let failLine = cli.out.split(separator: "\n").first { $0.hasPrefix("FAIL") } ?? ""
+        XCTAssertTrue(failLine.contains(" > ") && !failLine.contains("<="), String(failLine))
+    }
+
+    /// Two folders with nothing in common are not in agreement: exit 2 and the reason.
+    func testNothingComparedIsExitTwo() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        Support.write("sender,time_ms\n1,2.5\n", a + "/left.csv")
+        Support.write("sender,time_ms\n1,2.5\n", b + "/right.csv")
+        XCTAssertThrowsError(try compare(try OutputFolder.read(a), try OutputFolder.read(b)))
+        let cli = Support.netview(["compare", a, b])
+        XCTAssertEqual(cli.code, 2, cli.out + cli.err)
+        XCTAssertTrue(cli.err.contains("no recorder file and no summary in common") || cli.err.contains("nothing to compare"), cli.err)
+        XCTAssertFalse(cli.out.contains("agree"), cli.out)
     }
 
     func testStochasticNetworkWithAnotherSeedAgreesOnStatistics() throws {
