@@ -23,6 +23,8 @@ public struct StartScreen {
     public var entries: [Entry]
     public var selected = 0
     public var message = ""
+    /// The measured pace of each scenario, filled in the background (`probeSpeeds`).
+    public let speeds = SpeedProbe()
 
     public init(scenarios: [String], sessions: [String]) {
         var out: [Entry] = []
@@ -52,6 +54,24 @@ public struct StartScreen {
             }
         }
         entries = out
+    }
+
+    /// Measures each scenario's pace in the background: built with `threads` and simulated for
+    /// 200 ms of model time. Scenarios estimated above 2 GB are not built ("too large to probe").
+    public func probeSpeeds(threads: Int) {
+        let paths = entries.filter { !$0.isSession && $0.facts != "invalid" }.map(\.path)
+        let probe = speeds
+        DispatchQueue.global(qos: .utility).async {
+            for path in paths where !probe.stopped {
+                guard let m = try? ModelFile.load(path: path) else { continue }
+                guard m.estimate().bytes < 2_000_000_000 else { probe.set(path, "too large to probe"); continue }
+                guard let b = try? m.build(threads: threads) else { probe.set(path, "does not build"); continue }
+                let start = Date()
+                do { try b.kernel.simulate(200) } catch { probe.set(path, "stops: \(error)"); continue }
+                let pace = 0.2 / max(Date().timeIntervalSince(start), 1e-6)
+                probe.set(path, "about \(formatSig(pace, 2))x real time")
+            }
+        }
     }
 
     /// 1234567 as "1.2M".
@@ -92,7 +112,8 @@ public struct StartScreen {
             }
             let nameW = min(22, max(12, width / 4))
             let name = e.name.count > nameW ? String(e.name.prefix(nameW - 1)) + "…" : e.name.padding(toLength: nameW, withPad: " ", startingAt: 0)
-            rows.append(("  " + name + "  " + e.facts, Style(.normal, reverse: k == selected), k))
+            let pace = e.isSession ? "" : speeds.text(e.path).map { ", " + $0 } ?? ", measuring speed…"
+            rows.append(("  " + name + "  " + e.facts + pace, Style(.normal, reverse: k == selected), k))
         }
         // Keep the selected line in view.
         let visible = max(1, listEnd - 2)
@@ -112,7 +133,7 @@ public struct StartScreen {
 
     /// Words in lines of at most `width`, at most `rows` lines; a text that does not fit ends in "…"
     /// after a whole word.
-    static func wrap(_ text: String, width: Int, rows: Int) -> [String] {
+    public static func wrap(_ text: String, width: Int, rows: Int) -> [String] {
         var lines: [String] = [], line = ""
         for w in text.split(separator: " ") {
             if !line.isEmpty && line.count + 1 + w.count > width {
@@ -129,15 +150,41 @@ public struct StartScreen {
     }
 }
 
+/// The start screen's measured paces, written by a background queue and read by the screen.
+public final class SpeedProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String: String] = [:]
+    private var stopFlag = false
+
+    /// Set when the start screen is left: no further scenario is built.
+    public var stopped: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stopFlag }
+        set { lock.lock(); stopFlag = newValue; lock.unlock() }
+    }
+
+    public func text(_ path: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return texts[path]
+    }
+
+    func set(_ path: String, _ text: String) {
+        lock.lock()
+        texts[path] = text
+        lock.unlock()
+    }
+}
+
 /// Runs the workbench until the person quits; returns the exit code.
 public enum WorkbenchLoop {
     /// `open` turns a path (model file or session) into a running session.
-    public static func run(path: String?, scenarios: [String], sessions: [String], open: (String) throws -> LiveSessionHandle,
+    public static func run(path: String?, scenarios: [String], sessions: [String], threads: Int, open: (String) throws -> LiveSessionHandle,
                            saver: ((LiveSessionHandle, [String: String]) throws -> String)?) -> Int32 {
         let term = Terminal()
         defer { term.close() }
         var target = path
         var start = StartScreen(scenarios: scenarios, sessions: sessions)
+        if path == nil { start.probeSpeeds(threads: threads) }
         while target == nil {
             if let k = term.readKey() {
                 if k == .char("q") { return 0 }
@@ -145,6 +192,7 @@ public enum WorkbenchLoop {
             }
             term.draw(start.render(width: term.width, height: term.height))
             if let t = target {
+                start.speeds.stopped = true
                 do {
                     let s = try open(t)
                     return runApp(App(session: s), term: term, saver: saver)

@@ -219,4 +219,25 @@ final class WidgetTests: XCTestCase {
         c = a.render(width: 100, height: 30)
         XCTAssertTrue(c.contains("Exc n=4") && c.contains("Inh n=2"))
     }
+
+    /// The start screen shows each scenario's size and, measured in the background, its pace.
+    func testStartScreenShowsSizeAndMeasuredSpeed() throws {
+        let dir = NSTemporaryDirectory() + "netview-start-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+        {"name": "tiny", "description": "A tiny network whose description is long enough to wrap over several lines of the start screen at eighty columns, so that the wrapping is seen to end in an ellipsis after a whole word rather than in the middle of one.",
+         "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 10, "params": {"I_e": 400.0}}], "simulate": 100}
+        """.write(toFile: dir + "/tiny.json", atomically: true, encoding: .utf8)
+        let screen = StartScreen(scenarios: [dir], sessions: [])
+        XCTAssertTrue(screen.render(width: 80, height: 24).contains("10 neurons"))
+        screen.probeSpeeds(threads: 1)
+        let deadline = Date().addingTimeInterval(20)
+        while screen.speeds.text(dir + "/tiny.json") == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let c = screen.render(width: 80, height: 24)
+        XCTAssertTrue(c.lines.contains { $0.contains("tiny") && $0.contains("x real time") }, c.lines.joined(separator: "\n"))
+        XCTAssertTrue(c.contains("Scenarios in \(dir)"))
+        let text = StartScreen.wrap(String(repeating: "word ", count: 100), width: 30, rows: 3)
+        XCTAssertEqual(text.count, 3)
+        XCTAssertTrue(text[2].hasSuffix("word …"), text[2])
+    }
 }
