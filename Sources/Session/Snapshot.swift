@@ -150,7 +150,7 @@ public struct Provenance: Sendable {
     }
 
     /// The commit of the package netview was built from, when git can tell.
-    static let buildCommit: String? = {
+    public static let buildCommit: String? = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let git = Process()
         git.executableURL = URL(fileURLWithPath: "/usr/bin/env")

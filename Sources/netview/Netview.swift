@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ModelFiles
 import NetCore
+import Session
 
 @main
 struct Netview: ParsableCommand {
@@ -23,6 +24,10 @@ struct Netview: ParsableCommand {
     /// like every other error; `--help` still prints the whole help.
     static func main() {
         noInteractiveCrashReports()
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print("netview \(netviewVersion) (commit \(Provenance.buildCommit ?? "unknown: not built from a git checkout"))")
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -3,6 +3,15 @@ import XCTest
 
 /// The executable's headless commands, as a user runs them.
 final class CommandTests: XCTestCase {
+    /// `netview --version`: the version and the commit it was built from.
+    func testVersionNamesTheCommit() {
+        let r = Binary.run(["--version"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let commit = Binary.shell("git -C '\(Binary.root)' rev-parse HEAD 2>/dev/null").trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(r.out.hasPrefix("netview 0.1.0 (commit "), r.out)
+        if commit.count == 40 { XCTAssertTrue(r.out.contains(commit), "\(r.out) vs \(commit)") }
+    }
+
     func testRunWritesOutputsAndSummary() throws {
         let out = NSTemporaryDirectory() + "nv-run-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
