@@ -3,8 +3,9 @@ import Foundation
 /// Compares two sets of runs (e.g. seeds 1-8 of netview against seeds 1-8 of an exported
 /// script). One run of a chaotic network is one sample of its fates, so sets are compared by
 /// statistics over runs: per population the mean over runs of the population rate and of the
-/// mean CV of ISI, each with Welch's t-test, and a Kolmogorov-Smirnov test on the runs'
-/// population rates; a statistic differs when p < `alpha`. Traces of independent runs are not judged.
+/// mean CV of ISI, each with Welch's t-test, a Kolmogorov-Smirnov test on the runs'
+/// population rates, and the mix of fates (the summaries' `regime`) with an exact test; a
+/// statistic differs when p < `alpha`. Traces of independent runs are not judged.
 public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: CompareOptions = CompareOptions(),
                     names: (String, String)? = nil) throws -> ComparisonReport {
     guard let firstA = a.first, let firstB = b.first else { throw InteropError("no runs to compare") }
@@ -30,6 +31,15 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
                                            b: mean(sb.map(\.rate)), measure: "p", value: ks.p, tolerance: options.alpha,
                                            pass: ks.p >= options.alpha, detail: "D \(fmt(ks.d)), \(a.count) | \(b.count) runs"))
         }
+    }
+    for name in spikeNames {
+        // The mix of fates (active, locked, extinct): what matters for a multistable network.
+        guard let fa = fates(a, recorder: name), let fb = fates(b, recorder: name) else { continue }
+        let test = FateTest(fa, fb)
+        func share(_ f: [Int]) -> Double { Double(f[0]) / Double(max(1, f.reduce(0, +))) }
+        report.verdicts.append(Verdict(recorder: name, statistic: "fates active/locked/extinct", a: share(fa), b: share(fb),
+                                       measure: "p", value: test.p, tolerance: options.alpha, pass: test.p >= options.alpha,
+                                       detail: "exact test, \(fa.map(String.init).joined(separator: "/")) | \(fb.map(String.init).joined(separator: "/")) runs"))
     }
     let pops = (firstA.summary?["nodes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         ?? ((firstA.summary?["populations"] as? [String: Any])?.keys.sorted() ?? [])

@@ -143,6 +143,35 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(none.err.contains("no subfolder of runs"), none.err)
     }
 
+    /// The exact test of the fate mix: closed forms, and two sets of runs that differ only in fate.
+    func testFateMixIsComparedExactly() throws {
+        // Columns 3/3/0, rows of 3: the tables 0..3 have probabilities 1, 9, 9, 1 over 20.
+        XCTAssertEqual(FateTest([3, 0, 0], [0, 3, 0]).p, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(FateTest([4, 0, 0], [4, 0, 0]).p, 1, accuracy: 1e-12)
+        XCTAssertGreaterThan(FateTest([5, 2, 1], [5, 2, 1]).p, 0.5)
+        func runs(_ regime: String, into dir: String) {
+            for k in 1...8 {
+                let run = "\(dir)/seed-\(k)"
+                try? FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+                Support.write("sender,time_ms\n1,\(Double(k))\n2,\(Double(k) + 10)\n1,\(Double(k) + 20)\n", run + "/spikes.csv")
+                Support.write(#"{"model": "m", "simulated_ms": 1000, "activity": {"spikes": {"regime": "\#(regime)"}}}"#, run + "/summary.json")
+            }
+        }
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        runs("active", into: a)
+        runs("extinct", into: b)
+        let r = try compare(runs: try OutputFolder.readRuns(a), try OutputFolder.readRuns(b))
+        let fate = try XCTUnwrap(r.verdicts.first { $0.statistic == "fates active/locked/extinct" }, r.text)
+        XCTAssertFalse(fate.pass, r.text)
+        XCTAssertEqual(fate.value, 2.0 / 12870, accuracy: 1e-12, "8 active vs 8 extinct")
+        XCTAssertTrue(fate.detail.contains("8/0/0 | 0/0/8"), fate.detail)
+        XCTAssertTrue(try compare(runs: try OutputFolder.readRuns(a), try OutputFolder.readRuns(a)).verdicts
+            .first { $0.statistic == "fates active/locked/extinct" }!.pass)
+        let cli = Support.netview(["compare", a, b])
+        XCTAssertEqual(cli.code, 3, cli.out + cli.err)
+        XCTAssertTrue(cli.out.contains("FAIL  spikes fates active/locked/extinct"), cli.out)
+    }
+
     func testWelchTest() {
         // Closed forms: df 1, P(|T| >= 1) = 1 - 2 atan(1) / pi = 0.5; df 2, P(|T| >= 1) = 1 - 1/sqrt(3).
         XCTAssertEqual(WelchTest.twoSidedP(t: 1, df: 1), 0.5, accuracy: 1e-12)
