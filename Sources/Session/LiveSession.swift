@@ -199,28 +199,20 @@ public final class LiveSession: @unchecked Sendable {
         return Regime.of(stats, now: k.time)
     }
 
-    /// The V_m a meter of the model recorded of `id` over the window (empty when none did), so a
-    /// newly chosen cell's trace starts full where it can.
-    private func recordedVm(of id: Int) -> (times: [Double], values: [Double]) {
+    /// The V_m a meter of the model recorded of `id` over the window, and the meter's name (nil
+    /// when none did), so a newly chosen cell's trace starts full where it can.
+    private func recordedVm(of id: Int) -> (times: [Double], values: [Double], meter: String?) {
         let k = built.kernel, from = k.time - windowMs
         for n in built.model.nodes {
             guard let mid = built.ids[n.name]?.ids.first, let m = k.multimeter(mid), let col = m.recordFrom.firstIndex(of: "V_m") else { continue }
-            var out: (times: [Double], values: [Double]) = ([], [])
+            var times: [Double] = [], values: [Double] = []
             for row in m.rows where Int(row.sender) == id {
                 let t = k.grid.ms(row.stamp)
-                if t > from, col < row.values.count { out.times.append(t); out.values.append(row.values[col]) }
+                if t > from, col < row.values.count { times.append(t); values.append(row.values[col]) }
             }
-            if !out.times.isEmpty { return out }
+            if !times.isEmpty { return (times, values, n.name) }
         }
-        return ([], [])
-    }
-
-    private func meterName(of id: Int) -> String? {
-        let k = built.kernel
-        return built.model.nodes.first { n in
-            guard let mid = built.ids[n.name]?.ids.first, let m = k.multimeter(mid) else { return false }
-            return m.rows.last { Int($0.sender) == id } != nil
-        }?.name
+        return ([], [], nil)
     }
 
     /// The windows on screen, as a session saves them (called between chunks).
@@ -471,8 +463,9 @@ public final class LiveSession: @unchecked Sendable {
             guard let b = k.blockInfo(of: id), b.kind == .neuron else { say("cell \(id) is not a neuron"); return }
             cell = id
             k.probeID = id
-            vm = recordedVm(of: id)
-            say(vm.times.isEmpty ? "cell \(id)" : "cell \(id) (its V_m over the window from \(meterName(of: id) ?? "a meter"))")
+            let recorded = recordedVm(of: id)
+            vm = (recorded.times, recorded.values)
+            say(recorded.meter.map { "cell \(id) (its V_m over the window from \($0))" } ?? "cell \(id)")
         case .restart: rebuild(seeds: k.seeds, message: "restarted from t = 0 with the same seeds")
         case let .reseed(stream, value):
             var s = k.seeds

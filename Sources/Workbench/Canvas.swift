@@ -144,3 +144,21 @@ public struct BrailleGrid {
         }
     }
 }
+
+/// Words in lines of at most `width` characters; a word longer than a line is cut and ends in
+/// "…"; lines after the first start with `indent`. A text that fits is one line, as it is.
+func wrapWords(_ text: String, width: Int, indent: String = "") -> [String] {
+    guard width > indent.count + 1, text.count > width else { return [text] }
+    var out: [String] = [], line = ""
+    for w in text.split(separator: " ") {
+        if !line.isEmpty && line != indent && line.count + 1 + w.count > width {
+            out.append(line)
+            line = indent
+        }
+        let room = width - line.count - (line.isEmpty || line == indent ? 0 : 1)
+        let word = w.count > room && w.count > width - indent.count ? String(w.prefix(max(1, room - 1))) + "…" : String(w)
+        line += (line.isEmpty || line == indent ? "" : " ") + word
+    }
+    if !line.isEmpty && line != indent { out.append(line) }
+    return out
+}

@@ -59,23 +59,12 @@ public struct SidePane {
     }
 
     static func wrapped(_ lines: [(String, Style)], width: Int) -> [(String, Style)] {
-        lines.flatMap { line in wrap(line.0, width).map { ($0, line.1) } }
+        // Continuation lines are indented by one column, so a wrapped line reads as one.
+        lines.flatMap { line in wrapWords(line.0, width: width, indent: " ").map { ($0, line.1) } }
     }
 
     /// The inner width of the side pane on a screen `width` wide.
     static func innerWidth(screen width: Int) -> Int { max(34, width * 2 / 5) - 2 }
-
-    /// Words in lines of at most `width` characters (a longer word is cut).
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        guard width > 0, text.count > width else { return [text] }
-        var out: [String] = [], line = ""
-        for w in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if !line.isEmpty && line.count + 1 + w.count > width { out.append(line); line = " " }
-            line += (line.isEmpty || line == " " ? "" : " ") + w
-        }
-        out.append(line)
-        return out
-    }
 
     func parameters(_ c: inout Canvas, _ r: Rect) {
         let lines = rows.enumerated().map { k, row -> (String, Style) in

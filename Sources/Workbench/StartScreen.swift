@@ -134,15 +134,7 @@ public struct StartScreen {
     /// Words in lines of at most `width`, at most `rows` lines; a text that does not fit ends in "…"
     /// after a whole word.
     public static func wrap(_ text: String, width: Int, rows: Int) -> [String] {
-        var lines: [String] = [], line = ""
-        for w in text.split(separator: " ") {
-            if !line.isEmpty && line.count + 1 + w.count > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + (w.count > width ? String(w.prefix(width - 1)) + "…" : w)
-        }
-        if !line.isEmpty { lines.append(line) }
+        let lines = wrapWords(text, width: width)
         guard lines.count > rows, rows > 0 else { return lines }
         var last = lines[rows - 1]
         while last.count + 2 > width, let space = last.lastIndex(of: " ") { last = String(last[..<space]) }
