@@ -1,6 +1,11 @@
 import Foundation
+import NetCore
 
-/// Arithmetic over named parameters: numbers, names, `+ - * /`, unary minus, parentheses.
+/// Arithmetic over named parameters, with Python's operators and precedence: numbers, names,
+/// `+ - * / **`, unary signs, parentheses and the functions in `Expression.functions`.
+///
+/// Precedence, lowest first: `+ -`; `* /`; unary `+ -`; `**` (right-associative, and binding
+/// tighter than a sign on its left: `-2**2` is -4, `2**-1` is 0.5), as in Python.
 struct Expression {
     struct Failure: Error { let message: String }
 
@@ -12,8 +17,30 @@ struct Expression {
         return v
     }
 
-    /// The deepest nesting of parentheses an expression may have.
+    /// The deepest nesting (parentheses, function calls and chained `**`) an expression may have.
     static let maxDepth = 100
+
+    /// A function an expression may call: its arity and its value (nil: outside its domain).
+    struct Function {
+        let arity: ClosedRange<Int>
+        let apply: ([Double]) -> Double?
+        let domain: String
+    }
+
+    /// The functions, as Python's `math` module and builtins compute them. `round` rounds half
+    /// to even, as Python's `round` and numpy's `round` do (NEST's microcircuit example sizes its
+    /// populations with `np.round`).
+    static let functions: [String: Function] = [
+        "round": Function(arity: 1...1, apply: { $0[0].rounded(.toNearestOrEven) }, domain: ""),
+        "floor": Function(arity: 1...1, apply: { Foundation.floor($0[0]) }, domain: ""),
+        "ceil": Function(arity: 1...1, apply: { Foundation.ceil($0[0]) }, domain: ""),
+        "abs": Function(arity: 1...1, apply: { Swift.abs($0[0]) }, domain: ""),
+        "exp": Function(arity: 1...1, apply: { Foundation.exp($0[0]) }, domain: ""),
+        "log": Function(arity: 1...1, apply: { $0[0] > 0 ? Foundation.log($0[0]) : nil }, domain: "needs a value > 0"),
+        "sqrt": Function(arity: 1...1, apply: { $0[0] >= 0 ? $0[0].squareRoot() : nil }, domain: "needs a value >= 0"),
+        "min": Function(arity: 2...64, apply: { $0.min() }, domain: ""),
+        "max": Function(arity: 2...64, apply: { $0.max() }, domain: ""),
+    ]
 
     let chars: [Character]
     let names: [String: Double]
@@ -21,6 +48,24 @@ struct Expression {
     var depth = 0
 
     mutating func skip() { while pos < chars.count && chars[pos] == " " { pos += 1 } }
+
+    /// Whether the text at `pos` (after spaces) is `op`.
+    mutating func at(_ op: String) -> Bool {
+        skip()
+        var i = pos
+        for c in op {
+            guard i < chars.count, chars[i] == c else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    mutating func deeper() throws {
+        depth += 1
+        if depth > Expression.maxDepth {
+            throw Failure(message: "expression nests deeper than \(Expression.maxDepth) levels (parentheses, calls or **)")
+        }
+    }
 
     mutating func sum() throws -> Double {
         var v = try product()
@@ -38,7 +83,7 @@ struct Expression {
         var v = try unary()
         while true {
             skip()
-            guard pos < chars.count, chars[pos] == "*" || chars[pos] == "/" else { return v }
+            guard pos < chars.count, chars[pos] == "*" || chars[pos] == "/", !at("**") else { return v }
             let op = chars[pos]
             pos += 1
             let r = try unary()
@@ -47,7 +92,7 @@ struct Expression {
         }
     }
 
-    /// Any run of signs before an atom, read in a loop (not one call per sign).
+    /// Any run of signs before a power, read in a loop (not one call per sign).
     mutating func unary() throws -> Double {
         var negative = false
         while true {
@@ -56,8 +101,23 @@ struct Expression {
             if chars[pos] == "-" { negative.toggle() }
             pos += 1
         }
-        let v = try atom()
+        let v = try power()
         return negative ? -v : v
+    }
+
+    /// `atom ** unary`: the exponent may carry its own sign and chain to the right.
+    mutating func power() throws -> Double {
+        let base = try atom()
+        guard at("**") else { return base }
+        pos += 2
+        try deeper()
+        defer { depth -= 1 }
+        let exponent = try unary()
+        if base == 0 && exponent < 0 { throw Failure(message: "0 raised to a negative power") }
+        if base < 0 && exponent != exponent.rounded() {
+            throw Failure(message: "a negative number raised to a fractional power")
+        }
+        return Foundation.pow(base, exponent)
     }
 
     mutating func atom() throws -> Double {
@@ -66,9 +126,8 @@ struct Expression {
         let c = chars[pos]
         if c == "(" {
             pos += 1
-            depth += 1
+            try deeper()
             defer { depth -= 1 }
-            if depth > Expression.maxDepth { throw Failure(message: "parentheses nest deeper than \(Expression.maxDepth) levels") }
             let v = try sum()
             skip()
             guard pos < chars.count, chars[pos] == ")" else { throw Failure(message: "missing ')'") }
@@ -91,6 +150,7 @@ struct Expression {
             let start = pos
             while pos < chars.count && (chars[pos].isLetter || chars[pos].isNumber || chars[pos] == "_") { pos += 1 }
             let name = String(chars[start..<pos])
+            if at("(") { return try call(name) }
             guard let v = names[name] else {
                 let hint = suggestion(names: Array(names.keys), name).map { "; did you mean '\($0)'?" } ?? ""
                 throw Failure(message: "unknown parameter '\(name)' in expression\(hint)")
@@ -98,6 +158,37 @@ struct Expression {
             return v
         }
         throw Failure(message: "unexpected '\(c)' in expression")
+    }
+
+    /// `name(arg, ...)`, with `pos` at the opening parenthesis.
+    mutating func call(_ name: String) throws -> Double {
+        guard let f = Expression.functions[name] else {
+            let known = Expression.functions.keys.sorted().joined(separator: ", ")
+            throw Failure(message: "unknown function '\(name)' in expression (known: \(known))")
+        }
+        pos += 1
+        try deeper()
+        defer { depth -= 1 }
+        var args: [Double] = []
+        if !at(")") {
+            while true {
+                args.append(try sum())
+                guard at(",") else { break }
+                pos += 1
+                if args.count > f.arity.upperBound { break }
+            }
+        }
+        guard at(")") else { throw Failure(message: "missing ')' after the arguments of \(name)") }
+        pos += 1
+        guard f.arity.contains(args.count) else {
+            let want = f.arity.count == 1 ? "\(f.arity.lowerBound) argument" + (f.arity.lowerBound == 1 ? "" : "s")
+                : "\(f.arity.lowerBound) or more arguments"
+            throw Failure(message: "\(name) takes \(want), got \(args.count)")
+        }
+        guard let v = f.apply(args) else {
+            throw Failure(message: "\(name)(\(args.map { formatNumber($0) }.joined(separator: ", "))) \(f.domain)")
+        }
+        return v
     }
 
     private func suggestion(names: [String], _ w: String) -> String? {
