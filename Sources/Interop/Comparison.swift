@@ -8,7 +8,25 @@ public struct CompareOptions: Sendable {
     public var alpha = 0.01
     /// Require equal spike times whatever the summaries say.
     public var exact = false
+    /// Spike statistics over model time [from, to) in ms (to: nil, the end of each run), to leave
+    /// out an initial transient.
+    public var from = 0.0
+    public var to: Double?
+    public var windowed: Bool { from > 0 || to != nil }
     public init() {}
+
+    /// The part of a run's spikes inside the window, and the window's length in seconds (the run
+    /// length from its summary, else its last spike, when `to` is not given).
+    func window(_ t: RecorderTable, simulatedMs: Double, lastSpike: Double) -> (senders: [Int], times: [Double], seconds: Double) {
+        let end = to ?? (simulatedMs > 0 ? simulatedMs : lastSpike)
+        guard windowed else { return (t.senders, t.times, end / 1000) }
+        var senders: [Int] = [], times: [Double] = []
+        for (s, time) in zip(t.senders, t.times) where time >= from && time < end {
+            senders.append(s)
+            times.append(time)
+        }
+        return (senders, times, max(0, end - from) / 1000)
+    }
 }
 
 /// One statistic of one recorder, measured in both folders, and whether they agree.
@@ -149,31 +167,32 @@ func cellGroups(_ name: String, _ a: OutputFolder, _ b: OutputFolder) -> [(Strin
 
 func spikeVerdicts(_ name: String, _ a: OutputFolder, _ b: OutputFolder, options: CompareOptions, exact: Bool) -> [Verdict] {
     let ta = a.recorders[name]!, tb = b.recorders[name]!
+    let lastSpike = max(ta.times.last ?? 0, tb.times.last ?? 0)
+    let wa = options.window(ta, simulatedMs: number(a.summary?["simulated_ms"]), lastSpike: lastSpike)
+    let wb = options.window(tb, simulatedMs: number(b.summary?["simulated_ms"]), lastSpike: lastSpike)
     var out: [Verdict] = []
     if exact {
-        let n = min(ta.times.count, tb.times.count)
-        let first = (0..<n).first { ta.times[$0] != tb.times[$0] || ta.senders[$0] != tb.senders[$0] }
-        let equal = first == nil && ta.times.count == tb.times.count
+        let n = min(wa.times.count, wb.times.count)
+        let first = (0..<n).first { wa.times[$0] != wb.times[$0] || wa.senders[$0] != wb.senders[$0] }
+        let equal = first == nil && wa.times.count == wb.times.count
         var detail = ""
         if let i = first {
-            detail = "first difference at row \(i + 2): \(ta.senders[i]),\(ta.times[i]) vs \(tb.senders[i]),\(tb.times[i])"
-        } else if !equal { detail = "one file has \(abs(ta.times.count - tb.times.count)) more spikes" }
-        let differing = equal ? 0 : Double(max(ta.times.count, tb.times.count) - (first ?? n))
-        out.append(Verdict(recorder: name, statistic: "spike times", a: Double(ta.times.count), b: Double(tb.times.count),
+            let row = options.windowed ? "spike \(i + 1) of the window" : "row \(i + 2)"
+            detail = "first difference at \(row): \(wa.senders[i]),\(wa.times[i]) vs \(wb.senders[i]),\(wb.times[i])"
+        } else if !equal { detail = "one file has \(abs(wa.times.count - wb.times.count)) more spikes" }
+        let differing = equal ? 0 : Double(max(wa.times.count, wb.times.count) - (first ?? n))
+        out.append(Verdict(recorder: name, statistic: "spike times", a: Double(wa.times.count), b: Double(wb.times.count),
                            measure: "rows differing", value: differing, tolerance: 0, pass: equal, detail: detail))
     }
-    let durA = number(a.summary?["simulated_ms"]), durB = number(b.summary?["simulated_ms"])
-    let lastSpike = max(ta.times.last ?? 0, tb.times.last ?? 0)
-    let seconds = { (d: Double) in (d > 0 ? d : lastSpike) / 1000 }
-    func trains(_ t: RecorderTable) -> [Int: [Double]] {
+    func trains(_ senders: [Int], _ times: [Double]) -> [Int: [Double]] {
         var out: [Int: [Double]] = [:]
-        for (s, time) in zip(t.senders, t.times) { out[s, default: []].append(time) }
+        for (s, time) in zip(senders, times) { out[s, default: []].append(time) }
         return out
     }
-    let trA = trains(ta), trB = trains(tb)
+    let trA = trains(wa.senders, wa.times), trB = trains(wb.senders, wb.times)
     for (pop, ids) in cellGroups(name, a, b) where !ids.isEmpty {
-        let ratesA = ids.map { Double(trA[$0]?.count ?? 0) / max(seconds(durA), 1e-9) }
-        let ratesB = ids.map { Double(trB[$0]?.count ?? 0) / max(seconds(durB), 1e-9) }
+        let ratesA = ids.map { Double(trA[$0]?.count ?? 0) / max(wa.seconds, 1e-9) }
+        let ratesB = ids.map { Double(trB[$0]?.count ?? 0) / max(wb.seconds, 1e-9) }
         let meanA = ratesA.reduce(0, +) / Double(ids.count), meanB = ratesB.reduce(0, +) / Double(ids.count)
         out.append(rateVerdict(name, "rate \(pop)", meanA, meanB, options.rateTolerance))
         let cvA = meanCV(ids.compactMap { trA[$0] }), cvB = meanCV(ids.compactMap { trB[$0] })

@@ -20,7 +20,7 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
             report.notes.append("\(name) is missing from some runs; not compared"); continue
         }
         for (pop, ids) in cellGroups(name, firstA, firstB) where !ids.isEmpty {
-            let sa = a.map { runStats($0, name, ids) }, sb = b.map { runStats($0, name, ids) }
+            let sa = a.map { runStats($0, name, ids, options) }, sb = b.map { runStats($0, name, ids, options) }
             report.verdicts.append(meanVerdict(name, "rate \(pop) (runs)", sa.map(\.rate), sb.map(\.rate), options.alpha))
             let cvA = sa.compactMap(\.cv), cvB = sb.compactMap(\.cv)
             if cvA.count >= 2 && cvB.count >= 2 {
@@ -43,7 +43,10 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
     }
     let pops = (firstA.summary?["nodes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         ?? ((firstA.summary?["populations"] as? [String: Any])?.keys.sorted() ?? [])
-    for pop in pops {
+    if options.windowed && !pops.isEmpty {
+        report.notes.append("summary rates cover whole runs: not compared over a window")
+    }
+    for pop in pops where !options.windowed {
         func rates(_ runs: [OutputFolder]) -> [Double]? {
             let r = runs.compactMap { (($0.summary?["populations"] as? [String: Any])?[pop] as? [String: Any])?["rate_hz"] }
             return r.count == runs.count ? r.map { number($0) } : nil
@@ -58,14 +61,14 @@ public func compare(runs a: [OutputFolder], _ b: [OutputFolder], options: Compar
 
 struct RunStats { var rate: Double; var cv: Double? }
 
-/// Mean rate and mean CV of ISI of the cells `ids` in one run.
-func runStats(_ run: OutputFolder, _ name: String, _ ids: [Int]) -> RunStats {
+/// Mean rate and mean CV of ISI of the cells `ids` in one run, over the options' window.
+func runStats(_ run: OutputFolder, _ name: String, _ ids: [Int], _ options: CompareOptions) -> RunStats {
     let t = run.recorders[name]!
+    let w = options.window(t, simulatedMs: number(run.summary?["simulated_ms"]), lastSpike: t.times.last ?? 0)
     let wanted = Set(ids)
     var trains: [Int: [Double]] = [:]
-    for (s, time) in zip(t.senders, t.times) where wanted.contains(s) { trains[s, default: []].append(time) }
-    let ms = number(run.summary?["simulated_ms"])
-    let seconds = (ms > 0 ? ms : (t.times.last ?? 0)) / 1000
+    for (s, time) in zip(w.senders, w.times) where wanted.contains(s) { trains[s, default: []].append(time) }
+    let seconds = w.seconds
     let spikes = trains.values.reduce(0) { $0 + $1.count }
     return RunStats(rate: seconds > 0 ? Double(spikes) / Double(ids.count) / seconds : 0, cv: meanCV(Array(trains.values)))
 }

@@ -15,7 +15,8 @@ struct Compare: ParsableCommand {
         A folder of runs (subfolders that are output folders, e.g. one per seed) is compared as a set: per \
         population the mean over runs of the rate and of the CV of ISI, each with Welch's t-test, and a \
         Kolmogorov-Smirnov test on the runs' rates (each fails when p < --alpha); this is how chaotic networks \
-        such as Destexhe 2009 are compared. \
+        such as Destexhe 2009 are compared. With --from/--to, spike statistics cover that window of model time \
+        (rates over its length) and whole-run summary rates are not compared. \
         Exit 0 when every statistic agrees, 3 when one differs, 2 on bad input.
         """)
 
@@ -27,12 +28,17 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("cv-tol"), help: "Largest abs difference of the mean CV of ISI.") var cvTol = 0.05
     @Option(help: "Significance level of the Kolmogorov-Smirnov and t-tests.") var alpha = 0.01
     @Flag(help: "Require equal spike times whatever the summaries say.") var exact = false
+    @Option(help: "Spike statistics from this model time on (ms), e.g. to leave out an initial transient.") var from: Double?
+    @Option(help: "Spike statistics up to this model time (ms, excluded; default: the end of each run).") var to: Double?
 
     func run() throws {
         for (name, v) in [("--trace-tol", traceTol), ("--rate-tol", rateTol), ("--cv-tol", cvTol), ("--alpha", alpha)] where !(v.isFinite && v >= 0) {
             throw fail("\(name) must be a number >= 0, got \(v)")
         }
+        if let f = from, !(f.isFinite && f >= 0) { throw fail("--from must be a time >= 0 ms, got \(f)") }
+        if let t = to, !(t.isFinite && t > (from ?? 0)) { throw fail("--to must be a time after --from, got \(t)") }
         var o = CompareOptions()
+        o.from = from ?? 0; o.to = to
         o.traceTolerance = traceTol; o.rateTolerance = rateTol; o.cvTolerance = cvTol; o.alpha = alpha; o.exact = exact
         let report: ComparisonReport
         do {

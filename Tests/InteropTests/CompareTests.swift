@@ -35,6 +35,37 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(failLine.contains(" > ") && !failLine.contains("<="), String(failLine))
     }
 
+    /// --from/--to: spike times, rates and CVs over a window of model time only.
+    func testWindowLeavesOutATransient() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.protocolFile, into: a)
+        try Support.run(Support.protocolFile, into: b)
+        let lines = Support.read(b + "/spikes.csv").split(separator: "\n").map(String.init)
+        let times = lines.dropFirst().compactMap { Double($0.split(separator: ",")[1]) }
+        XCTAssertGreaterThan(times.filter { $0 < 100 }.count, 0)
+        let kept = [lines[0]] + lines.dropFirst().filter { Double($0.split(separator: ",")[1])! >= 100 }
+        Support.write(kept.joined(separator: "\n") + "\n", b + "/spikes.csv")
+        XCTAssertFalse(try compare(try OutputFolder.read(a), try OutputFolder.read(b)).agree)
+        var o = CompareOptions()
+        o.from = 100
+        let r = try compare(try OutputFolder.read(a), try OutputFolder.read(b), options: o)
+        XCTAssertTrue(r.agree, r.text)
+        // The rate is over the window's length: spikes in [100, end) over (end - 100) ms.
+        let end = try XCTUnwrap((try OutputFolder.read(a)).summary?["simulated_ms"] as? Double)
+        let inWindow = Double(times.filter { $0 >= 100 && $0 < end }.count)
+        let rate = try XCTUnwrap(r.verdicts.first { $0.statistic.hasPrefix("rate") })
+        XCTAssertEqual(rate.a, inWindow / ((end - 100) / 1000), accuracy: 1e-9)
+        o.to = 150
+        let short = try compare(try OutputFolder.read(a), try OutputFolder.read(b), options: o)
+        XCTAssertEqual(short.verdicts.first { $0.statistic == "spike times" }?.a, Double(times.filter { $0 >= 100 && $0 < 150 }.count))
+        let cli = Support.netview(["compare", a, b, "--from", "100"])
+        XCTAssertEqual(cli.code, 0, cli.out + cli.err)
+        XCTAssertEqual(Support.netview(["compare", a, b]).code, 3)
+        let bad = Support.netview(["compare", a, b, "--from", "100", "--to", "50"])
+        XCTAssertEqual(bad.code, 2)
+        XCTAssertTrue(bad.err.contains("--to must be a time after --from"), bad.err)
+    }
+
     /// Two folders with nothing in common are not in agreement: exit 2 and the reason.
     func testNothingComparedIsExitTwo() throws {
         let a = Support.temporaryFolder(), b = Support.temporaryFolder()
