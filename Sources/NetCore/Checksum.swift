@@ -28,6 +28,24 @@ public struct Checksum64: Sendable {
         if bytes.count % 8 != 0 { add(tail) }
     }
 
+    /// `count` unsigned integers of `width` bytes (1, 2, 4 or 8), given one by one, as `add(bytes:)`
+    /// adds an array of them: the checksum does not depend on how they are stored.
+    mutating func add(count: Int, width: Int, _ value: (Int) -> UInt64) {
+        add(UInt64(count * width))
+        let perWord = 8 / width
+        var word: UInt64 = 0, filled = 0
+        for i in 0..<count {
+            word |= value(i) << UInt64(filled * width * 8)
+            filled += 1
+            if filled == perWord {
+                add(word)
+                word = 0
+                filled = 0
+            }
+        }
+        if filled > 0 { add(word) }
+    }
+
     public mutating func add<T>(array: [T]) { array.withUnsafeBytes { add(bytes: $0) } }
 
     public mutating func add(_ s: String) {
@@ -61,13 +79,14 @@ extension Kernel {
                 h.add(p.targetPop)
                 h.add(p.sourceCount)
                 h.add(bytes: p.offsets.rawBytes)
-                h.add(bytes: p.targets.rawBytes)
+                // As 4-byte targets and 2-byte delays, however they are stored.
+                h.add(count: p.synapseCount, width: 4) { UInt64(p.target($0)) }
                 h.add(p.weight)
                 h.add(p.weights == nil ? 0 : 1)
                 if let w = p.weights { h.add(bytes: w.rawBytes) }
                 h.add(p.delay)
-                h.add(p.delays == nil ? 0 : 1)
-                if let d = p.delays { h.add(bytes: d.rawBytes) }
+                h.add(p.hasDelays ? 1 : 0)
+                if p.hasDelays { h.add(count: p.synapseCount, width: 2) { UInt64(p.delaySteps($0)) } }
             }
         }
         h.add(drivesByPop.count)

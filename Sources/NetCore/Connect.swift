@@ -156,8 +156,8 @@ extension Kernel {
         }
         counts = []
         // Raw pointers in the fill loop: no reference counting per synapse.
-        let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map { $0.targets.ptr }
-        let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map { $0.delays?.ptr }
+        let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map(\.fillTargets)
+        let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map(\.fillDelays)
         var minD = Int.max, maxD = 0
         if !projections.isEmpty && !randomW && !randomD && total >= Kernel.sortedFillMinimum {
             let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
@@ -254,6 +254,7 @@ extension Kernel {
         }
         for p in projections.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
             if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows() }
+            p.compact(targetPopulationSize: populations[p.targetPop].count)
             outgoing[p.sourceNode].append(p)
             record.projections.append(p)
         }
@@ -316,7 +317,7 @@ extension Kernel {
                 next[j] += 1
             }
             for (pi, p) in projections.enumerated() {
-                let cursor = cursors[pi].ptr, row = p.targets.ptr
+                let cursor = cursors[pi].ptr, row = p.fillTargets
                 for local in 0..<p.sourceCount {
                     let j = base[pi] + local, a = start[j], b = start[j + 1]
                     if a == b { continue }

@@ -92,6 +92,46 @@ final class KernelTests: XCTestCase {
         try k.connect(a, a, ConnSpec(), SynSpec(weight: 1, delay: 0.05))  // rounds to one step, as in NEST
     }
 
+    /// Every synapse arrives when and where the listing says, however its target index and delay
+    /// are stored: targets in a population of 70,000 cells (4 bytes) or 300 (2 bytes), delays
+    /// spanning about 400 steps (2 bytes) or 19 (1 byte above the shortest).
+    func testEverySynapseArrivesWhenAndWhereItsListingSays() throws {
+        for (n, longest) in [(70_000, 40.0), (300, 2.0), (70_000, 2.0), (300, 40.0)] {
+            let k = try Kernel(resolution: 0.1)
+            let src = try k.create("spike_generator", params: ["spike_times": .numbers([1.0])])
+            let p: [String: ParamValue] = ["E_L": .number(0), "V_m": .number(0), "V_reset": .number(0), "V_th": .number(1e9),
+                                           "tau_m": .number(1e12), "C_m": .number(1)]
+            let pop = try k.create("iaf_psc_delta", n: n, params: p)
+            try k.connect(src, pop, ConnSpec(.fixedOutdegree(3000)),
+                          SynSpec(weight: .random(.uniform(min: 0.5, max: 1.5)), delay: .random(.uniform(min: 0.1, max: longest))))
+            let list = k.synapses()
+            XCTAssertEqual(list.count, 3000)
+            XCTAssertTrue(list.allSatisfy { pop.ids.contains($0.target) && $0.delay >= 0.1 && $0.delay <= longest + 1e-9 })
+            XCTAssertGreaterThan(Set(list.map(\.target)).max()!, n / 2, "targets reach the upper half")
+            XCTAssertGreaterThan(list.map(\.delay).max()! - list.map(\.delay).min()!, longest * 0.8)
+            let half = ((1 + longest / 2) * 10).rounded() / 10
+            func vm() throws -> [Int: Double] {
+                var out: [Int: Double] = [:]
+                for t in Set(list.map(\.target)) { out[t] = try k.get(t, "V_m").number! }
+                return out
+            }
+            try k.simulate(half)
+            let early = try vm()
+            // Whatever the arrival convention (c), one holds for every cell.
+            let held = [-0.1, 0, 0.1].filter { c in
+                var want: [Int: Double] = [:]
+                for syn in list where 1 + syn.delay + c <= half + 1e-9 { want[syn.target, default: 0] += syn.weight }
+                return early.allSatisfy { abs($0.value - (want[$0.key] ?? 0)) < 1e-6 }
+            }
+            XCTAssertEqual(held.count, 1, "n \(n), delays up to \(longest) ms")
+            try k.simulate(longest + 2)
+            let late = try vm()
+            var all: [Int: Double] = [:]
+            for syn in list { all[syn.target, default: 0] += syn.weight }
+            XCTAssertTrue(late.allSatisfy { abs($0.value - all[$0.key]!) < 1e-6 }, "n \(n), delays up to \(longest) ms")
+        }
+    }
+
     func testFixedIndegreeGivesEveryTargetExactlyItsIndegree() throws {
         let k = try Kernel()
         let a = try k.create("iaf_psc_delta", n: 100)

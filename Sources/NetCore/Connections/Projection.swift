@@ -1,17 +1,29 @@
 /// Synapses from one source node (a neuron population or a spike generator) to one neuron
 /// population, made by one connect call, stored by source in compressed rows: a synapse costs its
-/// 4-byte target index when weight and delay are shared by the group.
+/// target index (2 bytes when the target population has at most 65,536 cells, else 4), plus its
+/// weight (8 bytes) and its delay (1 byte above the projection's shortest, 2 when the delays span
+/// more than 255 steps) when those are drawn per synapse rather than shared by the group.
+///
+/// A connect call fills the wide columns (`targets`, `delays`); `compact` then moves them into
+/// the narrow ones. Rows stay sorted by target, so the order in which a cell's inputs are summed,
+/// and with it every result, does not depend on the storage.
 final class Projection: @unchecked Sendable {
     let sourceNode: Int
     let targetPop: Int
     let sourceCount: Int
-    /// Row of source `i`: `targets[offsets[i]..<offsets[i+1]]`, ascending.
+    /// Row of source `i`: positions `offsets[i]..<offsets[i+1]`, targets ascending.
     let offsets: Column<Int>
-    var targets: Column<UInt32>
+    /// Target indices while the connect call fills them, and afterwards when they need 4 bytes.
+    private(set) var targets: Column<UInt32>?
+    private(set) var targets16: Column<UInt16>?
     var weight: Double
     var weights: Column<Double>?
     let delay: Int
-    let delays: Column<UInt16>?
+    /// Delays in steps while the connect call fills them, and afterwards when they span more
+    /// than 255 steps; else `delayBase + delays8[k]`.
+    private(set) var delays: Column<UInt16>?
+    private(set) var delays8: Column<UInt8>?
+    private(set) var delayBase = 0
     let minDelay: Int, maxDelay: Int
 
     init(sourceNode: Int, targetPop: Int, sourceCount: Int, counts: [Int], weight: Double, randomWeights: Bool,
@@ -34,39 +46,119 @@ final class Projection: @unchecked Sendable {
 
     var synapseCount: Int { offsets[sourceCount] }
 
+    /// Whether synapses carry their own delays.
+    var hasDelays: Bool { delays != nil || delays8 != nil }
+
     /// Bytes held per synapse and in total.
     var bytes: Int {
-        synapseCount * (4 + (weights == nil ? 0 : 8) + (delays == nil ? 0 : 2)) + (sourceCount + 1) * 8
+        let perSynapse = (targets16 == nil ? 4 : 2) + (weights == nil ? 0 : 8) + (delays8 != nil ? 1 : delays != nil ? 2 : 0)
+        return synapseCount * perSynapse + (sourceCount + 1) * 8
     }
 
-    /// Sorts each row by target, carrying weights and delays along (rows filled source-wise).
+    /// Target index (within the target population) of synapse `k`.
+    @inline(__always)
+    func target(_ k: Int) -> Int { targets16.map { Int($0[k]) } ?? Int(targets![k]) }
+
+    /// Delay of synapse `k` in steps.
+    @inline(__always)
+    func delaySteps(_ k: Int) -> Int {
+        if let d = delays8 { return delayBase + Int(d[k]) }
+        if let d = delays { return Int(d[k]) }
+        return delay
+    }
+
+    /// The wide fill columns, for the connect call that fills them.
+    var fillTargets: UnsafeMutablePointer<UInt32> { targets!.ptr }
+    var fillDelays: UnsafeMutablePointer<UInt16>? { delays?.ptr }
+
+    /// Moves targets and delays into the narrowest columns that hold them (after the fill and
+    /// the sort), freeing the wide ones.
+    func compact(targetPopulationSize n: Int) {
+        let total = synapseCount
+        if let t = targets, n <= Int(UInt16.max) + 1 {
+            let narrow = Column<UInt16>(count: total, repeating: 0)
+            for k in 0..<total { narrow[k] = UInt16(truncatingIfNeeded: t[k]) }
+            targets16 = narrow
+            targets = nil
+        }
+        if let d = delays, total > 0 {
+            var lo = UInt16.max, hi = UInt16.min
+            for k in 0..<total {
+                lo = Swift.min(lo, d[k])
+                hi = Swift.max(hi, d[k])
+            }
+            if hi - lo <= UInt16(UInt8.max) {
+                let narrow = Column<UInt8>(count: total, repeating: 0)
+                for k in 0..<total { narrow[k] = UInt8(truncatingIfNeeded: d[k] - lo) }
+                delays8 = narrow
+                delayBase = Int(lo)
+                delays = nil
+            }
+        }
+    }
+
+    /// Sorts each row by target, ties in fill order, carrying weights and delays along (rows
+    /// filled source-wise; before `compact`): a least-significant-digit radix sort of the keys
+    /// target << 32 | position, one pass per byte of the row's largest target (stable, so ties
+    /// keep their fill order).
     func sortRows() {
+        guard let targets else { return }
+        var keys: [UInt64] = [], other: [UInt64] = [], w: [Double] = [], d: [UInt16] = []
+        var counts = [Int](repeating: 0, count: 257)
         for s in 0..<sourceCount {
-            let lo = offsets[s], hi = offsets[s + 1]
-            if hi - lo < 2 { continue }
-            var isSorted = true
-            for k in (lo + 1)..<hi where targets[k] < targets[k - 1] { isSorted = false; break }
+            let lo = offsets[s], hi = offsets[s + 1], n = hi - lo
+            if n < 2 { continue }
+            var isSorted = true, largest: UInt32 = targets[lo]
+            for k in (lo + 1)..<hi {
+                if targets[k] < targets[k - 1] { isSorted = false }
+                largest = Swift.max(largest, targets[k])
+            }
             if isSorted { continue }
-            var items = (lo..<hi).map { ($0, targets[$0]) }
-            items.sort { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-            let t = items.map { $0.1 }
-            let w = weights.map { ws in items.map { ws[$0.0] } }
-            let d = delays.map { ds in items.map { ds[$0.0] } }
-            for (k, i) in (lo..<hi).enumerated() {
-                targets[i] = t[k]
-                if let w { weights![i] = w[k] }
-                if let d { delays![i] = d[k] }
+            keys.removeAll(keepingCapacity: true)
+            for k in lo..<hi { keys.append(UInt64(targets[k]) << 32 | UInt64(k - lo)) }
+            if other.count < n { other = [UInt64](repeating: 0, count: n) }
+            var shift: UInt64 = 32
+            while shift < 64 && (UInt64(largest) << 32) >> shift != 0 {
+                keys.withUnsafeMutableBufferPointer { a in
+                    other.withUnsafeMutableBufferPointer { b in
+                        counts.withUnsafeMutableBufferPointer { c in
+                            for i in 0...256 { c[i] = 0 }
+                            for x in a { c[Int((x >> shift) & 0xFF) + 1] += 1 }
+                            for i in 0..<256 { c[i + 1] += c[i] }
+                            for x in a {
+                                let digit = Int((x >> shift) & 0xFF)
+                                b[c[digit]] = x
+                                c[digit] += 1
+                            }
+                            for i in 0..<n { a[i] = b[i] }
+                        }
+                    }
+                }
+                shift += 8
+            }
+            if let ws = weights {
+                w.removeAll(keepingCapacity: true)
+                for k in lo..<hi { w.append(ws[k]) }
+            }
+            if let ds = delays {
+                d.removeAll(keepingCapacity: true)
+                for k in lo..<hi { d.append(ds[k]) }
+            }
+            for (i, key) in keys.enumerated() {
+                let from = Int(key & 0xFFFF_FFFF)
+                targets[lo + i] = UInt32(truncatingIfNeeded: key >> 32)
+                if let ws = weights { ws[lo + i] = w[from] }
+                if let ds = delays { ds[lo + i] = d[from] }
             }
         }
     }
 
     /// First position in row `s` whose target is >= `bound`.
-    @inline(__always)
-    func lowerBound(_ s: Int, _ bound: UInt32) -> Int {
+    func lowerBound(_ s: Int, _ bound: Int) -> Int {
         var lo = offsets[s], hi = offsets[s + 1]
         while lo < hi {
             let mid = (lo + hi) >> 1
-            if targets[mid] < bound { lo = mid + 1 } else { hi = mid }
+            if target(mid) < bound { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -81,7 +173,7 @@ final class Projection: @unchecked Sendable {
         let c = Column<Int>(count: sourceCount * (n + 1), repeating: 0)
         for s in 0..<sourceCount {
             c[s * (n + 1)] = offsets[s]
-            for t in 1..<n { c[s * (n + 1) + t] = lowerBound(s, UInt32(bounds[t])) }
+            for t in 1..<n { c[s * (n + 1) + t] = lowerBound(s, bounds[t]) }
             c[s * (n + 1) + n] = offsets[s + 1]
         }
         splits = c
@@ -99,17 +191,61 @@ final class Projection: @unchecked Sendable {
             hi = sp[s * n + t + 1]
         }
         let buf = pop.input
-        let t = targets.ptr
-        if weights == nil && delays == nil {
+        if weights == nil && !hasDelays {
             let w = weight * multiplicity
             let base = buf.row(pop.channel(forWeight: w), buf.slot(for: step + Int64(delay)))
-            for k in lo..<hi { base[Int(t[k])] += w }
+            if let t16 = targets16 {
+                let p = t16.ptr
+                for k in lo..<hi { base[Int(p[k])] += w }
+            } else {
+                let p = targets!.ptr
+                for k in lo..<hi { base[Int(p[k])] += w }
+            }
             return
         }
+        let ring = Ring(buf, now: buf.slot(for: step), single: pop.singleSpikeChannel)
+        let ws = weights?.ptr
+        switch (targets16?.ptr, delays8?.ptr) {
+        case let (t16?, d8):
+            scatterBody(ring, t16, d8, delayBase, delays?.ptr, ws, lo, hi, multiplicity)
+        case let (nil, d8):
+            scatterBody(ring, targets!.ptr, d8, delayBase, delays?.ptr, ws, lo, hi, multiplicity)
+        }
+    }
+
+    /// A population's input ring as the scatter loop reads it: slot and channel arithmetic
+    /// without a division per synapse.
+    struct Ring {
+        let data: UnsafeMutablePointer<Double>
+        let slots: Int, n: Int, now: Int
+        let single: Bool
+
+        init(_ buf: InputBuffer, now: Int, single: Bool) {
+            data = buf.data.ptr
+            slots = buf.slots
+            n = buf.n
+            self.now = now
+            self.single = single
+        }
+
+        /// Row of channel `c` in the slot `d` steps after now.
+        @inline(__always)
+        func row(_ c: Int, after d: Int) -> UnsafeMutablePointer<Double> {
+            var slot = now + d
+            while slot >= slots { slot -= slots }
+            return data + (c * slots + slot) * n
+        }
+    }
+
+    /// Per-synapse weights and/or delays: each synapse into its own slot and channel, in row order.
+    @inline(__always)
+    private func scatterBody<T: FixedWidthInteger>(_ ring: Ring, _ tg: UnsafeMutablePointer<T>, _ d8: UnsafeMutablePointer<UInt8>?,
+                                                 _ base: Int, _ d16: UnsafeMutablePointer<UInt16>?,
+                                                 _ ws: UnsafeMutablePointer<Double>?, _ lo: Int, _ hi: Int, _ multiplicity: Double) {
         for k in lo..<hi {
-            let w = (weights?[k] ?? weight) * multiplicity
-            let d = delays.map { Int($0[k]) } ?? delay
-            buf.row(pop.channel(forWeight: w), buf.slot(for: step + Int64(d)))[Int(t[k])] += w
+            let w = (ws?[k] ?? weight) * multiplicity
+            let d = d8.map { base + Int($0[k]) } ?? d16.map { Int($0[k]) } ?? delay
+            ring.row(ring.single || w > 0 ? 0 : 1, after: d)[Int(tg[k])] += w
         }
     }
 }

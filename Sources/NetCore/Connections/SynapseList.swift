@@ -21,9 +21,9 @@ extension Kernel {
                     let source = block.firstID + s
                     if let from, !from.contains(source) { continue }
                     for k in p.offsets[s]..<p.offsets[s + 1] {
-                        let target = firstTarget + Int(p.targets[k])
+                        let target = firstTarget + p.target(k)
                         if let to, !to.contains(target) { continue }
-                        let steps = p.delays.map { Int64($0[k]) } ?? Int64(p.delay)
+                        let steps = Int64(p.delaySteps(k))
                         out.append(SynapseEntry(source: source, target: target, weight: p.weights?[k] ?? p.weight,
                                                 delay: grid.ms(steps)))
                     }
