@@ -29,6 +29,8 @@ public final class Kernel: @unchecked Sendable {
     public private(set) var grid: TimeGrid
     public private(set) var seeds: Seeds
     public private(set) var threads: Int
+    /// Worker threads for `threads` > 1 (see WorkerPool).
+    var pool: WorkerPool?
     /// Model time in steps.
     public internal(set) var now: Int64 = 0
 
@@ -95,6 +97,8 @@ public final class Kernel: @unchecked Sendable {
     public var connectivityBytes: Int { outgoing.joined().reduce(0) { $0 + $1.bytes } }
     public var minDelay: Double { grid.ms(Int64(minDelaySteps == Int.max ? 1 : minDelaySteps)) }
     public var maxDelay: Double { grid.ms(Int64(max(maxDelaySteps, 1))) }
+
+    deinit { pool?.shutdown() }
 
     public func setThreads(_ n: Int) throws {
         guard n >= 1 && n <= 256 else { throw NetError("SetKernelStatus", "threads must be within 1...256, got \(n)") }

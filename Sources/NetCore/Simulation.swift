@@ -80,6 +80,15 @@ extension Kernel {
         }
     }
 
+    /// The kernel's worker threads for `n` threads (made on first use, remade when `n` changes).
+    private func workers(_ n: Int) -> WorkerPool {
+        if let p = pool, p.count == n { return p }
+        pool?.shutdown()
+        let p = WorkerPool(count: n)
+        pool = p
+        return p
+    }
+
     private func runSlice(from: Int64, to: Int64) throws {
         let n = threads
         var spikeLists = [[SliceEvent]](repeating: [], count: n)
@@ -89,8 +98,8 @@ extension Kernel {
         } else {
             spikeLists.withUnsafeMutableBufferPointer { lists in
                 errors.withUnsafeMutableBufferPointer { errs in
-                    DispatchQueue.concurrentPerform(iterations: n) { t in
-                        do { try updateNeurons(thread: t, of: n, from: from, to: to, into: &lists[t]) } catch { errs[t] = error }
+                    workers(n).run { t in
+                        do { try self.updateNeurons(thread: t, of: n, from: from, to: to, into: &lists[t]) } catch { errs[t] = error }
                     }
                 }
             }
@@ -135,7 +144,7 @@ extension Kernel {
         if n == 1 {
             deliver(events, thread: 0, of: 1)
         } else {
-            DispatchQueue.concurrentPerform(iterations: n) { t in deliver(events, thread: t, of: n) }
+            workers(n).run { t in self.deliver(events, thread: t, of: n) }
         }
     }
 
