@@ -41,6 +41,32 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(a.dynamicState(), c.dynamicState())
     }
 
+    /// Worker threads live as long as their kernel: a thousand short slices on 4 threads, kernels
+    /// made and dropped, a thread count changed mid-run, and the process ends with the threads
+    /// it had (they would pile up, spinning or asleep, if a pool outlived its kernel).
+    func testWorkerThreadsEndWithTheirKernel() throws {
+        func threadCount() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            return status.split(separator: "\n").first { $0.hasPrefix("Threads:") }
+                .flatMap { Int($0.dropFirst(8).trimmingCharacters(in: .whitespaces)) } ?? 0
+        }
+        let before = threadCount()
+        for round in 0..<20 {
+            let (k, _) = try smallBrunel(threads: 4, order: 20)
+            try k.simulate(10)
+            if round % 5 == 0 {
+                try k.setThreads(3)
+                try k.simulate(10)
+            }
+        }
+        var after = threadCount()
+        for _ in 0..<100 where after > before + 2 {
+            usleep(20_000)
+            after = threadCount()
+        }
+        XCTAssertLessThanOrEqual(after, before + 2, "threads before \(before), after \(after)")
+    }
+
     func testSeedsChangeTheSpikes() throws {
         let (a, _) = try smallBrunel(seed: 1)
         let (b, _) = try smallBrunel(seed: 2)
