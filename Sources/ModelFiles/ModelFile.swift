@@ -80,6 +80,8 @@ public struct ModelFile: Sendable {
     /// The `--param` values and the `--seed` it was read with, so a session rebuilds it exactly.
     public var overrides: [String: Double] = [:]
     public var seedOverride: UInt64?
+    /// SHA-256 of the file's bytes as read (nil for a model parsed from text).
+    public var sourceSHA256: String?
 
     public var seeds: Seeds {
         let derived = Seeds(master: seed)
@@ -107,7 +109,9 @@ extension ModelFile {
             throw ModelFileError(file: display, path: "", line: 0, message: "the file is not UTF-8 text")
         }
         let yaml = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
-        return try parse(text: text, file: display, yaml: yaml, overrides: overrides, seed: seed)
+        var m = try parse(text: text, file: display, yaml: yaml, overrides: overrides, seed: seed)
+        m.sourceSHA256 = SHA256.hex([UInt8](data))
+        return m
     }
 
     public static func parse(text: String, file: String = "<model>", yaml: Bool = false,

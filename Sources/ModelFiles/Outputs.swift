@@ -43,18 +43,20 @@ extension BuiltModel {
     /// holds the previous run until the new one is complete.
     @discardableResult
     public func writeOutputs(to dir: String, simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
-                             extra: [(String, JSONOut)] = []) throws -> RunSummary {
-        try writeOutputs(into: try RunFolder(dir), simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
+                             countsAtStart: [Int]? = nil, extra: [(String, JSONOut)] = []) throws -> RunSummary {
+        try writeOutputs(into: try RunFolder(dir), simulated: simulated, simulateSeconds: simulateSeconds, since: start,
+                         countsAtStart: countsAtStart, extra: extra)
     }
 
     /// The same, into a run folder already checked and locked (`netview run` takes it before simulating).
     @discardableResult
     public func writeOutputs(into folder: RunFolder, simulated: Double, simulateSeconds: Double, since start: Int64 = 0,
-                             extra: [(String, JSONOut)] = []) throws -> RunSummary {
+                             countsAtStart: [Int]? = nil, extra: [(String, JSONOut)] = []) throws -> RunSummary {
         var summary: RunSummary?
         try folder.commit { dir in
             try writeRecorders(to: dir, since: start)
-            let s = makeSummary(simulated: simulated, simulateSeconds: simulateSeconds, since: start, extra: extra)
+            let s = makeSummary(simulated: simulated, simulateSeconds: simulateSeconds, since: start, countsAtStart: countsAtStart,
+                                extra: extra)
             try writeAtomically(s.json.render() + "\n", to: "\(dir)/summary.json")
             summary = s
         }
@@ -98,7 +100,8 @@ extension BuiltModel {
     }
 
     /// The summary of a run; with `countsAtStart` (the spike counts at step `start`), rates and
-    /// activity are over (start, now] rather than since t = 0; `activitySince` (ms) starts the
+    /// activity are over (start, now] rather than since t = 0 and `t_start_ms` says where the
+    /// period starts; `activitySince` (ms) starts the
     /// activity block later, where the recorders no longer hold the earlier events.
     public func makeSummary(simulated: Double, simulateSeconds: Double, since start: Int64 = 0, countsAtStart: [Int]? = nil,
                             activitySince: Double? = nil, extra: [(String, JSONOut)] = []) -> RunSummary {
@@ -134,6 +137,7 @@ extension BuiltModel {
             ("version", .str(netviewVersion)),
             ("platform", .str(platformDescription())),
         ]
+        if countsAtStart != nil { fields.append(("t_start_ms", .num(from))) }
         fields += model.comparisonFacts + extra
         return RunSummary(json: .obj(fields), populations: pops, activity: acts)
     }

@@ -67,7 +67,7 @@ final class Recording {
         let actFrom = k.grid.ms(max(start, keptFrom))
         let s = built.makeSummary(simulated: ms, simulateSeconds: Date().timeIntervalSince(startedAt), since: start,
                                   countsAtStart: countsAtStart, activitySince: actFrom,
-                                  extra: [("t_start_ms", .num(k.grid.ms(start))), ("activity_from_ms", .num(actFrom))])
+                                  extra: [("activity_from_ms", .num(actFrom))])
         do {
             try writeAtomically(s.json.render() + "\n", to: "\(staged)/summary.json")
         } catch {

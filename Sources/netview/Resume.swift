@@ -42,6 +42,7 @@ extension Run {
         let ms = time ?? built.model.simulate
         try checkTime(ms, resolution: k.grid.resolution)
         let folder = try outputFolder(out ?? "out/\(built.model.slug)")
+        let countsAtStart = k.spikeCounts
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
         if let path = saveSession {
             let log = session.log + (ms > 0 ? [(k.now, "simulate \(formatNumber(ms))")] : [])
@@ -50,14 +51,18 @@ extension Run {
         let dir = folder.path
         let summary: RunSummary
         do {
-            // The summary covers the whole run from t = 0, as an uninterrupted run's would.
-            summary = try built.writeOutputs(into: folder, simulated: k.time, simulateSeconds: wall, since: session.savedStep)
+            // The summary covers the period the files hold, from the saved time on (`t_start_ms`);
+            // `simulated_ms` is the model time since t = 0, as an uninterrupted run's.
+            summary = try built.writeOutputs(into: folder, simulated: k.time, simulateSeconds: wall, since: session.savedStep,
+                                             countsAtStart: countsAtStart,
+                                             extra: RunProvenance.keys(resumed: built.model, session: file, savedMs: session.savedTime))
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",
                      built.model.name, formatNumber(session.savedTime), formatNumber(ms), wall, wall > 0 ? ms / 1000 / wall : 0))
         for p in summary.populations {
-            print(String(format: "  %@: %d neurons, %d spikes since t = 0, %.2f Hz", p.name, p.n, p.spikes, p.rate))
+            print(String(format: "  %@: %d neurons, %d spikes after %@ ms, %.2f Hz", p.name, p.n, p.spikes,
+                         formatNumber(session.savedTime), p.rate))
         }
         print("  output after \(formatNumber(session.savedTime)) ms: \(dir)")
     }

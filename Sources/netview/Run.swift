@@ -70,7 +70,7 @@ struct Run: ParsableCommand {
         let dir = folder.path
         let summary: RunSummary
         do {
-            summary = try built.writeOutputs(into: folder, simulated: ms, simulateSeconds: wall)
+            summary = try built.writeOutputs(into: folder, simulated: ms, simulateSeconds: wall, extra: RunProvenance.keys(m))
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if let benchStats {
             // Counts `netview bench` needs beside summary.json (not part of the output contract).

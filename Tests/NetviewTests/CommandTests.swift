@@ -12,6 +12,31 @@ final class CommandTests: XCTestCase {
         if commit.count == 40 { XCTAssertTrue(r.out.contains(commit), "\(r.out) vs \(commit)") }
     }
 
+    /// summary.json says how the run came about: the master seed, the --param overrides, the
+    /// model file's absolute path and SHA-256 (as sha256sum prints it), the command line and the
+    /// commit; a seed beyond 2^53 is written as a string, so no JSON reader rounds it.
+    func testSummaryRecordsProvenance() throws {
+        let out = NSTemporaryDirectory() + "nv-prov-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let args = ["run", "assets/brunel2000.json", "--param", "order=100", "--param", "g=4.5", "--seed", "42", "--time", "20", "--out", out, "--quiet"]
+        let r = Binary.run(args)
+        XCTAssertEqual(r.code, 0, r.err)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["master_seed"] as? Int, 42)
+        XCTAssertEqual(summary["params"] as? [String: Double], ["order": 100, "g": 4.5])
+        let file = try XCTUnwrap(summary["model_file"] as? [String: String])
+        XCTAssertEqual(file["path"], Binary.root + "/assets/brunel2000.json")
+        let sha = Binary.shell("sha256sum '\(Binary.root)/assets/brunel2000.json'").split(separator: " ").first.map(String.init)
+        XCTAssertEqual(file["sha256"], sha)
+        XCTAssertEqual((summary["command_line"] as? [String])?.dropFirst().map { $0 }, args)
+        XCTAssertNotNil(summary["commit"])
+        let big = Binary.run(["run", "assets/balanced_neuron.json", "--seed", "18446744073709551615", "--time", "10", "--out", out, "--quiet"])
+        XCTAssertEqual(big.code, 0, big.err)
+        let s2 = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        XCTAssertEqual(s2["master_seed"] as? String, "18446744073709551615")
+        XCTAssertEqual(s2["params"] as? [String: Double], [:])
+    }
+
     func testRunWritesOutputsAndSummary() throws {
         let out = NSTemporaryDirectory() + "nv-run-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }

@@ -57,17 +57,23 @@ enum Support {
     }
 
     /// summary.json without the keys that may differ between runs (wall times, memory, threads, platform).
+    /// summary.json without the keys that depend on the machine, the run's timing or how it was
+    /// started (the provenance keys), keys sorted.
     static func stableSummary(_ dir: String) throws -> String {
-        let text = try String(contentsOfFile: dir + "/summary.json", encoding: .utf8)
-        let unstable = ["\"build_s\"", "\"simulate_s\"", "\"realtime_factor\"", "\"peak_memory_mb\"", "\"threads\"", "\"platform\""]
-        return text.split(separator: "\n").filter { line in !unstable.contains { line.contains($0) } }.joined(separator: "\n")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for key in ["build_s", "simulate_s", "realtime_factor", "peak_memory_mb", "threads", "platform",
+                    "master_seed", "params", "model_file", "session_file", "command_line", "commit"] {
+            object[key] = nil
+        }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
     }
 
     /// Writes the recorders of `built` after `since` to a new folder and reads them back.
-    static func outputs(_ built: BuiltModel, since: Int64) throws -> (files: [String: String], summary: String) {
+    static func outputs(_ built: BuiltModel, since: Int64, countsAtStart: [Int]? = nil) throws -> (files: [String: String], summary: String) {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try built.writeOutputs(to: dir, simulated: built.kernel.time, simulateSeconds: 0, since: since)
+        try built.writeOutputs(to: dir, simulated: built.kernel.time, simulateSeconds: 0, since: since, countsAtStart: countsAtStart)
         return (try recorderFiles(dir), try stableSummary(dir))
     }
 }
