@@ -456,3 +456,11 @@ struct ModelFileReader {
                              label: try pairs.first(where: { $0.key == "label" }).map { try string($0.value, "\(p).label") })
     }
 }
+
+extension ModelFile {
+    /// A selection as a connection's `source` or `target` writes it (`E`, `E[3]`, `E[0:50]`),
+    /// checked against the nodes; an error names `option` where the file's name would be.
+    public func selection(_ text: String, option: String) throws -> Selection {
+        try ModelFileReader(file: option, overrides: [:]).selections(Node(.string(text)), "", nodes: nodes)[0]
+    }
+}

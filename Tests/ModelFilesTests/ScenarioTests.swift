@@ -75,6 +75,26 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    /// The per-entry listing (`netview connections`) holds the kernel's synapses, each once, with
+    /// their weights and delays, plus one link per Poisson generator and target.
+    func testPerEntryListingIsTheKernelsSynapses() throws {
+        let b = try ModelFile.load(path: asset("potjans2014.json"), overrides: ["scale": 0.005]).build()
+        let k = b.kernel
+        struct Row: Hashable { let s: Int, t: Int, w: Double, d: Double }
+        var listed: [Row] = [], links = 0
+        for i in k.connections.indices {
+            k.forEachSynapse(ofConnection: i) { s, t, w, d in
+                if b.name(of: s)!.node.hasPrefix("bg_") { links += 1 } else { listed.append(Row(s: s, t: t, w: w, d: d)) }
+            }
+        }
+        let kernel = k.synapses().map { Row(s: $0.source, t: $0.target, w: $0.weight, d: $0.delay) }
+        XCTAssertEqual(listed.count, kernel.count)
+        func key(_ r: Row) -> [Double] { [Double(r.s), Double(r.t), r.d, r.w] }
+        XCTAssertEqual(listed.sorted { key($0).lexicographicallyPrecedes(key($1)) }, kernel.sorted { key($0).lexicographicallyPrecedes(key($1)) })
+        XCTAssertEqual(links, b.neuronNodes.reduce(0) { $0 + $1.n })
+        XCTAssertEqual(listed.count + links, k.synapseCount)
+    }
+
     /// The connectivity checksum (kept in saved sessions) does not depend on how synapses are
     /// stored: these values were written by the release that stored 4-byte targets and 2-byte
     /// delays for every synapse, so its sessions still open.

@@ -37,6 +37,62 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(s2["params"] as? [String: Double], [:])
     }
 
+    /// `netview connections`: deterministic rules list exactly the synapses the file asks for;
+    /// random ones as many as the run's summary counts; selections filter; bad ones are one line.
+    func testConnectionsListsWhatTheKernelHolds() throws {
+        let dir = NSTemporaryDirectory() + "nv-conn-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/m.json"
+        try """
+        {"name": "m", "nodes": [{"name": "A", "model": "iaf_psc_alpha", "n": 3}, {"name": "B", "model": "iaf_psc_alpha", "n": 2},
+                               {"name": "pg", "model": "poisson_generator", "params": {"rate": 10.0}},
+                               {"name": "sr", "model": "spike_recorder"}],
+         "connections": [{"source": "A", "target": "B", "syn_spec": {"weight": 2.5, "delay": 1.2}},
+                         {"source": "A[0:2]", "target": "B", "conn_spec": "one_to_one", "syn_spec": {"weight": -1, "delay": 0.1}},
+                         {"source": "pg", "target": "A[1]", "syn_spec": {"weight": 3}},
+                         {"source": "B", "target": "sr"}]}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = Binary.run(["connections", file, "--csv"])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(r.out, """
+        entry,source,target,weight,delay_ms
+        0,1,4,2.5,1.2
+        0,1,5,2.5,1.2
+        0,2,4,2.5,1.2
+        0,2,5,2.5,1.2
+        0,3,4,2.5,1.2
+        0,3,5,2.5,1.2
+        1,1,4,-1.0,0.1
+        1,2,5,-1.0,0.1
+        2,6,2,3.0,1.0
+
+        """)
+        let some = Binary.run(["connections", file, "--csv", "--source", "A[1]", "--target", "B[1]"])
+        XCTAssertEqual(some.out, "entry,source,target,weight,delay_ms\n0,2,5,2.5,1.2\n1,2,5,-1.0,0.1\n", some.err)
+        let text = Binary.run(["connections", file])
+        XCTAssertEqual(text.code, 0, text.err)
+        XCTAssertTrue(text.out.contains("connections[0]: A -> B, all_to_all\n  6 synapses\n  weight 2.5 (all), delay 1.2 (all) ms"), text.out)
+        XCTAssertTrue(text.out.contains("2 device links"), text.out)
+        XCTAssertTrue(text.out.hasSuffix("9 synapses listed\n"), text.out)
+        for bad in [["--source", "A[7]"], ["--target", "C"], ["--source", "A[2:1]"]] {
+            let e = Binary.run(["connections", file] + bad)
+            XCTAssertEqual(e.code, 2, e.out)
+            XCTAssertEqual(e.err.split(separator: "\n").count, 1, e.err)
+            XCTAssertTrue(e.err.hasPrefix("netview: \(bad[0])"), e.err)
+        }
+        // A random network: the listing holds as many synapses per entry as the run's summary counts.
+        let out = dir + "/out"
+        XCTAssertEqual(Binary.run(["run", "assets/brunel2000.json", "--param", "order=50", "--time", "1", "--out", out, "--quiet"]).code, 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let entries = summary["connections"] as! [[String: Any]]
+        let rows = Binary.run(["connections", "assets/brunel2000.json", "--param", "order=50", "--csv"]).out.split(separator: "\n").dropFirst()
+        for (i, entry) in entries.enumerated() where i < 3 {
+            XCTAssertEqual(rows.filter { $0.hasPrefix("\(i),") }.count, entry["synapses"] as? Int, "entry \(i)")
+        }
+        XCTAssertEqual(rows.count, summary["synapses"] as? Int)
+    }
+
     func testRunWritesOutputsAndSummary() throws {
         let out = NSTemporaryDirectory() + "nv-run-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }

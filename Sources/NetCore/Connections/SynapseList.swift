@@ -33,3 +33,47 @@ extension Kernel {
         return out
     }
 }
+
+extension Kernel {
+    /// Visits every synapse and generator link that connect call `index` made (NEST's
+    /// GetConnections for that call, device links to recorders and from meters left out): by
+    /// source id, then target id; `sources` and `targets` restrict it. `body` gets source and
+    /// target ids, weight, and delay in ms.
+    public func forEachSynapse(ofConnection index: Int, sources: Set<Int>? = nil, targets: Set<Int>? = nil,
+                               _ body: (Int, Int, Double, Double) -> Void) {
+        let record = connections[index]
+        let bySource = Dictionary(grouping: record.projections, by: \.sourceNode)
+        for node in bySource.keys.sorted() {
+            let projections = bySource[node]!.sorted { $0.targetPop < $1.targetPop }
+            let first = blocks[node].firstID
+            for s in 0..<projections[0].sourceCount {
+                let source = first + s
+                if let sources, !sources.contains(source) { continue }
+                for p in projections {
+                    let firstTarget = populations[p.targetPop].firstID
+                    for k in p.offsets[s]..<p.offsets[s + 1] {
+                        let target = firstTarget + p.target(k)
+                        if let targets, !targets.contains(target) { continue }
+                        body(source, target, p.weights?[k] ?? p.weight, grid.ms(Int64(p.delaySteps(k))))
+                    }
+                }
+            }
+        }
+        for d in record.drives.sorted(by: { ($0.generatorNode, $0.targetPop) < ($1.generatorNode, $1.targetPop) }) {
+            let source = devices[d.generatorNode].id
+            if let sources, !sources.contains(source) { continue }
+            let firstTarget = populations[d.targetPop].firstID
+            for e in d.targets.indices {
+                let target = firstTarget + Int(d.targets[e])
+                if let targets, !targets.contains(target) { continue }
+                body(source, target, d.weights[e], grid.ms(Int64(d.delays[e])))
+            }
+        }
+    }
+
+    /// Synapses and generator links connect call `index` made (recorder and meter links are not).
+    public func listedSynapseCount(ofConnection index: Int) -> Int {
+        let record = connections[index]
+        return record.projections.reduce(0) { $0 + $1.synapseCount } + record.drives.reduce(0) { $0 + $1.targets.count }
+    }
+}
