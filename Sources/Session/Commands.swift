@@ -23,9 +23,11 @@ public enum SessionCommand: Equatable, Sendable {
     case zoom(population: String?)
     case record(dir: String)
     case window(ms: Double)
+    /// In- and out-partners of a cell or selection, by population (NEST's GetConnections).
+    case connections(target: String)
     case help
 
-    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "zoom", "help"]
+    public static let verbs = ["set", "get", "defaults", "models", "simulate", "step", "reset", "seed", "weight", "record", "window", "zoom", "connections", "help"]
     public static let usage = [
         "set NODE[sel] PARAM VALUE   SetStatus on a node or a slice (e.g. set E tau_m 15)",
         "set NAME VALUE              a model parameter (e.g. set g 6): what uses it is re-derived",
@@ -43,6 +45,7 @@ public enum SessionCommand: Equatable, Sendable {
         "zoom NAME                   raster, rate and histogram of one population (zoom: all)",
         "weight K W                  weight of connection group K (see the Network pane)",
         "weight K                    the weight of connection group K now",
+        "connections NODE[sel]       in- and out-partners by population, weights and delays",
     ]
 
     /// Parses one command line; errors say what would be right.
@@ -108,6 +111,9 @@ public enum SessionCommand: Equatable, Sendable {
         case "window":
             try arity(2, "window MS")
             return .window(ms: try number(1, "MS"))
+        case "connections", "GetConnections":
+            try arity(2, "connections NODE[sel], e.g. connections E[3]")
+            return .connections(target: words[1])
         case "help", "?": return .help
         default:
             let hint = suggestion(for: verb, among: verbs).map { "; did you mean '\($0)'?" } ?? "; try 'help'"
@@ -124,7 +130,7 @@ public enum SessionCommand: Equatable, Sendable {
         case (0, _): candidates = verbs
         case (1, "set"?): candidates = nodes + parameters
         case (1, "zoom"?): candidates = nodes
-        case (1, "get"?): candidates = nodes
+        case (1, "get"?), (1, "connections"?): candidates = nodes
         case (1, "defaults"?): candidates = Kernel.models()
         case (1, "seed"?): candidates = ["network", "stimulus", "state", "all"]
         case (2, "set"?): candidates = params(String(words[1].prefix { $0 != "[" }))
@@ -140,6 +146,46 @@ public struct CommandError: Error, CustomStringConvertible, Sendable {
 }
 
 extension BuiltModel {
+    /// `connections SEL`: the synapses into and out of the selection, grouped by the partner's
+    /// node: count, weight and delay (one value, or min..max with the mean), as lines for the
+    /// Output pane ("; " separates them).
+    func partners(of target: String) throws -> String {
+        let (node, sel) = try resolve(target)
+        let chosen = Set(sel.ids)
+        struct Group {
+            var n = 0, wLo = Double.infinity, wHi = -Double.infinity, wSum = 0.0, dLo = Double.infinity, dHi = -Double.infinity
+            mutating func add(_ w: Double, _ d: Double) {
+                n += 1; wLo = min(wLo, w); wHi = max(wHi, w); wSum += w; dLo = min(dLo, d); dHi = max(dHi, d)
+            }
+            var text: String {
+                let w = wLo == wHi ? formatNumber(wLo) : "\(formatReadable(wLo))..\(formatReadable(wHi)) (mean \(formatReadable(wSum / Double(n))))"
+                let d = dLo == dHi ? formatNumber(dLo) : "\(formatReadable(dLo))..\(formatReadable(dHi))"
+                return "\(n) synapse\(n == 1 ? "" : "s"), weight \(w), delay \(d) ms"
+            }
+        }
+        // Node of an id by its block's first id.
+        let firsts = model.nodes.compactMap { n in ids[n.name].map { ($0.ids[0], n.name) } }.sorted { $0.0 < $1.0 }
+        func nodeName(_ id: Int) -> String {
+            var lo = 0, hi = firsts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if firsts[mid].0 <= id { lo = mid } else { hi = mid - 1 }
+            }
+            return firsts[lo].1
+        }
+        var incoming: [String: Group] = [:], outgoing: [String: Group] = [:]
+        for i in kernel.connections.indices {
+            kernel.forEachSynapse(ofConnection: i, targets: chosen) { s, _, w, d in incoming[nodeName(s), default: Group()].add(w, d) }
+            kernel.forEachSynapse(ofConnection: i, sources: chosen) { _, t, w, d in outgoing[nodeName(t), default: Group()].add(w, d) }
+        }
+        let order = model.nodes.map(\.name)
+        let cells = sel.count == 1 ? "\(target) (id \(sel.ids[0]), \(node.model))" : "\(target) (\(sel.count) cells)"
+        var lines = ["\(cells): \(incoming.values.reduce(0) { $0 + $1.n }) synapses in, \(outgoing.values.reduce(0) { $0 + $1.n }) out"]
+        lines += order.compactMap { n in incoming[n].map { "from \(n): \($0.text)" } }
+        lines += order.compactMap { n in outgoing[n].map { "to \(n): \($0.text)" } }
+        return lines.joined(separator: "; ")
+    }
+
     /// Resolves `NAME`, `NAME[i]` or `NAME[a:b]` to node ids.
     public func resolve(_ target: String) throws -> (node: NodeSpec, ids: NodeCollection) {
         let name = String(target.prefix { $0 != "[" })
@@ -201,6 +247,8 @@ extension BuiltModel {
             }
             let src = c.source.map(\.text).joined(separator: ","), dst = c.target.map(\.text).joined(separator: ",")
             return "connection \(index) (\(src) -> \(dst), \(k.connections[index].rule)): weight \(w)"
+        case let .connections(target):
+            return try partners(of: target)
         case .help:
             return SessionCommand.usage.joined(separator: "; ")
         case .zoom:

@@ -37,7 +37,7 @@ public struct LoadedSession: @unchecked Sendable {
             switch cmd {
             case .set, .weight: _ = try fresh.apply(cmd)
             // A model parameter's edit is in the model section (its overrides) already.
-            case .simulate, .step, .get, .getWeight, .defaults, .models, .help, .record, .window, .setParameter, .zoom: break
+            case .simulate, .step, .get, .getWeight, .defaults, .models, .help, .record, .window, .setParameter, .zoom, .connections: break
             case .reset, .seed: throw SnapshotError(path, "replay cannot repeat '\(command)' (it restarts the log)")
             }
         }

@@ -51,3 +51,29 @@ final class ModelParameterTests: XCTestCase {
         XCTAssertEqual(live.kernel.connections[inhibitory].weight, .constant(-0.6000000000000001))
     }
 }
+
+/// `connections SEL` in a session: a cell's partners by node, with weights and delays.
+final class ConnectionsCommandTests: XCTestCase {
+    func testPartnersOfACellAndOfASlice() throws {
+        let text = """
+        {"name": "c", "nodes": [{"name": "A", "model": "iaf_psc_alpha", "n": 3}, {"name": "B", "model": "iaf_psc_alpha", "n": 2},
+                               {"name": "pg", "model": "poisson_generator", "params": {"rate": 10.0}}],
+         "connections": [{"source": "A", "target": "B", "syn_spec": {"weight": 2.5, "delay": 1.2}},
+                         {"source": "A[0:2]", "target": "B", "conn_spec": "one_to_one",
+                          "syn_spec": {"weight": {"uniform": {"min": -2, "max": -1}}, "delay": 0.1}},
+                         {"source": "pg", "target": "A[1]", "syn_spec": {"weight": 3}}]}
+        """
+        let b = try ModelFile.parse(text: text).build()
+        let a1 = try b.apply(try SessionCommand.parse("connections A[1]")).components(separatedBy: "; ")
+        XCTAssertEqual(Array(a1.prefix(2)), ["A[1] (id 2, iaf_psc_alpha): 1 synapses in, 3 out", "from pg: 1 synapse, weight 3.0, delay 1.0 ms"])
+        XCTAssertEqual(a1.count, 3)
+        XCTAssertTrue(a1[2].hasPrefix("to B: 3 synapses, weight "), a1[2])
+        XCTAssertTrue(a1[2].hasSuffix("delay 0.1..1.2 ms"), a1[2])
+        let bAll = try b.apply(try SessionCommand.parse("connections B")).components(separatedBy: "; ")
+        XCTAssertEqual(bAll[0], "B (2 cells): 8 synapses in, 0 out")
+        XCTAssertTrue(bAll[1].hasPrefix("from A: 8 synapses"), bAll[1])
+        XCTAssertThrowsError(try b.apply(try SessionCommand.parse("connections C"))) { XCTAssertTrue("\($0)".contains("no node named 'C'")) }
+        XCTAssertThrowsError(try SessionCommand.parse("connections")) { XCTAssertTrue("\($0)".contains("usage: connections NODE[sel]")) }
+        XCTAssertEqual(SessionCommand.completions("connections ", nodes: ["A", "B"], params: { _ in [] }), ["A", "B"])
+    }
+}
