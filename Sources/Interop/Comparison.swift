@@ -167,9 +167,12 @@ func cellGroups(_ name: String, _ a: OutputFolder, _ b: OutputFolder) -> [(Strin
 
 func spikeVerdicts(_ name: String, _ a: OutputFolder, _ b: OutputFolder, options: CompareOptions, exact: Bool) -> [Verdict] {
     let ta = a.recorders[name]!, tb = b.recorders[name]!
+    // The run length: each folder's summary; one without takes the other's, so identical files
+    // give identical rates; without either, the last spike of both.
     let lastSpike = max(ta.times.last ?? 0, tb.times.last ?? 0)
-    let wa = options.window(ta, simulatedMs: number(a.summary?["simulated_ms"]), lastSpike: lastSpike)
-    let wb = options.window(tb, simulatedMs: number(b.summary?["simulated_ms"]), lastSpike: lastSpike)
+    let durA = number(a.summary?["simulated_ms"]), durB = number(b.summary?["simulated_ms"])
+    let wa = options.window(ta, simulatedMs: durA > 0 ? durA : durB, lastSpike: lastSpike)
+    let wb = options.window(tb, simulatedMs: durB > 0 ? durB : durA, lastSpike: lastSpike)
     var out: [Verdict] = []
     if exact {
         let n = min(wa.times.count, wb.times.count)
@@ -208,7 +211,7 @@ func spikeVerdicts(_ name: String, _ a: OutputFolder, _ b: OutputFolder, options
             let ks = KolmogorovSmirnov(ratesA, ratesB)
             out.append(Verdict(recorder: name, statistic: "KS cell rates \(pop)", a: meanA, b: meanB, measure: "p",
                                value: ks.p, tolerance: options.alpha, pass: ks.p >= options.alpha,
-                               detail: "D \(fmt(ks.d)), \(ids.count) cells"))
+                               detail: "D \(fmt(ks.d)), \(ids.count) cells" + (ks.permutation ? ", permutation p (tied rates)" : "")))
         }
     }
     return out

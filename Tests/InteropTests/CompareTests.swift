@@ -227,4 +227,40 @@ final class CompareTests: XCTestCase {
         // scipy.stats.ks_2samp([1..10], [6..15]) gives D = 0.5.
         XCTAssertEqual(KolmogorovSmirnov((1...10).map(Double.init), (6...15).map(Double.init)).d, 0.5)
     }
+
+    /// Tied samples (rates quantised by one duration) get a permutation p-value: high for two
+    /// samples of one discrete distribution, low for shifted ones, the same on every call.
+    func testKolmogorovSmirnovWithTies() {
+        var state: UInt64 = 7
+        func count(_ mean: Double) -> Double {  // a small Poisson count
+            var k = 0.0, p = exp(-mean), u = 0.0
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            u = Double(state >> 11) * 0x1p-53
+            var cdf = p
+            while u > cdf { k += 1; p *= mean / k; cdf += p }
+            return k
+        }
+        let a = (0..<200).map { _ in count(3) }, b = (0..<200).map { _ in count(3) }, c = (0..<200).map { _ in count(4.5) }
+        let same = KolmogorovSmirnov(a, b), shifted = KolmogorovSmirnov(a, c)
+        XCTAssertTrue(same.permutation && shifted.permutation)
+        XCTAssertGreaterThan(same.p, 0.01)
+        XCTAssertLessThan(shifted.p, 0.01)
+        XCTAssertEqual(KolmogorovSmirnov(a, c).p, shifted.p)
+        XCTAssertEqual(KolmogorovSmirnov(a, a).p, 1)
+        XCTAssertFalse(KolmogorovSmirnov([1, 2, 3], [4, 5, 6]).permutation)
+    }
+
+    /// Byte-identical spike files agree when one folder has no summary: both take the run length
+    /// from the one that has it.
+    func testIdenticalSpikesAgreeWhenOneFolderLacksItsSummary() throws {
+        let a = Support.temporaryFolder(), b = Support.temporaryFolder()
+        try Support.run(Support.root + "/assets/brunel2000.json", into: a, params: ["order": 100], ms: 300)
+        try Support.run(Support.root + "/assets/brunel2000.json", into: b, params: ["order": 100], ms: 300)
+        try FileManager.default.removeItem(atPath: b + "/summary.json")
+        let r = try compare(try OutputFolder.read(a), try OutputFolder.read(b))
+        XCTAssertTrue(r.verdicts.contains { $0.statistic.hasPrefix("KS cell rates") }, r.text)
+        XCTAssertTrue(r.agree, r.text)
+        let rates = r.verdicts.filter { $0.statistic.hasPrefix("rate ") }
+        XCTAssertTrue(rates.allSatisfy { $0.a == $0.b }, r.text)
+    }
 }
