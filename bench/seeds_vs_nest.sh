@@ -6,6 +6,7 @@
 #
 # FILE: a model file; SEEDS: e.g. 1-10; OUT: a folder (OUT/netview/seed-N, OUT/nest/seed-N).
 # NEST's Python: $NETVIEW_NEST_PYTHON (default .build-nest-venv/bin/python). Threads: $THREADS (2).
+# Prints the medians of build and simulate seconds and peak memory of each side, then compares.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 file=$1 seeds=$2 out=$3
@@ -24,4 +25,14 @@ for s in $(seq "$first" "$last"); do
   "$python" "$out/model_nest.py" --seed "$s" --threads "$threads" --out "$out/nest/seed-$s" >/dev/null
   echo "seed $s done" >&2
 done
+# Medians over the seeds of each side's build and simulate seconds and peak memory (summary.json).
+python3 - "$out" <<'PY'
+import glob, json, os, statistics, sys
+out = sys.argv[1]
+for side in ("netview", "nest"):
+    runs = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, side, "seed-*", "summary.json")))]
+    med = lambda k: statistics.median(r[k] for r in runs)
+    print(f"{side:8} {len(runs)} runs, medians: build {med('build_s'):.2f} s, simulate {med('simulate_s'):.2f} s, "
+          f"peak {med('peak_memory_mb'):.0f} MB")
+PY
 "$netview" compare "$out/netview" "$out/nest" "$@"
