@@ -122,17 +122,20 @@ extension Kernel {
             return 1
         }
         var delayError: NetError?
+        // A drawn delay in steps (1 and an error noted when it is off the grid's range).
+        let drawnSteps = { (d: Double) -> Int in
+            guard case let .random(dist) = syn.delay else { return 1 }
+            let steps = d.isFinite ? self.grid.delaySteps(d) : 0
+            if steps < 1 || steps > Int(UInt16.max) {
+                delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(d)) ms: below the resolution or too long")
+                return 1
+            }
+            return steps
+        }
         let delayOf = { (rng: inout RandomStream) -> Int in
             switch syn.delay {
             case let .constant(d): return self.grid.delaySteps(d)
-            case let .random(dist):
-                let d = dist.draw(&rng)
-                let steps = d.isFinite ? self.grid.delaySteps(d) : 0
-                if steps < 1 || steps > Int(UInt16.max) {
-                    delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(d)) ms: below the resolution or too long")
-                    return 1
-                }
-                return steps
+            case let .random(dist): return drawnSteps(dist.draw(&rng))
             }
         }
         func synStream(_ row: UInt64) -> RandomStream { RandomStream(seed: seeds.network, call, row, 7) }
@@ -163,6 +166,50 @@ extension Kernel {
             let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
                                             srcLocal: srcLocal, dstPop: dstPop, dstLocal: dstLocal)
             Kernel.fillSorted(e, targets, projections: projections, cursors: cursors)
+        } else if !projections.isEmpty && threads > 1 && total >= Kernel.parallelDrawMinimum {
+            // Rows draw from streams of their own: the workers draw a batch of rows' weights and
+            // delays, then the synapses are placed in row order, as below.
+            let batch = ParallelDraws(threads: threads)
+            func place() {
+                for r in 0..<batch.rows.count {
+                    for i in batch.starts[r]..<batch.starts[r + 1] {
+                        let s = Int(batch.sources[i]), t = Int(batch.targets[i])
+                        let pop = dstPop[t]
+                        if srcClass[s] != 0 || pop < 0 { continue }
+                        let pi = projIndex[srcBlock[s] * nPops + pop]
+                        let local = srcLocal[s]
+                        let pos = cursorPtrs[pi][local]
+                        cursorPtrs[pi][local] = pos + 1
+                        targetPtrs[pi][pos] = UInt32(dstLocal[t])
+                        if randomW { weightPtrs[pi]![pos] = batch.weights[i] }
+                        if randomD {
+                            let d = drawnSteps(batch.delays[i])
+                            delayPtrs[pi]![pos] = UInt16(d)
+                            minD = min(minD, d)
+                            maxD = max(maxD, d)
+                        }
+                    }
+                }
+            }
+            let draw = { (row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) in
+                var rng = synStream(row)
+                for i in lo..<hi {
+                    let s = Int(batch.sources[i]), t = Int(batch.targets[i])
+                    if srcClass[s] != 0 || dstPop[t] < 0 { continue }
+                    if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng) }
+                    if case let .random(dist) = syn.delay { d[i] = dist.draw(&rng) }
+                }
+            }
+            e.forEachRow { row, pairs in
+                batch.add(row, pairs)
+                if batch.full {
+                    batch.drawAll(workers(threads), draw)
+                    place()
+                    batch.clear()
+                }
+            }
+            batch.drawAll(workers(threads), draw)
+            place()
         } else if !projections.isEmpty {
             e.forEachRow { row, pairs in
                 var rng = synStream(row)
@@ -279,6 +326,9 @@ extension Kernel {
     /// Connection calls of at least this many synapses with one weight and one delay fill their rows
     /// through `fillSorted` (a variable so that tests can take that path with small networks).
     nonisolated(unsafe) static var sortedFillMinimum = 64 << 20
+    /// Connect calls with drawn weights or delays and at least this many synapses draw them on
+    /// the kernel's threads.
+    nonisolated(unsafe) static var parallelDrawMinimum = 1 << 16
     /// Pairs per chunk of `fillSorted`.
     nonisolated(unsafe) static var sortedFillChunk = 1 << 22
 
@@ -360,5 +410,54 @@ extension Kernel {
         }
         for d in connections[index].drives { d.weights = d.weights.map { _ in w } }
         connections[index].weight = .constant(w)
+    }
+}
+
+/// A batch of rows of one connect call (their pairs) and the weights and delays drawn for them.
+final class ParallelDraws {
+    let threads: Int
+    var rows: [UInt64] = []
+    var starts: [Int] = [0]
+    var sources: [Int32] = []
+    var targets: [Int32] = []
+    var weights = Column<Double>(count: 1, repeating: 0)
+    var delays = Column<Double>(count: 1, repeating: 0)
+    static let pairs = 1 << 18
+
+    init(threads: Int) { self.threads = threads }
+
+    var full: Bool { sources.count >= ParallelDraws.pairs }
+
+    func add(_ row: UInt64, _ pairs: [(Int, Int)]) {
+        rows.append(row)
+        for (s, t) in pairs {
+            sources.append(Int32(s))
+            targets.append(Int32(t))
+        }
+        starts.append(sources.count)
+    }
+
+    func clear() {
+        rows.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+        sources.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+    }
+
+    /// Draws every row's values, rows dealt to the workers in turn.
+    func drawAll(_ pool: WorkerPool, _ draw: (UInt64, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        if weights.count < sources.count {
+            weights = Column(count: sources.count, repeating: 0)
+            delays = Column(count: sources.count, repeating: 0)
+        }
+        let w = weights.ptr, d = delays.ptr, n = pool.count
+        pool.run { t in
+            var r = t
+            while r < self.rows.count {
+                draw(self.rows[r], self.starts[r], self.starts[r + 1], w, d)
+                r += n
+            }
+        }
     }
 }

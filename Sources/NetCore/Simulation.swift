@@ -81,7 +81,7 @@ extension Kernel {
     }
 
     /// The kernel's worker threads for `n` threads (made on first use, remade when `n` changes).
-    private func workers(_ n: Int) -> WorkerPool {
+    func workers(_ n: Int) -> WorkerPool {
         if let p = pool, p.count == n { return p }
         pool?.shutdown()
         let p = WorkerPool(count: n)
