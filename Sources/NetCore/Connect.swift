@@ -166,67 +166,52 @@ extension Kernel {
             let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
                                             srcLocal: srcLocal, dstPop: dstPop, dstLocal: dstLocal)
             Kernel.fillSorted(e, targets, projections: projections, cursors: cursors)
-        } else if !projections.isEmpty && threads > 1 && total >= Kernel.parallelDrawMinimum {
-            // Rows draw from streams of their own: the workers draw a batch of rows' weights and
-            // delays, then the synapses are placed in row order, as below.
-            let batch = ParallelDraws(threads: threads)
-            func place() {
-                for r in 0..<batch.rows.count {
-                    for i in batch.starts[r]..<batch.starts[r + 1] {
-                        let s = Int(batch.sources[i]), t = Int(batch.targets[i])
-                        let pop = dstPop[t]
-                        if srcClass[s] != 0 || pop < 0 { continue }
-                        let pi = projIndex[srcBlock[s] * nPops + pop]
-                        let local = srcLocal[s]
-                        let pos = cursorPtrs[pi][local]
-                        cursorPtrs[pi][local] = pos + 1
-                        targetPtrs[pi][pos] = UInt32(dstLocal[t])
-                        if randomW { weightPtrs[pi]![pos] = batch.weights[i] }
-                        if randomD {
-                            let d = drawnSteps(batch.delays[i])
-                            delayPtrs[pi]![pos] = UInt16(d)
-                            minD = min(minD, d)
-                            maxD = max(maxD, d)
-                        }
+        } else if !projections.isEmpty {
+            // A synapse pair (not a generator or recorder link), and its place in its row.
+            func isSynapse(_ s: Int, _ t: Int) -> Bool { srcClass[s] == 0 && dstPop[t] >= 0 }
+            func put(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
+                let pi = projIndex[srcBlock[s] * nPops + dstPop[t]]
+                let local = srcLocal[s]
+                let pos = cursorPtrs[pi][local]
+                cursorPtrs[pi][local] = pos + 1
+                targetPtrs[pi][pos] = UInt32(dstLocal[t])
+                if randomW { weightPtrs[pi]![pos] = w }
+                if randomD {
+                    delayPtrs[pi]![pos] = UInt16(d)
+                    minD = min(minD, d)
+                    maxD = max(maxD, d)
+                }
+            }
+            if threads > 1 && total >= Kernel.parallelDrawMinimum {
+                // Rows draw from streams of their own: the workers draw a batch of rows' weights
+                // and delays, then the synapses are placed in row order, as one thread does.
+                let batch = ParallelDraws(threads: threads)
+                let draw = { (row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) in
+                    var rng = synStream(row)
+                    for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
+                        if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng) }
+                        if case let .random(dist) = syn.delay { d[i] = dist.draw(&rng) }
                     }
                 }
-            }
-            let draw = { (row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) in
-                var rng = synStream(row)
-                for i in lo..<hi {
-                    let s = Int(batch.sources[i]), t = Int(batch.targets[i])
-                    if srcClass[s] != 0 || dstPop[t] < 0 { continue }
-                    if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng) }
-                    if case let .random(dist) = syn.delay { d[i] = dist.draw(&rng) }
-                }
-            }
-            e.forEachRow { row, pairs in
-                batch.add(row, pairs)
-                if batch.full {
+                func drawAndPlace() {
                     batch.drawAll(workers(threads), draw)
-                    place()
+                    for i in 0..<batch.sources.count {
+                        let s = Int(batch.sources[i]), t = Int(batch.targets[i])
+                        if isSynapse(s, t) { put(s, t, weight: batch.weights[i], delay: randomD ? drawnSteps(batch.delays[i]) : 0) }
+                    }
                     batch.clear()
                 }
-            }
-            batch.drawAll(workers(threads), draw)
-            place()
-        } else if !projections.isEmpty {
-            e.forEachRow { row, pairs in
-                var rng = synStream(row)
-                for (s, t) in pairs {
-                    let pop = dstPop[t]
-                    if srcClass[s] != 0 || pop < 0 { continue }
-                    let pi = projIndex[srcBlock[s] * nPops + pop]
-                    let local = srcLocal[s]
-                    let pos = cursorPtrs[pi][local]
-                    cursorPtrs[pi][local] = pos + 1
-                    targetPtrs[pi][pos] = UInt32(dstLocal[t])
-                    if randomW { weightPtrs[pi]![pos] = weightOf(&rng) }
-                    if randomD {
-                        let d = delayOf(&rng)
-                        delayPtrs[pi]![pos] = UInt16(d)
-                        minD = min(minD, d)
-                        maxD = max(maxD, d)
+                e.forEachRow { row, pairs in
+                    batch.add(row, pairs)
+                    if batch.full { drawAndPlace() }
+                }
+                drawAndPlace()
+            } else {
+                e.forEachRow { row, pairs in
+                    var rng = synStream(row)
+                    for (s, t) in pairs where isSynapse(s, t) {
+                        let w = randomW ? weightOf(&rng) : 0
+                        put(s, t, weight: w, delay: randomD ? delayOf(&rng) : 0)
                     }
                 }
             }
