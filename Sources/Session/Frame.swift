@@ -24,6 +24,8 @@ public struct Frame: Sendable {
     public var vmTimes: [Double] = []
     public var vmValues: [Double] = []
     public var cell = 1
+    /// The chosen cell's in- and out-partners by node (the Network pane's lines).
+    public var partners: [String] = []
     /// The fate of a self-sustained network over rolling windows (nil while generators drive it).
     public var regime: Regime?
     /// The master seed the streams derive from (nil once a stream was reseeded on its own).

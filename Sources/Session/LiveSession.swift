@@ -94,6 +94,12 @@ public final class LiveSession: @unchecked Sendable {
     /// next restart builds it.
     var pendingModel: ModelFile?
     var cell: Int
+    /// The chosen cell's partners, found again when the cell, the network or an edit changes.
+    private var partnersFor: (cell: Int, kernel: ObjectIdentifier, edits: Int)?
+    private var partnerLines: [String] = []
+    /// Above this many synapses a cell's partners are found on request (`connections`), not on
+    /// every choice of a cell: finding its inputs reads every synapse.
+    static let partnersScanLimit = 20_000_000
     /// Wall time spent on this run before it was saved and opened again, and when it was opened.
     var priorWallSeconds = 0.0
     let openedAt = Date()
@@ -414,6 +420,7 @@ public final class LiveSession: @unchecked Sendable {
         f.vmTimes = vm.times
         f.vmValues = vm.values
         f.cell = cell
+        f.partners = partnersOfCell()
         f.regime = regimeNow()
         f.recordingTo = recording?.folder.path
         f.speedCap = LiveSession.speedLevels[speedLevel]
@@ -426,6 +433,21 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     func say(_ text: String) { publish(message: text) }
+
+    private func partnersOfCell() -> [String] {
+        let key = (cell: cell, kernel: ObjectIdentifier(built.kernel), edits: edits.count)
+        if let p = partnersFor, p == key { return partnerLines }
+        partnersFor = key
+        let k = built.kernel
+        if k.synapseCount > Self.partnersScanLimit {
+            partnerLines = ["\(k.synapseCount) synapses: ':connections NAME[i]' lists a cell's partners"]
+        } else if let (node, index) = built.name(of: cell) {
+            partnerLines = ((try? built.partners(of: "\(node)[\(index)]")) ?? "").components(separatedBy: "; ")
+        } else {
+            partnerLines = []
+        }
+        return partnerLines
+    }
 
     /// A time in ms as a person writes it: whole numbers without a decimal point.
     static func millis(_ x: Double) -> String {

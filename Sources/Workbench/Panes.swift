@@ -147,6 +147,11 @@ public struct SidePane {
         }
         lines.append(("", .plain))
         lines += info.connections.map { ($0, .plain) }
+        if !frame.partners.isEmpty {
+            lines.append(("", .plain))
+            lines.append(("Partners of the chosen cell (← → choose)", Style(.yellow, bold: true)))
+            lines += frame.partners.map { ($0, .plain) }
+        }
         scrolled(&c, r, lines)
     }
 

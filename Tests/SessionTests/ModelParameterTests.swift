@@ -76,4 +76,30 @@ final class ConnectionsCommandTests: XCTestCase {
         XCTAssertThrowsError(try SessionCommand.parse("connections")) { XCTAssertTrue("\($0)".contains("usage: connections NODE[sel]")) }
         XCTAssertEqual(SessionCommand.completions("connections ", nodes: ["A", "B"], params: { _ in [] }), ["A", "B"])
     }
+
+    /// The live session keeps the chosen cell's partners in its frame (the Network pane), and
+    /// finds them again when another cell is chosen or a weight is edited.
+    func testFrameCarriesTheChosenCellsPartners() throws {
+        let text = """
+        {"name": "c", "nodes": [{"name": "A", "model": "iaf_psc_alpha", "n": 3}, {"name": "B", "model": "iaf_psc_alpha", "n": 2}],
+         "connections": [{"source": "A", "target": "B", "syn_spec": {"weight": 2.5, "delay": 1.2}}]}
+        """
+        let live = try LiveSession(model: try ModelFile.parse(text: text), running: false)
+        live.start()
+        defer { live.stop() }
+        func waitFor(_ ok: (Frame) -> Bool) -> Frame {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && !ok(live.frame) { Thread.sleep(forTimeInterval: 0.02) }
+            return live.frame
+        }
+        live.send(.selectCell(4))
+        var f = waitFor { $0.partners.first?.hasPrefix("B[0]") == true }
+        XCTAssertEqual(f.partners, ["B[0] (id 4, iaf_psc_alpha): 3 synapses in, 0 out", "from A: 3 synapses, weight 2.5, delay 1.2 ms"])
+        live.send(.command("weight 0 4"))
+        f = waitFor { $0.partners.last?.contains("weight 4.0") == true }
+        XCTAssertEqual(f.partners.last, "from A: 3 synapses, weight 4.0, delay 1.2 ms")
+        live.send(.selectCell(1))
+        f = waitFor { $0.partners.first?.hasPrefix("A[0]") == true }
+        XCTAssertEqual(f.partners.last, "to B: 2 synapses, weight 4.0, delay 1.2 ms")
+    }
 }

@@ -128,6 +128,18 @@ final class WidgetTests: XCTestCase {
         XCTAssertTrue(KeyMap.hint.contains("space") && KeyMap.hint.contains("q quit"))
     }
 
+    /// The Network pane ends with the chosen cell's partners, as the session found them.
+    func testNetworkPaneShowsTheChosenCellsPartners() {
+        var f = frame()
+        f.partners = ["E[3] (id 4, iaf_psc_delta): 51 synapses in, 54 out", "from E: 40 synapses, weight 0.1, delay 1.5 ms"]
+        var c = Canvas(width: 70, height: 20)
+        SidePane(pane: .network, frame: f, info: info, rows: [], state: AppState(), bisection: nil).render(into: &c, area: c.bounds)
+        let heading = c.lines.firstIndex { $0.contains("Partners of the chosen cell") }
+        XCTAssertNotNil(heading, c.lines.joined(separator: "\n"))
+        XCTAssertTrue(c.lines[heading! + 1].contains("E[3] (id 4, iaf_psc_delta): 51 synapses in, 54 out"))
+        XCTAssertTrue(c.lines[heading! + 2].contains("from E: 40 synapses"))
+    }
+
     func testEveryKeyMapsToOneAction() {
         var seen: [Key: KeyAction] = [:]
         for b in KeyMap.bindings { for k in b.keys {
