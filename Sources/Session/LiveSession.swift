@@ -99,7 +99,7 @@ public final class LiveSession: @unchecked Sendable {
     private var partnerLines: [String] = []
     /// Above this many synapses a cell's partners are found on request (`connections`), not on
     /// every choice of a cell: finding its inputs reads every synapse.
-    static let partnersScanLimit = 20_000_000
+    static let partnersScanLimit = 2_000_000
     /// Wall time spent on this run before it was saved and opened again, and when it was opened.
     var priorWallSeconds = 0.0
     let openedAt = Date()
