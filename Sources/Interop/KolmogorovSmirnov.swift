@@ -29,14 +29,14 @@ public struct KolmogorovSmirnov: Sendable {
         let pooled = (x + y).sorted()
         let tied = zip(pooled, pooled.dropFirst()).contains { $0 == $1 }
         if tied && !x.isEmpty && !y.isEmpty && pooled.count * KolmogorovSmirnov.permutations <= 40_000_000 {
-            self.p = KolmogorovSmirnov.permutationP(pooled: pooled, x: x, n: x.count, observed: self.d)
+            self.p = KolmogorovSmirnov.permutationP(pooled: pooled, n: x.count, observed: self.d)
             permutation = true
         }
     }
 
     /// The share of random relabellings of the pooled sample (n to the first group) whose D is at
     /// least the observed one.
-    static func permutationP(pooled: [Double], x: [Double], n: Int, observed: Double) -> Double {
+    static func permutationP(pooled: [Double], n: Int, observed: Double) -> Double {
         // Runs of equal values in the pooled order: D is read only at the end of a run.
         var runEnds: [Int] = []
         for k in 1...pooled.count where k == pooled.count || pooled[k] != pooled[k - 1] { runEnds.append(k) }

@@ -185,7 +185,7 @@ extension Kernel {
             if threads > 1 && total >= Kernel.parallelDrawMinimum {
                 // Rows draw from streams of their own: the workers draw a batch of rows' weights
                 // and delays, then the synapses are placed in row order, as one thread does.
-                let batch = ParallelDraws(threads: threads)
+                let batch = ParallelDraws()
                 let draw = { (row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) in
                     var rng = synStream(row)
                     for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
@@ -400,7 +400,6 @@ extension Kernel {
 
 /// A batch of rows of one connect call (their pairs) and the weights and delays drawn for them.
 final class ParallelDraws {
-    let threads: Int
     var rows: [UInt64] = []
     var starts: [Int] = [0]
     var sources: [Int32] = []
@@ -408,8 +407,6 @@ final class ParallelDraws {
     var weights = Column<Double>(count: 1, repeating: 0)
     var delays = Column<Double>(count: 1, repeating: 0)
     static let pairs = 1 << 18
-
-    init(threads: Int) { self.threads = threads }
 
     var full: Bool { sources.count >= ParallelDraws.pairs }
 

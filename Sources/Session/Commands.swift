@@ -153,13 +153,16 @@ extension BuiltModel {
         let (node, sel) = try resolve(target)
         let chosen = Set(sel.ids)
         struct Group {
-            var n = 0, wLo = Double.infinity, wHi = -Double.infinity, wSum = 0.0, dLo = Double.infinity, dHi = -Double.infinity
+            var weight = RunningRange(), delay = RunningRange()
+            var n: Int { weight.count }
             mutating func add(_ w: Double, _ d: Double) {
-                n += 1; wLo = min(wLo, w); wHi = max(wHi, w); wSum += w; dLo = min(dLo, d); dHi = max(dHi, d)
+                weight.add(w)
+                delay.add(d)
             }
             var text: String {
-                let w = wLo == wHi ? formatNumber(wLo) : "\(formatReadable(wLo))..\(formatReadable(wHi)) (mean \(formatReadable(wSum / Double(n))))"
-                let d = dLo == dHi ? formatNumber(dLo) : "\(formatReadable(dLo))..\(formatReadable(dHi))"
+                let w = weight.isOneValue ? formatNumber(weight.lo)
+                    : "\(formatReadable(weight.lo))..\(formatReadable(weight.hi)) (mean \(formatReadable(weight.mean)))"
+                let d = delay.isOneValue ? formatNumber(delay.lo) : "\(formatReadable(delay.lo))..\(formatReadable(delay.hi))"
                 return "\(n) synapse\(n == 1 ? "" : "s"), weight \(w), delay \(d) ms"
             }
         }

@@ -42,7 +42,9 @@ public final class LiveSession: @unchecked Sendable {
     }
 
     public internal(set) var model: ModelFile
-    var built: BuiltModel
+    var built: BuiltModel { didSet { builds += 1 } }
+    /// How many networks this session has built (a restart or reseed builds a new one).
+    private var builds = 0
     private let queue = DispatchQueue(label: "netview.session")
     /// Lets `sync` hold the loop still between chunks; its lock guards what the loop shares.
     private let gate = LoopGate()
@@ -95,7 +97,7 @@ public final class LiveSession: @unchecked Sendable {
     var pendingModel: ModelFile?
     var cell: Int
     /// The chosen cell's partners, found again when the cell, the network or an edit changes.
-    private var partnersFor: (cell: Int, kernel: ObjectIdentifier, edits: Int)?
+    private var partnersFor: (cell: Int, build: Int, edits: Int)?
     private var partnerLines: [String] = []
     /// Above this many synapses a cell's partners are found on request (`connections`), not on
     /// every choice of a cell: finding its inputs reads every synapse.
@@ -435,7 +437,7 @@ public final class LiveSession: @unchecked Sendable {
     func say(_ text: String) { publish(message: text) }
 
     private func partnersOfCell() -> [String] {
-        let key = (cell: cell, kernel: ObjectIdentifier(built.kernel), edits: edits.count)
+        let key = (cell: cell, build: builds, edits: edits.count)
         if let p = partnersFor, p == key { return partnerLines }
         partnersFor = key
         let k = built.kernel

@@ -66,7 +66,7 @@ struct Connections: ParsableCommand {
             }
             print("  \(stats.count) synapses" + (stats.count == k.listedSynapseCount(ofConnection: i) ? "" : " of \(k.listedSynapseCount(ofConnection: i))"))
             guard stats.count > 0 else { continue }
-            print("  weight " + stats.weight.text + ", delay " + stats.delay.text + " ms")
+            print("  weight " + text(stats.weight) + ", delay " + text(stats.delay) + " ms")
             print(histogram("in-degree of its \(stats.inDegree.count) targets", Array(stats.inDegree.values)))
             print(histogram("out-degree of its \(stats.outDegree.count) sources", Array(stats.outDegree.values)))
         }
@@ -83,15 +83,8 @@ struct Connections: ParsableCommand {
 
     /// Counts, extremes and means of one entry's synapses, as they stream past.
     struct EntryStats {
-        struct Range {
-            var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, n = 0
-            mutating func add(_ x: Double) { lo = min(lo, x); hi = max(hi, x); sum += x; n += 1 }
-            var text: String {
-                lo == hi ? "\(formatNumber(lo)) (all)" : "min \(formatReadable(lo)) mean \(formatReadable(sum / Double(n))) max \(formatReadable(hi))"
-            }
-        }
         var count = 0
-        var weight = Range(), delay = Range()
+        var weight = RunningRange(), delay = RunningRange()
         var inDegree: [Int: Int] = [:], outDegree: [Int: Int] = [:]
         mutating func add(_ s: Int, _ t: Int, _ w: Double, _ d: Double) {
             count += 1
@@ -100,6 +93,10 @@ struct Connections: ParsableCommand {
             inDegree[t, default: 0] += 1
             outDegree[s, default: 0] += 1
         }
+    }
+
+    func text(_ r: RunningRange) -> String {
+        r.isOneValue ? "\(formatNumber(r.lo)) (all)" : "min \(formatReadable(r.lo)) mean \(formatReadable(r.mean)) max \(formatReadable(r.hi))"
     }
 
     /// A text histogram of degrees: up to 10 bins of equal width, a bar and a count per bin.

@@ -43,6 +43,7 @@ extension Run {
         try checkTime(ms, resolution: k.grid.resolution)
         let folder = try outputFolder(out ?? "out/\(built.model.slug)")
         let countsAtStart = k.spikeCounts
+        let provenance = RunProvenance.keys(resumed: built.model, session: file, savedMs: session.savedTime)
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
         if let path = saveSession {
             let log = session.log + (ms > 0 ? [(k.now, "simulate \(formatNumber(ms))")] : [])
@@ -55,7 +56,7 @@ extension Run {
             // `simulated_ms` is the model time since t = 0, as an uninterrupted run's.
             summary = try built.writeOutputs(into: folder, simulated: k.time, simulateSeconds: wall, since: session.savedStep,
                                              countsAtStart: countsAtStart,
-                                             extra: RunProvenance.keys(resumed: built.model, session: file, savedMs: session.savedTime))
+                                             extra: provenance)
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",

@@ -130,6 +130,14 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(resumed["master_seed"] as? Int, first["master_seed"] as? Int)
         XCTAssertEqual((resumed["command_line"] as? [String])?.dropFirst().first, "run")
         XCTAssertNil(first["t_start_ms"])
+        // Resumed and saved again under the same name: the summary names the file it went on from.
+        let again = dir + "/again" + Snapshot.fileExtension
+        try FileManager.default.copyItem(atPath: session, toPath: again)
+        r = try Support.netview(["run", again, "--time", "10", "--out", dir + "/third", "--save-session", again, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let third = try XCTUnwrap(try summary("third")["session_file"] as? [String: Any])
+        XCTAssertEqual(third["sha256"] as? String, SHA256.hex([UInt8](sessionBytes)))
+        XCTAssertNotEqual(SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: again)))), SHA256.hex([UInt8](sessionBytes)))
     }
 
     /// Resume stays exact after a reseed, parameter and weight edits made in a live session.

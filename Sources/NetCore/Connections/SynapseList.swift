@@ -77,3 +77,19 @@ extension Kernel {
         return record.projections.reduce(0) { $0 + $1.synapseCount } + record.drives.reduce(0) { $0 + $1.targets.count }
     }
 }
+
+/// The smallest, largest and mean of numbers seen one at a time (the weights or delays of
+/// listed synapses).
+public struct RunningRange: Sendable {
+    public private(set) var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, count = 0
+    public init() {}
+    public mutating func add(_ x: Double) {
+        lo = min(lo, x)
+        hi = max(hi, x)
+        sum += x
+        count += 1
+    }
+    public var mean: Double { sum / Double(count) }
+    /// Every number seen was the same.
+    public var isOneValue: Bool { lo == hi }
+}
