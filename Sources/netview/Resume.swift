@@ -44,7 +44,9 @@ extension Run {
         let folder = try outputFolder(out ?? "out/\(built.model.slug)")
         let countsAtStart = k.spikeCounts
         let provenance = RunProvenance.keys(resumed: built.model, session: file, savedMs: session.savedTime)
+        let network = built.gatherNetworkStatistics(ms: ms)
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
+        k.spikeTap = nil
         if let path = saveSession {
             let log = session.log + (ms > 0 ? [(k.now, "simulate \(formatNumber(ms))")] : [])
             try save(built, edits: session.edits, log: log, wallSeconds: session.provenance.wallSeconds + wall, to: path, quiet: quiet)
@@ -56,7 +58,7 @@ extension Run {
             // `simulated_ms` is the model time since t = 0, as an uninterrupted run's.
             summary = try built.writeOutputs(into: folder, simulated: k.time, simulateSeconds: wall, since: session.savedStep,
                                              countsAtStart: countsAtStart,
-                                             extra: provenance)
+                                             extra: provenance + [("network", network.statistics.result(until: k.time).json)])
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if quiet { print(dir); return }
         print(String(format: "%@: resumed at %@ ms, %@ ms more simulated in %.2f s (%.2fx real time)",

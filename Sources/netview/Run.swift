@@ -62,7 +62,9 @@ struct Run: ParsableCommand {
         let folder = try outputFolder(out ?? "out/\(m.slug)")
         let built: BuiltModel
         do { built = try m.build(threads: threads) } catch let e as ModelFileError { throw fail(e.description) }
+        let network = built.gatherNetworkStatistics(ms: ms)
         let wall = try simulateWithProgress(built, ms: ms, quiet: quiet)
+        built.kernel.spikeTap = nil
         if let path = saveSession {
             try save(built, edits: [], log: ms > 0 ? [(built.kernel.now, "simulate \(formatNumber(ms))")] : [],
                      wallSeconds: built.buildSeconds + wall, to: path, quiet: quiet)
@@ -70,7 +72,7 @@ struct Run: ParsableCommand {
         let dir = folder.path
         let summary: RunSummary
         do {
-            summary = try built.writeOutputs(into: folder, simulated: ms, simulateSeconds: wall, extra: RunProvenance.keys(m))
+            summary = try built.writeOutputs(into: folder, simulated: ms, simulateSeconds: wall, extra: RunProvenance.keys(m) + [("network", network.statistics.result(until: built.kernel.time).json)])
         } catch let e as ModelFileError { throw fail(e.description, code: 1) }
         if let benchStats {
             // Counts `netview bench` needs beside summary.json (not part of the output contract).
