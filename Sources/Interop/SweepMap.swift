@@ -44,7 +44,7 @@ public struct SweepMap: Sendable {
     }
 
     /// Short forms of regime names for the map.
-    static func short(_ w: String) -> String {
+    public static func short(_ w: String) -> String {
         switch w {
         case "SI fast": return "SIf"
         case "SI slow": return "SIs"

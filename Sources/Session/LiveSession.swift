@@ -73,6 +73,8 @@ public final class LiveSession: @unchecked Sendable {
     public internal(set) var log: [(step: Int64, command: String)] = []
     /// Parameter edits kept across restarts.
     var edits: [String] = []
+    /// The edits made in this session (commands as typed), in order.
+    public var editList: [String] { sync { _ in edits } }
     private var speedSamples: [(wall: Double, model: Double, spikes: Int)] = []
     /// The spikes of the raster's window, and those of the piece being simulated.
     private var windowSpikes = SpikeWindow()

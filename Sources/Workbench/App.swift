@@ -12,6 +12,15 @@ public final class App {
     var rows: [ParamRow] = []
     var rowsStamp = -1.0
     var bisection: BisectionSettings?
+    /// The Sweep pane's settings, its sweep (running or done) and the point under its cursor; they
+    /// go with the workbench when a point is opened live.
+    public var sweepSettings: SweepSettings
+    public var sweep: SweepWatch?
+    public var sweepCursor = 0
+    /// A session to go on with instead of this one (a sweep's point opened live).
+    public var replacement: LiveSession?
+    /// Where the Sweep pane's sweeps are written (set by the executable).
+    nonisolated(unsafe) public static var sweepsFolder = "sweeps"
     /// Saves the session and returns its path (wired by the executable).
     public var saver: ((LiveSession, [String: String]) throws -> String)?
     public static let minWidth = 80, minHeight = 24
@@ -19,6 +28,7 @@ public final class App {
     public init(session: LiveSession) {
         self.session = session
         info = NetworkInfo(session.builtModel)
+        sweepSettings = SweepSettings(model: session.model)
         if let p = session.restoredChoices["pane"].flatMap(Pane.init(rawValue:)) { state.pane = p }
         if let b = session.model.bisection {
             bisection = BisectionSettings(target: b.target, lower: b.lower, upper: b.upper, xtol: b.xtol, tEval: b.tEval)
@@ -73,6 +83,7 @@ public final class App {
         case .openSeeds: open(.seeds)
         case .openBisection: open(.bisection)
         case .openNetwork: open(.network)
+        case .openSweep: open(.sweep)
         case .openHelp: open(.help)
         case .closePane:
             session.send(.cancelRun)
@@ -129,6 +140,7 @@ public final class App {
         case .parameters: count = rows.count
         case .seeds: count = 3
         case .bisection: count = BisectionSettings.fields.count + 1
+        case .sweep: return handleSweepKey(key)
         case .help, .output, .network:
             switch key {
             case .down: state.scroll += 1
@@ -166,6 +178,7 @@ public final class App {
             state.prompt = .edit(row: r, text: "")
             state.cursor = 0
         case .seeds: state.prompt = .edit(row: r, text: ""); state.cursor = 0
+        case .sweep: break
         case .bisection:
             if r == BisectionSettings.fields.count {
                 if frame.bisection.running { session.send(.cancelBisection) } else { startBisection() }
@@ -201,6 +214,9 @@ public final class App {
         case (.confirmQuit, .char(let c)):
             state.prompt = .none
             if c == "y" { state.quit = true } else if c == "S" { save(); state.quit = state.lastSaved != nil } else { state.message = "not quitting" }
+        case (.confirmOpen(let point), .char(let c)):
+            state.prompt = .none
+            if c == "y" { openSweepPoint(point, confirmed: true) } else { state.message = "the point was not opened" }
         case let (.command(text), .enter):
             state.prompt = .none
             state.historyIndex = nil
@@ -300,6 +316,10 @@ public final class App {
     }
 
     func applyEdit(row: Int, text: String) {
+        if state.pane == .sweep {
+            if row < sweepSettings.values.count { sweepSettings.values[row] = text.trimmingCharacters(in: .whitespaces) }
+            return
+        }
         guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
             state.message = "'\(text)' is not a number; the old value stays"
             return
@@ -351,8 +371,14 @@ public final class App {
         let bodyH = height - 3
         MainArea.render(f, info: shownInfo, into: &c, area: Rect(x: 0, y: 1, width: mainW, height: bodyH))
         if let p = state.pane {
-            SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
-                .render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))
+            var side = SidePane(pane: p, frame: f, info: info, rows: rows, state: state, bisection: bisection)
+            if p == .sweep {
+                var editing: (Int, String)?
+                if case let .edit(row, text) = state.prompt { editing = (row, text) }
+                side.sweep = SweepView(settings: sweepSettings, watch: sweep, cursor: sweepCursor, selectedRow: state.selectedRow,
+                                       focused: state.focusOnPane, editing: editing)
+            }
+            side.render(into: &c, area: Rect(x: mainW, y: 1, width: sideW, height: bodyH))
         }
         // While a line is typed, the app's messages (Tab's candidates) show above it.
         let typing: Bool
@@ -369,6 +395,7 @@ public final class App {
         case let .edit(_, t): bottom = ("new value: " + t + "▏  (Enter applies, Esc cancels)", Style(.green, bold: true))
         case .reseed: bottom = ("reseed which stream? [n]etwork [s]timulus s[t]ate [a]ll, Esc cancels", Style(.yellow, bold: true))
         case .confirmQuit: bottom = ("unsaved changes: quit anyway? y quits, S saves and quits, any other key stays", Style(.yellow, bold: true))
+        case .confirmOpen: bottom = ("unsaved changes: open the sweep's point anyway? y opens it, any other key stays", Style(.yellow, bold: true))
         case .none:
             let m = state.message.isEmpty ? f.message : state.message
             bottom = (m, m.hasPrefix("error") ? Style(.red, bold: true) : .plain)
@@ -380,6 +407,7 @@ public final class App {
     /// Clears the app's own message once the session has a newer one to show; a command's output
     /// too long for the message line opens in the Output pane.
     public func tick() {
+        sweep?.poll()
         if lastFrameMessage != frame.message && awaitingOutput {
             awaitingOutput = false
             state.output = frame.message

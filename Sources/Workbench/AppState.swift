@@ -4,7 +4,7 @@ import Session
 
 /// The side panes, one open at a time.
 public enum Pane: String, CaseIterable, Sendable {
-    case parameters, seeds, bisection, network, help, output
+    case parameters, seeds, bisection, network, sweep, help, output
 }
 
 /// What the person is typing, if anything.
@@ -15,6 +15,8 @@ public enum Prompt: Equatable, Sendable {
     case edit(row: Int, text: String)
     case reseed
     case confirmQuit
+    /// Unsaved changes: open a sweep's point anyway?
+    case confirmOpen(point: Int)
 }
 
 /// The workbench's own state: what is open, chosen and typed. The network's state is in the frame.

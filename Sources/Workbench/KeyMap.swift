@@ -11,7 +11,7 @@ public enum Key: Equatable, Hashable, Sendable {
 public enum KeyAction: Equatable, Sendable {
     case togglePause, step, cancelRun, reseed, restart, faster, slower
     case nextCell, previousCell, nextPopulation, previousPopulation, typeCell
-    case cycleFocus, openParameters, openSeeds, openBisection, openNetwork, openHelp, closePane
+    case cycleFocus, openParameters, openSeeds, openBisection, openNetwork, openSweep, openHelp, closePane
     case save, quit, commandLine
 }
 
@@ -45,6 +45,7 @@ public enum KeyMap {
         Binding(keys: [.char("e")], label: "e", action: .openSeeds, help: "seeds pane"),
         Binding(keys: [.char("b")], label: "b", action: .openBisection, help: "bisection pane"),
         Binding(keys: [.char("n")], label: "n", action: .openNetwork, help: "network pane (PrintNetwork)"),
+        Binding(keys: [.char("w")], label: "w", action: .openSweep, help: "sweep pane: a map over one or two parameters and seeds"),
         Binding(keys: [.char("?"), .char("h")], label: "?", action: .openHelp, help: "help: every key"),
         Binding(keys: [.escape], label: "Esc", action: .closePane, help: "close the side pane"),
         Binding(keys: [.char(":")], label: ":", action: .commandLine, help: "command line (set, get, defaults, models, simulate, reset, seed)"),
@@ -57,5 +58,5 @@ public enum KeyMap {
     }
 
     /// The one-line hint under the panes.
-    public static let hint = "space pause  s step  r reseed  R restart  +/- speed  ←→ cell  p e b n ? panes  : command  S save  q quit"
+    public static let hint = "space pause  s step  r reseed  R restart  +/- speed  ←→ cell  p e b n w ? panes  : command  S save  q quit"
 }

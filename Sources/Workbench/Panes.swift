@@ -9,6 +9,7 @@ public struct SidePane {
     public var rows: [ParamRow]
     public var state: AppState
     public var bisection: BisectionSettings?
+    var sweep: SweepView?
 
     public init(pane: Pane, frame: Frame, info: NetworkInfo, rows: [ParamRow], state: AppState, bisection: BisectionSettings?) {
         self.pane = pane
@@ -29,6 +30,7 @@ public struct SidePane {
         case .seeds: seeds(&c, inner)
         case .bisection: bisectionPane(&c, inner)
         case .network: network(&c, inner)
+        case .sweep: sweep?.render(&c, inner)
         case .help: help(&c, inner)
         case .output: output(&c, inner)
         }

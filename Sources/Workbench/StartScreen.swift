@@ -204,15 +204,29 @@ public enum WorkbenchLoop {
         }
     }
 
-    static func runApp(_ app: App, term: Terminal, saver: ((LiveSessionHandle, [String: String]) throws -> String)?) -> Int32 {
+    static func runApp(_ first: App, term: Terminal, saver: ((LiveSessionHandle, [String: String]) throws -> String)?) -> Int32 {
+        var app = first
         app.saver = saver
         app.session.start()
-        defer { app.session.stop() }
+        defer {
+            app.session.stop()
+            app.sweep?.cancel()
+        }
         var last = Date.distantPast
         while !app.state.quit {
             if let k = term.readKey() {
                 app.handle(k)
                 last = .distantPast
+            }
+            if let next = app.replacement {
+                // A sweep's point opened live: the workbench goes on with it, the sweep's map kept.
+                app.replacement = nil
+                app.session.stop()
+                let fresh = App(session: next)
+                fresh.carry(from: app)
+                fresh.saver = saver
+                app = fresh
+                app.session.start()
             }
             if Date().timeIntervalSince(last) >= 0.035 {
                 app.tick()

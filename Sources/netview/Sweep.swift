@@ -266,6 +266,9 @@ final class SweepRunner: @unchecked Sendable {
     private var next = 0
     private var finished = 0
     private let start = Date()
+    /// The children running now, ended with the sweep when it is interrupted or terminated.
+    private var children: Set<Int32> = []
+    private var signalSources: [DispatchSourceSignal] = []
 
     init(plan: SweepPlan, folder: SweepFolder, jobs: Int, quiet: Bool) {
         (self.plan, self.folder, self.jobs, self.quiet) = (plan, folder, jobs, quiet)
@@ -276,6 +279,7 @@ final class SweepRunner: @unchecked Sendable {
     func run(_ runs: [(Int, UInt64)], total: Int) {
         guard !runs.isEmpty else { return }
         let alreadyDone = total - runs.count
+        endChildrenOnSignals()
         let group = DispatchGroup()
         for _ in 0..<min(jobs, runs.count) {
             group.enter()
@@ -289,6 +293,24 @@ final class SweepRunner: @unchecked Sendable {
             }
         }
         group.wait()
+    }
+
+    /// Ctrl-C or a SIGTERM ends the runs going on too (their folders stay unpublished), then the sweep.
+    private func endChildrenOnSignals() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [self] in
+                lock.lock()
+                next = Int.max / 2
+                for pid in children { kill(pid, SIGTERM) }
+                lock.unlock()
+                FileHandle.standardError.write(Data("netview: sweep stopped; finished runs are kept (run the same sweep again to go on)\n".utf8))
+                exit(128 + sig)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
     }
 
     private func take(_ runs: [(Int, UInt64)]) -> (Int, UInt64)? {
@@ -315,10 +337,16 @@ final class SweepRunner: @unchecked Sendable {
         child.standardError = err
         child.standardOutput = FileHandle.nullDevice
         child.standardInput = FileHandle.nullDevice
+        lock.lock()
+        guard next < Int.max / 2 else { lock.unlock(); return "stopped" }
         do { try child.run() } catch {
+            lock.unlock()
             folder.recordFailure(name, "cannot start netview: \(error.localizedDescription)")
             return "cannot start netview"
         }
+        children.insert(child.processIdentifier)
+        lock.unlock()
+        defer { lock.lock(); children.remove(child.processIdentifier); lock.unlock() }
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
         if child.terminationStatus == 0 && folder.finished(name) {

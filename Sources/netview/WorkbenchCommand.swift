@@ -32,6 +32,7 @@ struct WorkbenchCommand: ParsableCommand {
             throw fail("the workbench needs a terminal (stdin and stdout a tty, TERM set); for headless runs use: netview run FILE")
         }
         let folder = Home.saveFolder
+        App.sweepsFolder = (Home.variable ?? Home.absolute(".")) + "/sweeps"
         let code = WorkbenchLoop.run(path: file, scenarios: Home.scenarioFolders, sessions: Home.sessionFolders, threads: workers, open: { path in
             if isSessionFile(path) { return try LiveSession.open(snapshot: path, threads: workers) }
             let m = try ModelFile.load(path: path, overrides: overrides, seed: seed)

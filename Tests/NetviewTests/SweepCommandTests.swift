@@ -106,6 +106,29 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertFalse(try String(contentsOfFile: killed + "/sweep.csv", encoding: .utf8).contains("failed"))
     }
 
+    /// SIGTERM (as the workbench's Sweep pane stops a sweep) ends the runs going on with the sweep.
+    func testTerminatedSweepEndsItsRuns() throws {
+        let dir = temp("term")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["sweep", "assets/brunel2000.json", "--param", "order=500", "--seeds", "1-6", "--time", "5000", "--jobs", "2", "--out", dir]
+        p.currentDirectoryURL = URL(fileURLWithPath: Binary.root)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func children() -> Int { Int(Binary.shell("pgrep -f -c -- '[-]-out \(dir)/runs/'").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+        let deadline = Date().addingTimeInterval(20)
+        while children() < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertEqual(children(), 2)
+        p.terminate()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 128 + SIGTERM)
+        let gone = Date().addingTimeInterval(5)
+        while children() > 0 && Date() < gone { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertEqual(children(), 0, "the runs end with the sweep")
+    }
+
     /// Seeds alone: the fates with Wilson intervals.
     func testSeedsAloneGiveFateCounts() throws {
         let dir = temp("seeds")

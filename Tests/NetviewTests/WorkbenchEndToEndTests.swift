@@ -291,3 +291,52 @@ final class WorkbenchEndToEndTests: XCTestCase {
         XCTAssertLessThan(late - early, 8 * 1024, "memory grows")
     }
 }
+
+/// The Sweep pane at the smallest screen: a sweep defined in the pane runs in the background while
+/// the network goes on, its map fills in, and a point opens as the live network.
+extension WorkbenchEndToEndTests {
+    func testSweepPaneRunsAMapAndOpensAPoint() throws {
+        let t = self
+        let dir = NSTemporaryDirectory() + "nv-sweep-pane-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        t.start("'\(Binary.root)/assets/brunel2000.json' --param order=100 --threads 1", width: 80, height: 24, in: dir)
+        XCTAssertTrue(t.wait { (t.modelTime() ?? 0) > 0 }, t.screen())
+        t.keys("w")
+        XCTAssertTrue(t.wait(5) { t.screen().contains("Sweep (focused)") }, t.screen())
+        for (down, text) in [(0, "g=3:5:1"), (1, "eta=1,2"), (1, "1-2"), (1, "200")] {
+            for _ in 0..<down { t.keys("Down") }
+            t.keys("Enter")
+            t.keys("C-u")
+            _ = Binary.shell("tmux send-keys -t \(t.session) -l '\(text)'")
+            t.keys("Enter")
+        }
+        t.keys("Down")
+        t.keys("Down")
+        t.keys("Enter")
+        let before = t.modelTime() ?? 0
+        XCTAssertTrue(t.wait(60) { t.screen().contains("12/12 runs, done") }, t.screen())
+        XCTAssertGreaterThan(t.modelTime() ?? 0, before, "the live network ran on meanwhile")
+        let s = t.screen()
+        XCTAssertTrue(s.contains("brunel_regime: g →, eta ↑"), s)
+        XCTAssertTrue(s.contains("g=3 eta=1: 2/2 runs"), s)
+        let sweeps = try FileManager.default.contentsOfDirectory(atPath: dir + "/sweeps")
+        XCTAssertEqual(sweeps.count, 1)
+        let csv = try String(contentsOfFile: "\(dir)/sweeps/\(sweeps[0])/sweep.csv", encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, 13)
+        // To g = 4, eta = 2 and open it: the live network's inhibitory weight is -g J = -0.4.
+        t.keys("Right")
+        t.keys("Up")
+        XCTAssertTrue(t.wait(5) { t.screen().contains("g=4 eta=2: 2/2 runs") }, t.screen())
+        t.keys("Enter")
+        XCTAssertTrue(t.wait(30) { t.screen().contains("opened g=4 eta=2 seed 1 from the sweep") }, t.screen())
+        t.command("weight 2")
+        XCTAssertTrue(t.wait(5) { t.screen().contains("weight -0.4") }, t.screen())
+        // The map came along.
+        t.keys("w")
+        XCTAssertTrue(t.wait(5) { t.screen().contains("12/12 runs, done") }, t.screen())
+        t.keys("q")
+        t.keys("y")
+        XCTAssertTrue(t.wait(5) { t.screen().contains("EXIT=0") }, t.screen())
+    }
+}
