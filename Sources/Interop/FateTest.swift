@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// The exact test of a 2 x k table with fixed margins (Freeman-Halton, Fisher's test for more
 /// than two columns): the probability, under the hypothesis that both rows draw from one mix,
@@ -41,13 +42,35 @@ public struct FateTest: Sendable {
 /// The regimes the `activity` block names, in the order the fate test counts them.
 let regimes = ["active", "locked", "extinct"]
 
-/// The fate of each run by its summary's `activity` block for `recorder`; nil when a run has none.
+/// The fate of each run: its summary's `activity` block for `recorder`, or, where the summary has
+/// none (an exported script's), the same definition applied to the recorder's spikes over the run
+/// (cells from the summary's `recorded` key, else the senders seen); nil when a run has neither.
 func fates(_ runs: [OutputFolder], recorder: String) -> [Int]? {
     var counts = [Int](repeating: 0, count: regimes.count)
     for r in runs {
-        guard let act = (r.summary?["activity"] as? [String: Any])?[recorder] as? [String: Any],
-              let regime = act["regime"] as? String, let k = regimes.firstIndex(of: regime) else { return nil }
+        guard let regime = fate(of: r, recorder: recorder), let k = regimes.firstIndex(of: regime) else { return nil }
         counts[k] += 1
     }
     return counts
+}
+
+func fate(of run: OutputFolder, recorder: String) -> String? {
+    if let act = (run.summary?["activity"] as? [String: Any])?[recorder] as? [String: Any], let regime = act["regime"] as? String {
+        return regime
+    }
+    guard let t = run.recorders[recorder], t.isSpikes else { return nil }
+    let ms = number(run.summary?["simulated_ms"])
+    guard ms.isFinite, ms > 0 else { return nil }
+    var cells: [(String, [Int])] = []
+    for (pop, ranges) in ((run.summary?["recorded"] as? [String: Any])?[recorder] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
+        var ids: [Int] = []
+        for range in ranges as? [[NSNumber]] ?? [] where range.count == 2 && range[0].intValue < range[1].intValue
+            && range[1].intValue - range[0].intValue <= OutputFolder.maxRecordedCells {
+            ids += Array(range[0].intValue..<range[1].intValue)
+        }
+        if !ids.isEmpty { cells.append((pop, ids)) }
+    }
+    if cells.isEmpty { cells = [("cells", Array(Set(t.senders)).sorted())] }
+    let a = Activity.compute(cells: cells, senders: t.senders.map { Int32(clamping: $0) }, times: t.times, duration: ms)
+    return a.regime
 }

@@ -46,6 +46,7 @@ public enum SessionCommand: Equatable, Sendable {
         "weight K W                  weight of connection group K (see the Network pane)",
         "weight K                    the weight of connection group K now",
         "connections NODE[sel]       in- and out-partners by population, weights and delays",
+        "plot [FILE.svg]             the view as a figure (SVG; default figures/<model>-<time>.svg)",
     ]
 
     /// Parses one command line; errors say what would be right.

@@ -108,3 +108,28 @@ extension App {
     /// The running executable, which the Sweep pane starts as `netview sweep`.
     static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
 }
+
+extension App {
+    /// Writes the view (the raster's window, the chosen cell's V_m, the histograms) as the figure
+    /// `netview plot` draws, two columns wide, to `path` or to the figures folder.
+    func plot(_ path: String?) {
+        let target: String
+        if let path {
+            guard path.hasSuffix(".svg") else { state.message = "plot: the file must end in .svg, got '\(path)'"; return }
+            target = path
+        } else {
+            let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate, .withTime])
+            target = "\(App.figuresFolder)/\(session.model.slug)-\(stamp.replacingOccurrences(of: ":", with: "")).svg"
+            try? FileManager.default.createDirectory(atPath: App.figuresFolder, withIntermediateDirectories: true)
+        }
+        do {
+            try SafeFile.checkReplaceable(target)
+            try writeAtomically(NetworkFigure(frame: frame, info: shownInfo, width: 180).svg, to: target)
+            state.message = "figure written to \(target)"
+        } catch let e as SafeFile.Failure {
+            state.message = "plot: \(e.description)"
+        } catch {
+            state.message = "plot: \(error)"
+        }
+    }
+}

@@ -21,6 +21,8 @@ public final class App {
     public var replacement: LiveSession?
     /// Where the Sweep pane's sweeps are written (set by the executable).
     nonisolated(unsafe) public static var sweepsFolder = "sweeps"
+    /// Where `f` writes figures (set by the executable).
+    nonisolated(unsafe) public static var figuresFolder = "figures"
     /// Saves the session and returns its path (wired by the executable).
     public var saver: ((LiveSession, [String: String]) throws -> String)?
     public static let minWidth = 80, minHeight = 24
@@ -94,6 +96,7 @@ public final class App {
             state.cursor = 0
             state.historyIndex = nil
         case .save: save()
+        case .plot: plot(nil)
         case .quit:
             if frame.unsaved && saver != nil { state.prompt = .confirmQuit } else { state.quit = true }
         }
@@ -227,6 +230,12 @@ public final class App {
                 open(.help)
                 let lines = SidePane.wrapped(SidePane.helpLines, width: SidePane.innerWidth(screen: lastWidth))
                 state.scroll = lines.firstIndex { $0.0 == SidePane.commandHeading } ?? 0
+                return
+            }
+            let words = line.split(separator: " ").map(String.init)
+            if words.first == "plot" {
+                guard words.count <= 2 else { state.message = "usage: plot [FILE.svg]"; return }
+                plot(words.count == 2 ? words[1] : nil)
                 return
             }
             if case let .zoom(name)? = try? SessionCommand.parse(line) {

@@ -12,7 +12,7 @@ public enum KeyAction: Equatable, Sendable {
     case togglePause, step, cancelRun, reseed, restart, faster, slower
     case nextCell, previousCell, nextPopulation, previousPopulation, typeCell
     case cycleFocus, openParameters, openSeeds, openBisection, openNetwork, openSweep, openHelp, closePane
-    case save, quit, commandLine
+    case save, plot, quit, commandLine
 }
 
 /// Keys, the label the help shows for them, what they do and the help's words.
@@ -50,6 +50,7 @@ public enum KeyMap {
         Binding(keys: [.escape], label: "Esc", action: .closePane, help: "close the side pane"),
         Binding(keys: [.char(":")], label: ":", action: .commandLine, help: "command line (set, get, defaults, models, simulate, reset, seed)"),
         Binding(keys: [.char("S")], label: "S", action: .save, help: "save the session"),
+        Binding(keys: [.char("f")], label: "f", action: .plot, help: "write the view as a figure (SVG; :plot FILE names it)"),
         Binding(keys: [.char("q")], label: "q", action: .quit, help: "quit (asks when there are unsaved changes)"),
     ]
 

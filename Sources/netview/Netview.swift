@@ -16,7 +16,7 @@ struct Netview: ParsableCommand {
         to $NETVIEW_HOME/sessions when it is set, else to ./sessions.
         Exit codes: 0 success, 1 runtime error, 2 bad input (a model file, a value), 3 `compare` found a difference, 64 malformed command line.
         """,
-        subcommands: [WorkbenchCommand.self, Run.self, Sweep.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self, Compare.self, Stats.self, Export.self, View.self, Connections.self],
+        subcommands: [WorkbenchCommand.self, Run.self, Sweep.self, Bisect.self, Bench.self, Models.self, Defaults.self, Check.self, Sessions.self, Compare.self, Stats.self, Plot.self, Export.self, View.self, Connections.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 

@@ -33,6 +33,7 @@ struct WorkbenchCommand: ParsableCommand {
         }
         let folder = Home.saveFolder
         App.sweepsFolder = (Home.variable ?? Home.absolute(".")) + "/sweeps"
+        App.figuresFolder = (Home.variable ?? Home.absolute(".")) + "/figures"
         let code = WorkbenchLoop.run(path: file, scenarios: Home.scenarioFolders, sessions: Home.sessionFolders, threads: workers, open: { path in
             if isSessionFile(path) { return try LiveSession.open(snapshot: path, threads: workers) }
             let m = try ModelFile.load(path: path, overrides: overrides, seed: seed)

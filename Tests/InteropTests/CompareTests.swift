@@ -201,6 +201,20 @@ final class CompareTests: XCTestCase {
         let cli = Support.netview(["compare", a, b])
         XCTAssertEqual(cli.code, 3, cli.out + cli.err)
         XCTAssertTrue(cli.out.contains("FAIL  spikes fates active/locked/extinct"), cli.out)
+
+        // Summaries without an activity block (an exported script's): the fate from the spikes,
+        // by the same definitions (no spike in the last 100 ms: extinct).
+        let c = Support.temporaryFolder()
+        for k in 1...8 {
+            let run = "\(c)/seed-\(k)"
+            try? FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let last = k <= 4 ? 990.0 : 500.0
+            Support.write("sender,time_ms\n1,100.0\n2,\(last)\n", run + "/spikes.csv")
+            Support.write(#"{"model": "m", "simulated_ms": 1000, "recorded": {"spikes": {"E": [[1, 3]]}}}"#, run + "/summary.json")
+        }
+        let mixed = try compare(runs: try OutputFolder.readRuns(a), try OutputFolder.readRuns(c))
+        let f = try XCTUnwrap(mixed.verdicts.first { $0.statistic == "fates active/locked/extinct" }, mixed.text)
+        XCTAssertTrue(f.detail.contains("8/0/0 | 4/0/4"), f.detail)
     }
 
     func testWelchTest() {

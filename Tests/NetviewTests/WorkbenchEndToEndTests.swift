@@ -340,3 +340,27 @@ extension WorkbenchEndToEndTests {
         XCTAssertTrue(t.wait(5) { t.screen().contains("EXIT=0") }, t.screen())
     }
 }
+
+extension WorkbenchEndToEndTests {
+    /// `:plot FILE` and `f` write the view as the figure `netview plot` draws.
+    func testPlotWritesTheViewAsAFigure() throws {
+        let dir = NSTemporaryDirectory() + "nv-wb-plot-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        start("'\(Binary.root)/assets/destexhe2009.json'", width: 120, height: 40, in: dir)
+        XCTAssertTrue(wait { (modelTime() ?? 0) > 300 }, screen())
+        command("plot view.svg")
+        XCTAssertTrue(wait(10) { screen().contains("figure written to view.svg") }, screen())
+        let e = try SVGElements.parse(dir + "/view.svg")
+        XCTAssertTrue(e.texts.contains("destexhe2009"))
+        XCTAssertTrue(e.texts.contains("V_m (mV)"), "the chosen cell's trace: \(e.texts)")
+        XCTAssertEqual(e.elements.filter { $0.name == "path" && $0.attributes["data-label"] != nil }.count, 3)
+        command("plot view.txt")
+        XCTAssertTrue(wait(5) { screen().contains("must end in .svg") }, screen())
+        keys("f")
+        XCTAssertTrue(wait(10) { screen().contains("figure written to \(dir)/figures/destexhe2009-") }, screen())
+        let figures = try FileManager.default.contentsOfDirectory(atPath: dir + "/figures")
+        XCTAssertEqual(figures.count, 1)
+        XCTAssertNoThrow(try SVGElements.parse("\(dir)/figures/\(figures[0])"))
+    }
+}
