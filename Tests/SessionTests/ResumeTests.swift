@@ -48,6 +48,11 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
         XCTAssertEqual(try Support.recorderFiles(out), whole.files, "loaded in a new process", file: file, line: line)
         XCTAssertEqual(try Support.stableSummary(out), whole.secondHalf, file: file, line: line)
+        // The network block covers the period the resumed run simulated, after its first 100 ms.
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
+        let network = try XCTUnwrap(summary?["network"] as? [String: Any], file: file, line: line)
+        XCTAssertEqual(network["from_ms"] as? Double, s.half + (s.ms - s.half >= 200 ? 100 : 0), file: file, line: line)
+        XCTAssertEqual(network["to_ms"] as? Double, s.ms, file: file, line: line)
         XCTAssertNotEqual(whole.summary, whole.secondHalf, file: file, line: line)
     }
 

@@ -59,11 +59,13 @@ enum Support {
     /// summary.json without the keys that may differ between runs (wall times, memory, threads, platform).
     /// summary.json without the keys that depend on the machine, the run's timing or how it was
     /// started (the provenance keys), keys sorted.
+    /// summary.json without the keys that differ between runs of one network, and without the
+    /// `network` block, which a headless run measures while it simulates (its period is checked apart).
     static func stableSummary(_ dir: String) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))
         var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         for key in ["build_s", "simulate_s", "realtime_factor", "peak_memory_mb", "threads", "platform",
-                    "master_seed", "params", "model_file", "session_file", "command_line", "commit"] {
+                    "master_seed", "params", "model_file", "session_file", "command_line", "commit", "network"] {
             object[key] = nil
         }
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
