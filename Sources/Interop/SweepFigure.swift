@@ -34,8 +34,8 @@ public struct SweepFigure {
         var g = SVG(width: width, height: 20)
         let name = URL(fileURLWithPath: plan.model).deletingPathExtension().lastPathComponent
         g.text(left, 4.5, "\(name): \(column)", bold: true)
-        let fixed = plan.fixed.sorted { $0.key < $1.key }.map { "\($0.key) = \(formatNumber($0.value))" }.joined(separator: ", ")
-        g.text(left, 8, "\(plan.seeds.count) seed\(plan.seeds.count == 1 ? "" : "s") per point, \(formatNumber(plan.timeMs)) ms each" +
+        let fixed = plan.fixed.sorted { $0.key < $1.key }.map { "\($0.key) = \(SweepRow.format($0.value))" }.joined(separator: ", ")
+        g.text(left, 8, "\(plan.seeds.count) seed\(plan.seeds.count == 1 ? "" : "s") per point, \(SweepRow.format(plan.timeMs)) ms each" +
                (fixed.isEmpty ? "" : "; \(fixed)"), size: SVG.small, color: "#444444")
         var words: [String] = []
         for s in sums { if let w = s.majority(column), !words.contains(w) { words.append(w) } }
@@ -77,7 +77,7 @@ public struct SweepFigure {
                 for d in 0..<nD {
                     let p = a * nD + d
                     let x = left + Double(a) * cw, y = top + mapH - Double(d + 1) * ch
-                    let values = zip(plan.axes.map(\.name), plan.point(p)).map { "\($0) = \(formatNumber($1))" }.joined(separator: ", ")
+                    let values = zip(plan.axes.map(\.name), plan.point(p)).map { "\($0) = \(SweepRow.format($1))" }.joined(separator: ", ")
                     if let s = byPoint[p], s.runs > 0, let c = colour(s) {
                         let what = s.majority(column) ?? s.mean(column).map { String(format: "%.4g", $0) } ?? ""
                         g.rect(x, y, cw, ch, fill: c, stroke: "#ffffff", title: "\(values): \(what) (\(s.runs) runs)")
@@ -93,7 +93,7 @@ public struct SweepFigure {
         for a in 0..<nA where a % everyA == 0 {
             let x = left + (Double(a) + 0.5) * cw
             g.line(x, top + mapH, x, top + mapH + 0.8)
-            g.text(x, top + mapH + 0.8 + SVG.small, formatNumber(across.values[a]), size: SVG.small, anchor: "middle")
+            g.text(x, top + mapH + 0.8 + SVG.small, SweepRow.format(across.values[a]), size: SVG.small, anchor: "middle")
         }
         g.text(left + pw / 2, top + mapH + 1.6 + SVG.small + SVG.font, across.name, anchor: "middle")
         if let down {
@@ -102,7 +102,7 @@ public struct SweepFigure {
             for d in 0..<nD where d % everyD == 0 {
                 let y = top + mapH - (Double(d) + 0.5) * ch
                 g.line(left - 0.8, y, left, y)
-                g.text(left - 1.1, y + SVG.small / 3, formatNumber(down.values[d]), size: SVG.small, anchor: "end")
+                g.text(left - 1.1, y + SVG.small / 3, SweepRow.format(down.values[d]), size: SVG.small, anchor: "end")
             }
             g.text(left - 9, top + mapH / 2, down.name, anchor: "middle", rotate: true)
         }
