@@ -23,7 +23,7 @@ public struct SweepMap: Sendable {
         let across = plan.axes[0], down = plan.axes.count == 2 ? plan.axes[1] : nil
         let rows = down.map { Array($0.values.indices.reversed()) } ?? [0]
         let rowLabels = rows.map { r in down.map { SweepRow.format($0.values[r]) } ?? "" }
-        let colLabels = across.values.map(formatNumber)
+        let colLabels = across.values.map(SweepRow.format)
         func point(_ c: Int, _ r: Int) -> Int { down == nil ? c : c * down!.values.count + r }
         let width = max(colLabels.map(\.count).max() ?? 1, cell.values.map(\.count).max() ?? 1) + 1
         let labelWidth = max(rowLabels.map(\.count).max() ?? 0, (down?.name.count ?? 0))
