@@ -60,7 +60,21 @@ public struct OutputFolder {
             }
             recorders[name] = merged
         }
-        return OutputFolder(path: path, recorders: recorders, summary: try readSummary(path, files: files))
+        let summary = try readSummary(path, files: files)
+        // Rank files left by an earlier run with more processes would be merged into wrong rates.
+        if let processes = summary?["processes"], number(processes) >= 1 {
+            let expected = Int(number(processes))
+            for (name, list) in parts where !whole.contains(name) {
+                let ks = Set(list.compactMap { rankSplit(String($0.dropLast(4)))?.1 })
+                guard ks == Set(0..<expected) || (expected == 1 && ks.isEmpty) else {
+                    throw InteropError("\(path): \(name) has files for ranks \(ks.sorted()) but the summary says \(expected) process\(expected == 1 ? "" : "es"); remove the files of the earlier run")
+                }
+            }
+            if expected > 1, let single = parts.keys.first(where: { whole.contains($0) }) {
+                throw InteropError("\(path): \(single).csv from a single-process run beside a summary of \(expected) processes; remove the files of the earlier run")
+            }
+        }
+        return OutputFolder(path: path, recorders: recorders, summary: summary)
     }
 
     /// `R.rank-3` -> (`R`, 3).
@@ -113,24 +127,49 @@ public struct OutputFolder {
         let ranks = files.filter { $0.hasPrefix("summary.rank-") && $0.hasSuffix(".json") }
         if !single.isEmpty && !ranks.isEmpty { throw InteropError("\(path): both summary.json and summary.rank-K.json files; keep one form") }
         var merged: [String: Any]?
+        var seenRanks: Set<Int> = []
         for f in single + ranks {
             let data: Data
             do { data = try SafeFile.read("\(path)/\(f)", maxBytes: 64 << 20) } catch let e as SafeFile.Failure { throw InteropError(e.description) }
             guard let obj = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any] else {
                 throw InteropError("\(path)/\(f): not a JSON object")
             }
+            if f != "summary.json", let (_, k) = rankSplit(String(f.dropLast(5))) { seenRanks.insert(k) }
             guard var m = merged else { merged = obj; continue }
-            // Each rank counts the spikes of its own neurons; n is the whole population everywhere.
+            // Each rank counts the spikes of its own neurons and its own synapses; n is the whole
+            // population everywhere; times are the slowest rank's, memory the sum.
             var pops = m["populations"] as? [String: Any] ?? [:]
             for (name, v) in obj["populations"] as? [String: Any] ?? [:] {
                 guard var mine = pops[name] as? [String: Any], let other = v as? [String: Any] else { pops[name] = v; continue }
-                let spikes = number(mine["spikes"]) + number(other["spikes"])
-                mine["spikes"] = spikes
-                let n = number(mine["n"]), ms = number(m["simulated_ms"])
-                mine["rate_hz"] = n > 0 && ms > 0 ? spikes / n / (ms / 1000) : 0
+                mine["spikes"] = number(mine["spikes"]) + number(other["spikes"])
                 pops[name] = mine
             }
             m["populations"] = pops
+            m["synapses"] = number(m["synapses"]) + number(obj["synapses"])
+            if var conns = m["connections"] as? [[String: Any]], let others = obj["connections"] as? [[String: Any]], conns.count == others.count {
+                for i in conns.indices { conns[i]["synapses"] = number(conns[i]["synapses"]) + number(others[i]["synapses"]) }
+                m["connections"] = conns
+            }
+            for key in ["build_s", "simulate_s"] { m[key] = max(number(m[key]), number(obj[key])) }
+            m["peak_memory_mb"] = number(m["peak_memory_mb"]) + number(obj["peak_memory_mb"])
+            merged = m
+        }
+        if !ranks.isEmpty, var m = merged {
+            // Per-rank summaries carry each rank's share: the rates are the merged counts'.
+            let expected = Int(number(m["processes"]))
+            if expected > 0 && seenRanks != Set(0..<expected) {
+                throw InteropError("\(path): summary.rank-K.json files for ranks \(seenRanks.sorted()) but the run had \(expected) processes")
+            }
+            var pops = m["populations"] as? [String: Any] ?? [:]
+            let ms = number(m["simulated_ms"])
+            for (name, v) in pops {
+                guard var p = v as? [String: Any] else { continue }
+                let n = number(p["n"]), spikes = number(p["spikes"])
+                p["rate_hz"] = n > 0 && ms > 0 ? spikes / n / (ms / 1000) : 0
+                pops[name] = p
+            }
+            m["populations"] = pops
+            m["rank"] = nil
             merged = m
         }
         if let merged { try checkFacts(merged, "\(path)/\(single.first ?? ranks.first!)") }

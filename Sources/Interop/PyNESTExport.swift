@@ -176,6 +176,7 @@ public struct PyNESTExport {
 
         os.makedirs(args.out, exist_ok=True)
         suffix = ".csv" if SIZE == 1 else ".rank-%d.csv" % RANK  # MPI: each rank writes its own events
+        clear_earlier_files(args.out)
 
 
         def write_events(name, columns):

@@ -478,6 +478,7 @@ public struct PyNNExport {
 
         os.makedirs(args.out, exist_ok=True)
         suffix = ".csv" if SIZE == 1 else ".rank-%d.csv" % RANK  # MPI: each rank writes its own events
+        clear_earlier_files(args.out)
         RES = \(Py.number(model.resolution))
         TICS_PER_STEP = round(RES * 1000)
         LAST_SAMPLE = args.time - MIN_DELAY  # NEST's meters hold back the last min-delay slice

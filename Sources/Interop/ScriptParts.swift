@@ -41,6 +41,29 @@ enum ScriptParts {
     static let numpyHelpers = """
 
 
+    def clear_earlier_files(out):
+        \"\"\"Removes what an earlier run left in `out` that this run would not overwrite, so that
+        merging never mixes two runs: other ranks' files (R.rank-K.csv with K >= SIZE, or any when
+        SIZE is 1), the single-process R.csv when SIZE > 1, and the summaries (each rank its own,
+        rank 0 summary.json): a summary marks a complete folder.\"\"\"
+        for f in os.listdir(out):
+            stem, ext = os.path.splitext(f)
+            base, sep, k = stem.rpartition(".rank-")
+            ranked = sep != "" and k.isdigit()
+            name = base if ranked else stem
+            if ext not in (".csv", ".json") or not (name in nodes or name == "summary"):
+                continue
+            if ranked:
+                stale = (int(k) == RANK and name == "summary") or (RANK == 0 and (SIZE == 1 or int(k) >= SIZE))
+            else:
+                stale = RANK == 0 and (name == "summary" or SIZE > 1)
+            if stale:
+                try:
+                    os.remove(os.path.join(out, f))
+                except FileNotFoundError:
+                    pass
+
+
     def normal_redraw(rng, mean, std, lo, hi, size):
         \"\"\"Normal draws, values outside [lo, hi] redrawn (nest.math.redraw in numpy).\"\"\"
         x = rng.normal(mean, std, size)
@@ -73,16 +96,26 @@ enum ScriptParts {
     /// `populations` ({name: {n, spikes}}), `synapses`, `t_start`, `t_built`, `t_done`, RANK, SIZE.
     static func summary(resolution: String, version: String, simulator: String) -> String {
         """
+        # Under MPI each rank counts its own neurons' spikes and its own synapses: summed over the
+        # ranks with mpi4py (times as the slowest rank's, memory summed), else each rank writes
+        # summary.rank-K.json with its share and no rates, and netview compare sums them.
         per_rank_summary = False
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
         if SIZE > 1:
             try:
                 from mpi4py import MPI
+                comm = MPI.COMM_WORLD
                 for p in populations.values():
-                    p["spikes"] = MPI.COMM_WORLD.allreduce(p["spikes"])
+                    p["spikes"] = comm.allreduce(p["spikes"])
+                for e in synapses:
+                    e["synapses"] = comm.allreduce(e["synapses"])
+                t_start, t_built, t_done = comm.allreduce(t_start, op=MPI.MIN), comm.allreduce(t_built, op=MPI.MAX), comm.allreduce(t_done, op=MPI.MAX)
+                peak_mb = comm.allreduce(peak_mb)
             except ImportError:
-                per_rank_summary = True  # netview compare sums summary.rank-K.json
-        for p in populations.values():
-            p["rate_hz"] = p["spikes"] / p["n"] / (args.time / 1000.0) if args.time > 0 else 0.0
+                per_rank_summary = True
+        if not per_rank_summary:
+            for p in populations.values():
+                p["rate_hz"] = p["spikes"] / p["n"] / (args.time / 1000.0) if args.time > 0 else 0.0
 
         summary = {
             "model": MODEL,
@@ -97,12 +130,14 @@ enum ScriptParts {
             "build_s": t_built - t_start,
             "simulate_s": t_done - t_built,
             "realtime_factor": args.time / 1000.0 / (t_done - t_built) if t_done > t_built else 0.0,
-            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            "peak_memory_mb": peak_mb,
             "version": \(version),
             "platform": "%s %s %s" % (platform.system(), platform.release(), platform.machine()),
             "simulator": \(Py.string(simulator)),
         }
         summary.update(FACTS)
+        if per_rank_summary:
+            summary["rank"] = RANK
         if per_rank_summary or RANK == 0:
             name = "summary.rank-%d.json" % RANK if per_rank_summary else "summary.json"
             with open(os.path.join(args.out, name + ".tmp"), "w") as f:
