@@ -100,6 +100,9 @@ public struct PyNESTExport {
         if !drawn.isEmpty {
             s += "nodes[\(Py.string(n.name))].set(\(Py.dict(drawn.map { ($0.key, Py.value($0.value)) })))  # one draw per neuron\n"
         }
+        for sl in n.slices {
+            s += "nodes[\(Py.string(n.name))][\(sl.range.lowerBound):\(sl.range.upperBound)].set(\(Py.dict(sl.params.map { ($0.key, Py.value($0.value)) })))  # slices\n"
+        }
         return s
     }
 

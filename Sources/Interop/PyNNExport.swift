@@ -235,6 +235,23 @@ public struct PyNNExport {
             initial.append((pynn, try pyValue(value(key), scale: scale, what: "\(n.name) \(key)")))
         }
         s += "pops[\(name)].initialize(\(initial.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")))  # NEST's initial state\n"
+        // Values set on slices of the node (a slice edited in the workbench), in order.
+        for sl in n.slices {
+            let view = "pops[\(name)][\(sl.range.lowerBound):\(sl.range.upperBound)]"
+            for (key, v) in sl.params {
+                if type.tauFromConductance && (key == "C_m" || key == "g_L") {
+                    throw fail("\(key) on a slice (nodes \(n.name): PyNN's tau_m is C_m / g_L)")
+                } else if let (pynn, scale) = PyNNExport.initialState[key] {
+                    s += "\(view).initialize(\(pynn)=\(try pyValue(v, scale: scale, what: "\(n.name) \(key)")))  # slices\n"
+                } else if let p = type.params.first(where: { $0.nest == key }) {
+                    s += "\(view).set(\(p.pynn)=\(try pyValue(v, scale: p.scale, what: "\(n.name) \(key)")))  # slices\n"
+                } else if key == "tau_m" && !type.tauFromConductance {
+                    s += "\(view).set(tau_m=\(try pyValue(v, scale: 1, what: "\(n.name) tau_m")))  # slices\n"
+                } else if spec.param(key)?.defaultValue != v {
+                    throw fail("\(n.model) parameter \(key) on a slice (nodes \(n.name))")
+                }
+            }
+        }
         return s
     }
 

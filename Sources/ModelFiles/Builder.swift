@@ -92,7 +92,11 @@ extension ModelFile {
         var ids: [String: NodeCollection] = [:]
         for (i, n) in nodes.enumerated() {
             do {
-                ids[n.name] = try kernel.create(n.model, n: n.n, params: Dictionary(n.params.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+                let made = try kernel.create(n.model, n: n.n, params: Dictionary(n.params.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+                for s in n.slices {
+                    try kernel.setStatus(made[s.range], Dictionary(s.params.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+                }
+                ids[n.name] = made
             } catch let e as NetError {
                 throw ModelFileError(file: path, path: "nodes[\(i)]", line: document["nodes"].flatMap(line(ofItem: i)) ?? 0, message: e.description)
             }

@@ -34,6 +34,9 @@ public struct NodeSpec: Sendable {
     public var model: String
     public var n: Int
     public var params: [(key: String, value: ParamValue)]
+    /// Values set on parts of the node after it is created, in order (`slices`: a slice edited
+    /// in the workbench, written back by `netview export --to model`).
+    public var slices: [(range: Range<Int>, params: [(key: String, value: ParamValue)])] = []
 }
 
 public struct ConnectionSpec: Sendable {

@@ -164,7 +164,7 @@ struct ModelFileReader {
     }
 
     func readNode(_ item: Node, _ path: String, existing: [NodeSpec], resolution: Double) throws -> NodeSpec {
-        let pairs = try object(item, path, allowed: ["name", "model", "n", "params"])
+        let pairs = try object(item, path, allowed: ["name", "model", "n", "params", "slices"])
         func get(_ k: String) -> Node? { pairs.first { $0.key == k }?.value }
         guard let nameNode = get("name") else { throw fail(path, item, "missing required key 'name'") }
         let name = try string(nameNode, "\(path).name")
@@ -214,7 +214,33 @@ struct ModelFileReader {
                 throw fail("\(path).params", p, e.message)
             }
         }
-        return NodeSpec(name: name, model: model, n: n, params: params)
+        var node = NodeSpec(name: name, model: model, n: n, params: params)
+        if let list = get("slices") {
+            guard case let .array(items) = list.value else { throw fail("\(path).slices", list, "expected an array, got \(list.value.typeName)") }
+            for (j, s) in items.enumerated() {
+                let spath = "\(path).slices[\(j)]"
+                let sp = try object(s, spath, allowed: ["range", "params"])
+                func sget(_ k: String) -> Node? { sp.first { $0.key == k }?.value }
+                guard let r = sget("range"), case let .array(ends) = r.value, ends.count == 2 else {
+                    throw fail("\(spath).range", sget("range") ?? s, "expected [FIRST, END]: elements FIRST to END-1 of \(name)")
+                }
+                let a = try integer(ends[0], "\(spath).range[0]", min: 0), b = try integer(ends[1], "\(spath).range[1]", min: 0)
+                guard a < b, b <= n else { throw fail("\(spath).range", r, "[\(a), \(b)] is not a slice of \(name), which has \(n) elements (FIRST < END <= \(n))") }
+                guard let p = sget("params"), case let .object(entries) = p.value, !entries.isEmpty else {
+                    throw fail("\(spath).params", sget("params") ?? s, "expected an object of parameters")
+                }
+                var values: [(key: String, value: ParamValue)] = []
+                for (k, v) in entries {
+                    guard let ps = spec.param(k) else { throw fail("\(spath).params", v, "unknown parameter '\(k)' for \(model)") }
+                    if case .object = v.value { throw fail("\(spath).params.\(k)", v, "a slice's parameter is a value, not a distribution") }
+                    let value = try paramValue(v, "\(spath).params.\(k)", ps, neuron: false)
+                    do { try kernel.checkKey(spec, k, value, function: "") } catch let e as NetError { throw fail("\(spath).params.\(k)", v, e.message) }
+                    values.append((k, value))
+                }
+                node.slices.append((a..<b, values))
+            }
+        }
+        return node
     }
 
     func paramValue(_ v: Node, _ path: String, _ ps: ParamSpec, neuron: Bool) throws -> ParamValue {
