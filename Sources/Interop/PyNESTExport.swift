@@ -39,12 +39,34 @@ public struct PyNESTExport {
         out += "\n" + section("connections (model file: connections)")
         out += "synapses = []  # per entry: connections made\n"
         for (i, c) in model.connections.enumerated() { out += try connection(i, c) }
+        out += listConnections()
         out += "\n" + section("simulate (model file: simulate, or --time)")
         out += simulateAndWrite()
         return out
     }
 
     func section(_ title: String) -> String { "# --- \(title)\n" }
+
+    /// `--connections FILE`: NEST's GetConnections as `netview connections --csv` lists the
+    /// kernel's synapses (recorder and meter links left out), one row per synapse, sorted.
+    func listConnections() -> String {
+        let left = model.nodes.filter { ["spike_recorder", "voltmeter", "multimeter"].contains($0.model) }.map { Py.string($0.name) }
+        return """
+        if args.connections:
+            left_out = set()
+            for name in [\(left.joined(separator: ", "))]:
+                left_out.update(nodes[name].tolist())
+            found = nest.GetConnections().get(["source", "target", "weight", "delay"])
+            if not isinstance(found["source"], list):
+                found = {k: [v] for k, v in found.items()}
+            rows = sorted((s, t, w, d) for s, t, w, d in zip(found["source"], found["target"], found["weight"], found["delay"])
+                          if s not in left_out and t not in left_out)
+            with open(args.connections + ("" if SIZE == 1 else ".rank-%d" % RANK), "w") as f:
+                f.write("source,target,weight,delay_ms\\n")
+                f.writelines("%d,%d,%r,%r\\n" % (s, t, float(w), float(d)) for s, t, w, d in rows)
+
+        """
+    }
 
     func header() -> String {
         let desc = wrap(model.description, width: 96).map { $0.isEmpty ? "" : "    " + Py.text($0) }.joined(separator: "\n")
@@ -77,7 +99,8 @@ public struct PyNESTExport {
 
     func preamble() -> String {
         ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "kernel.seed: NEST's one random stream (Poisson input, nest.random draws)")
-            + ScriptParts.arguments(model, seedHelp: "another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)")
+            + ScriptParts.arguments(model, seedHelp: "another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)",
+                                    extra: "parser.add_argument(\"--connections\", default=None, metavar=\"FILE\",\n                    help=\"also write every synapse (GetConnections) to FILE as CSV, as netview connections --csv lists them\")\n")
             + ScriptParts.numpyHelpers + """
 
 

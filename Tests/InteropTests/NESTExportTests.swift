@@ -2,6 +2,7 @@ import Foundation
 import Interop
 import ModelFiles
 import XCTest
+import Session
 
 /// Runs exported scripts with NEST 3.10 and compares them with the reference files and with
 /// netview's own runs. Needs a Python with `nest` named by NETVIEW_NEST_PYTHON (`.ci/run` makes
@@ -98,6 +99,77 @@ final class NESTExportTests: XCTestCase {
         let other = Support.temporaryFolder()
         try Support.run(plain, into: other)
         XCTAssertFalse(try compareFolders(nest, other).agree)
+    }
+
+    /// NEST's GetConnections of the exported script lists the synapses `netview connections --csv`
+    /// lists, for deterministic rules exactly (sources, targets, weights, delays, generator links),
+    /// for the random ones the same count per rule; also for a session with an edited weight.
+    func testGetConnectionsMatchesTheKernelsSynapses() throws {
+        let python = try nestPython()
+        let dir = Support.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/wiring.json"
+        Support.write("""
+            {"name": "wiring", "kernel": {"resolution": 0.1, "seed": 3},
+             "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 6}, {"name": "I", "model": "iaf_psc_exp", "n": 4},
+                       {"name": "dc", "model": "dc_generator", "params": {"amplitude": 100.0}},
+                       {"name": "pg", "model": "poisson_generator", "params": {"rate": 1000.0}},
+                       {"name": "sg", "model": "spike_generator", "params": {"spike_times": [1.0, 2.0]}},
+                       {"name": "sr", "model": "spike_recorder"}, {"name": "vm", "model": "voltmeter"}],
+             "connections": [{"source": "E", "target": "E", "conn_spec": {"rule": "all_to_all", "allow_autapses": false}, "syn_spec": {"weight": 1.5, "delay": 1.2}},
+                             {"source": "E[0:4]", "target": "I", "conn_spec": {"rule": "one_to_one"}, "syn_spec": {"weight": 2.25, "delay": 0.7}},
+                             {"source": "I", "target": ["E[1:3]", "I[0]"], "syn_spec": {"weight": -3.0, "delay": 2.0}},
+                             {"source": "dc", "target": "E[2:5]"}, {"source": "pg", "target": "I"}, {"source": "sg", "target": "E[0]", "syn_spec": {"weight": 4.0}},
+                             {"source": ["E", "I"], "target": "sr"}, {"source": "vm", "target": "E"}],
+             "simulate": 10}
+            """, file)
+        // Delays as steps of 0.1 ms (NEST keeps steps: 1.2 reads back as 1.2000000000000002).
+        func steps(_ ms: Substring) -> Int { Int((Double(ms)! * 10).rounded()) }
+        func netviewRows(_ path: String) -> [String] {
+            let r = Support.netview(["connections", path, "--csv"])
+            XCTAssertEqual(r.code, 0, r.err)
+            return r.out.split(separator: "\n").dropFirst().map { line in
+                let f = line.split(separator: ",")
+                return "\(f[1]),\(f[2]),\(Double(f[3])!),\(steps(f[4]))"
+            }.sorted()
+        }
+        func nestRows(_ script: String, extra: [String] = []) -> [String] {
+            let list = dir + "/nest-connections-\(UUID().uuidString).csv"
+            let r = Support.process(python, [script, "--out", dir + "/nest-out", "--connections", list] + extra)
+            XCTAssertEqual(r.code, 0, r.err)
+            return Support.read(list).split(separator: "\n").dropFirst().map { line in
+                let f = line.split(separator: ",")
+                return "\(f[0]),\(f[1]),\(Double(f[2])!),\(steps(f[3]))"
+            }.sorted()
+        }
+        var r = Support.netview(["export", file, "--to", "pynest", "-o", dir + "/wiring.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let mine = netviewRows(file)
+        XCTAssertEqual(mine.count, 30 + 4 + 12 + 3 + 4 + 1)
+        XCTAssertEqual(nestRows(dir + "/wiring.py"), mine)
+
+        // A session with a weight edited: its export builds the edited network in NEST.
+        let m = try ModelFile.load(path: file)
+        let b = try m.build()
+        _ = try b.apply(try SessionCommand.parse("weight 1 -0.5"))
+        let session = dir + "/w" + Snapshot.fileExtension
+        try Snapshot.save(built: b, edits: ["weight 1 -0.5"], log: [(0, "weight 1 -0.5")], wallSeconds: 0, to: session)
+        r = Support.netview(["export", session, "--to", "model", "-o", dir + "/edited.json"])
+        XCTAssertEqual(r.code, 0, r.err)
+        r = Support.netview(["export", session, "--to", "pynest", "-o", dir + "/edited.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let edited = netviewRows(dir + "/edited.json")
+        XCTAssertNotEqual(edited, mine)
+        XCTAssertEqual(edited.filter { $0.hasSuffix(",-0.5,7") }.count, 4)
+        XCTAssertEqual(nestRows(dir + "/edited.py"), edited)
+
+        // Random rules: the counts the rules fix.
+        let brunel = Support.root + "/assets/brunel2000.json"
+        r = Support.netview(["export", brunel, "--to", "pynest", "--param", "order=50", "-o", dir + "/brunel.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let listed = Support.netview(["connections", brunel, "--csv", "--param", "order=50"])
+        XCTAssertEqual(listed.code, 0, listed.err)
+        XCTAssertEqual(nestRows(dir + "/brunel.py").count, listed.out.split(separator: "\n").count - 1)
     }
 
     /// Brunel at order 250: statistics agree; a 20% stronger inhibitory weight (g 5 -> 6) in
