@@ -50,10 +50,23 @@ public struct NetworkInfo: Sendable {
                 }
             }
             // The count first: a narrow pane cuts the end of the line.
-            return "\(k): \(src) -> \(dst): \(rec.synapses) synapses, \(rec.rule), weight \(show(rec.weight)), delay \(show(rec.delay)) ms"
+            var line = "\(k): \(src) -> \(dst): \(rec.synapses) synapses, \(rec.rule), weight \(show(rec.weight)), delay \(show(rec.delay)) ms"
+            // Degree histograms per entry, up to a network size where the walk stays quick.
+            if b.kernel.synapseCount <= NetworkInfo.degreeLimit, b.kernel.listedSynapseCount(ofConnection: k) > 0 {
+                let (ins, outs) = DegreeBins.of(b.kernel, connection: k)
+                func h(_ d: [Int]) -> String {
+                    let bins = DegreeBins(d)
+                    return bins.lo == bins.hi ? "\(bins.lo) each" : "\(bins.sparkline) \(bins.lo)-\(bins.hi) (mean \(formatSig(bins.mean, 4)))"
+                }
+                line += "; in-degree \(h(ins)), out-degree \(h(outs))"
+            }
+            return line
         }
         hasBisection = b.model.bisection != nil
     }
+
+    /// Above this many synapses the Network pane leaves degree histograms to `netview connections`.
+    public static let degreeLimit = 2_000_000
 
     public var neuronCount: Int { populations.reduce(0) { $0 + $1.count } }
 

@@ -101,17 +101,11 @@ struct Connections: ParsableCommand {
 
     /// A text histogram of degrees: up to 10 bins of equal width, a bar and a count per bin.
     func histogram(_ title: String, _ degrees: [Int]) -> String {
-        let lo = degrees.min()!, hi = degrees.max()!
-        let mean = Double(degrees.reduce(0, +)) / Double(degrees.count)
-        var out = "  \(title): min \(lo), mean \(formatReadable(mean)), max \(hi)"
-        if lo == hi { return out }
-        let bins = min(10, hi - lo + 1)
-        let width = Double(hi - lo + 1) / Double(bins)
-        var counts = [Int](repeating: 0, count: bins)
-        for d in degrees { counts[min(bins - 1, Int(Double(d - lo) / width))] += 1 }
-        let most = counts.max()!
-        for (b, c) in counts.enumerated() {
-            let a = lo + Int((Double(b) * width).rounded(.up)), z = lo + Int((Double(b + 1) * width).rounded(.up)) - 1
+        let h = DegreeBins(degrees)
+        var out = "  \(title): min \(h.lo), mean \(formatReadable(h.mean)), max \(h.hi)"
+        if h.lo == h.hi { return out }
+        let most = h.bins.map(\.count).max()!
+        for (a, z, c) in h.bins {
             let label = (a == z ? "\(a)" : "\(a)-\(z)").padding(toLength: 13, withPad: " ", startingAt: 0)
             let bar = String(repeating: "█", count: c == 0 ? 0 : max(1, c * 40 / most))
             out += "\n    \(label) \(bar) \(c)"

@@ -253,3 +253,28 @@ final class WidgetTests: XCTestCase {
         XCTAssertTrue(text[2].hasSuffix("word …"), text[2])
     }
 }
+
+/// The Network pane's lines per connection entry carry the in- and out-degree histograms.
+final class NetworkInfoDegreeTests: XCTestCase {
+    func testEntriesShowDegreeHistograms() throws {
+        let text = """
+            {"name": "d", "kernel": {"seed": 2},
+             "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 40}, {"name": "I", "model": "iaf_psc_alpha", "n": 10}],
+             "connections": [{"source": "E", "target": "I", "conn_spec": {"rule": "fixed_indegree", "indegree": 8}},
+                             {"source": "E", "target": "E", "conn_spec": {"rule": "pairwise_bernoulli", "p": 0.3}}]}
+            """
+        let b = try ModelFile.parse(text: text, file: "d.json").build()
+        let info = NetworkInfo(b)
+        XCTAssertTrue(info.connections[0].hasSuffix("in-degree 8 each, out-degree " + info.connections[0].components(separatedBy: "out-degree ")[1]),
+                      info.connections[0])
+        let (ins, outs) = DegreeBins.of(b.kernel, connection: 1)
+        XCTAssertEqual(ins.reduce(0, +), b.kernel.connections[1].synapses)
+        XCTAssertEqual(outs.reduce(0, +), b.kernel.connections[1].synapses)
+        let h = DegreeBins(ins)
+        XCTAssertTrue(info.connections[1].contains("in-degree \(h.sparkline) \(h.lo)-\(h.hi)"), info.connections[1])
+        XCTAssertEqual(h.bins.map(\.count).reduce(0, +), 40)
+        XCTAssertEqual(h.bins.first?.from, h.lo)
+        XCTAssertEqual(h.bins.last?.to, h.hi)
+        XCTAssertEqual(DegreeBins([3, 3, 3, 5]).sparkline, "█ ▃")
+    }
+}
