@@ -9,9 +9,13 @@ public struct PyNESTExport {
     /// The model file's path as the user gave it, for the script's header.
     public var sourcePath: String
 
+    /// The file's parameters as Python variables, and its expressions over them.
+    let py: PythonParameters
+
     public init(model: ModelFile, sourcePath: String) {
         self.model = model
         self.sourcePath = sourcePath
+        py = PythonParameters(model)
     }
 
     /// NEST's rng_seed must lie in 1...2^32-1.
@@ -46,6 +50,27 @@ public struct PyNESTExport {
     }
 
     func section(_ title: String) -> String { "# --- \(title)\n" }
+
+    /// The node ids and recorded cells of FACTS, taken from the network built (the parameters
+    /// above may have been changed since the export).
+    func factsFromTheNetwork() -> String {
+        var s = "# Node ids and recorded cells as built (sizes follow the parameters above).\n"
+        s += "FACTS[\"nodes\"] = [{\"name\": k, \"model\": m, \"first_id\": nodes[k][0].global_id, \"n\": len(nodes[k])} for k, m in ["
+        s += model.nodes.map { "(\(Py.string($0.name)), \(Py.string($0.model)))" }.joined(separator: ", ") + "]]\n"
+        s += "recorded_ids = {}\n"
+        for rec in model.nodes where rec.model == "spike_recorder" {
+            s += "recorded_ids[\(Py.string(rec.name))] = {}\n"
+            for c in model.connections where c.target.contains(where: { $0.node == rec.name }) {
+                for src in c.source {
+                    guard let node = model.node(named: src.node), ModelCatalog.spec(node.model)?.kind == .neuron else { continue }
+                    s += "recorded_ids[\(Py.string(rec.name))].setdefault(\(Py.string(src.node)), set()).update(\(selection(src)).tolist())\n"
+                }
+            }
+        }
+        let order = model.nodes.map { Py.string($0.name) }.joined(separator: ", ")
+        s += "FACTS[\"recorded\"] = {r: {k: id_runs(pops[k]) for k in [\(order)] if k in pops} for r, pops in recorded_ids.items()}\n"
+        return s
+    }
 
     /// `--connections FILE`: NEST's GetConnections as `netview connections --csv` lists the
     /// kernel's synapses (recorder and meter links left out), one row per synapse, sorted.
@@ -85,6 +110,7 @@ public struct PyNESTExport {
 
         import argparse
         import json
+        import math
         import os
         import platform
         import resource
@@ -98,7 +124,8 @@ public struct PyNESTExport {
     }
 
     func preamble() -> String {
-        ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "kernel.seed: NEST's one random stream (Poisson input, nest.random draws)")
+        ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "kernel.seed: NEST's one random stream (Poisson input, nest.random draws)",
+                              parameterBlock: py.block)
             + ScriptParts.arguments(model, seedHelp: "another seed for both NEST's stream and the numpy network draws (1 to 2**32-1)",
                                     extra: "parser.add_argument(\"--connections\", default=None, metavar=\"FILE\",\n                    help=\"also write every synapse (GetConnections) to FILE as CSV, as netview connections --csv lists them\")\n")
             + ScriptParts.numpyHelpers + """
@@ -118,8 +145,12 @@ public struct PyNESTExport {
         }
         let drawn = n.params.filter { if case .distribution = $0.value { return true }; return false }
         var s = "# nodes[\(i)] \(Py.comment(n.name)): \(n.model) x \(n.n)\n"
-        let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { ($0.key, Py.value($0.value, integers: $0.key == "spike_multiplicities")) })
-        s += "nodes[\(Py.string(n.name))] = nest.Create(\(Py.string(n.model)), \(n.n)\(p))\n"
+        let p = fixed.isEmpty ? "" : ", params=" + Py.dict(fixed.map { f in
+            if case let .number(x) = f.value { return (f.key, py.value(["nodes", i, "params", f.key], x)) }
+            return (f.key, Py.value(f.value, integers: f.key == "spike_multiplicities"))
+        })
+        let count = py.integer(["nodes", i, "n"], n.n, what: "nodes[\(i)].n")
+        s += "nodes[\(Py.string(n.name))] = nest.Create(\(Py.string(n.model)), \(count)\(p))\n"
         if !drawn.isEmpty {
             s += "nodes[\(Py.string(n.name))].set(\(Py.dict(drawn.map { ($0.key, Py.value($0.value)) })))  # one draw per neuron\n"
         }
@@ -151,10 +182,10 @@ public struct PyNESTExport {
         var p = 0.0
         switch c.conn.rule {
         case .allToAll, .oneToOne: break
-        case let .fixedIndegree(k): conn.append(("indegree", "\(k)"))
-        case let .fixedOutdegree(k): conn.append(("outdegree", "\(k)"))
-        case let .fixedTotalNumber(k): conn.append(("N", "\(k)"))
-        case let .pairwiseBernoulli(pp, maxIn): conn.append(("p", Py.number(pp))); cap = maxIn; p = pp
+        case let .fixedIndegree(k): conn.append(("indegree", py.integer(["connections", i, "conn_spec", "indegree"], k, what: "connections[\(i)].conn_spec.indegree")))
+        case let .fixedOutdegree(k): conn.append(("outdegree", py.integer(["connections", i, "conn_spec", "outdegree"], k, what: "connections[\(i)].conn_spec.outdegree")))
+        case let .fixedTotalNumber(k): conn.append(("N", py.integer(["connections", i, "conn_spec", "N"], k, what: "connections[\(i)].conn_spec.N")))
+        case let .pairwiseBernoulli(pp, maxIn): conn.append(("p", py.value(["connections", i, "conn_spec", "p"], pp))); cap = maxIn; p = pp
         }
         if !c.conn.allowAutapses { conn.append(("allow_autapses", "False")) }
         if !c.conn.allowMultapses { conn.append(("allow_multapses", "False")) }
@@ -162,22 +193,26 @@ public struct PyNESTExport {
             // NEST has no max_indegree: the same scan as netview's, drawn here with numpy.
             s += "pre, post = capped_bernoulli(np.concatenate([\(c.source.map { "ids(\(selection($0)))" }.joined(separator: ", "))]), "
             s += "np.concatenate([\(c.target.map { "ids(\(selection($0)))" }.joined(separator: ", "))]), "
-            s += "\(Py.number(p)), \(cap), \(c.conn.allowAutapses ? "True" : "False"))\n"
-            s += "order = np.argsort(pre, kind=\"stable\")  # NEST stores by source; keep each source's scan order\n"
-            func draw(_ v: SynValue) -> String {
+            s += "\(py.value(["connections", i, "conn_spec", "p"], p)), \(cap), \(c.conn.allowAutapses ? "True" : "False"))\n"
+            s += "by_source = np.argsort(pre, kind=\"stable\")  # NEST stores by source; keep each source's scan order\n"
+            func draw(_ v: SynValue, _ key: String) -> String {
                 switch v {
-                case let .constant(x): return "np.full(len(pre), \(Py.number(x)))"
+                case let .constant(x): return "np.full(len(pre), \(py.value(["connections", i, "syn_spec", key], x)))"
                 case let .random(d): return Py.numpyDraw(d, size: "len(pre)")
                 }
             }
-            s += "weight = \(draw(c.syn.weight))[order]\n"
-            s += "delay = \(draw(c.syn.delay))[order]\n"
+            s += "drawn_weight = \(draw(c.syn.weight, "weight"))[by_source]\n"
+            s += "drawn_delay = \(draw(c.syn.delay, "delay"))[by_source]\n"
             s += "if len(pre):\n"
-            s += "    nest.Connect(pre[order], post[order], \"one_to_one\", {\"synapse_model\": \"static_synapse\", \"weight\": weight, \"delay\": delay})\n"
+            s += "    nest.Connect(pre[by_source], post[by_source], \"one_to_one\", {\"synapse_model\": \"static_synapse\", \"weight\": drawn_weight, \"delay\": drawn_delay})\n"
         } else {
             var synPairs = [("synapse_model", "\"static_synapse\"")]
             // Recorder and meter links carry no events: NEST's defaults, as the file leaves them.
-            if !toDevice || c.syn != SynSpec() { synPairs += [("weight", Py.synValue(c.syn.weight)), ("delay", Py.synValue(c.syn.delay))] }
+            func syn(_ v: SynValue, _ key: String) -> String {
+                if case let .constant(x) = v { return py.value(["connections", i, "syn_spec", key], x) }
+                return Py.synValue(v)
+            }
+            if !toDevice || c.syn != SynSpec() { synPairs += [("weight", syn(c.syn.weight, "weight")), ("delay", syn(c.syn.delay, "delay"))] }
             let syn = Py.dict(synPairs)
             s += "nest.Connect(\(selections(c.source)), \(selections(c.target)),\n             \(Py.dict(conn)),\n             \(syn))\n"
         }
@@ -225,7 +260,7 @@ public struct PyNESTExport {
                 s += "write_events(\(Py.string(r.name)), list(nodes[\(Py.string(r.name))].get(\"record_from\")))  # nodes: \(Py.comment(r.name))\n"
             }
         }
-        let pops = neurons.map { "(\(Py.string($0.name)), \($0.n))" }.joined(separator: ", ")
+        let pops = neurons.map { "(\(Py.string($0.name)), len(nodes[\(Py.string($0.name))]))" }.joined(separator: ", ")
         s += """
 
         # Spike counts of this rank's neurons, summed over ranks with mpi4py when present.
@@ -235,6 +270,7 @@ public struct PyNESTExport {
             first = nodes[name][0].global_id
             populations[name] = {"n": n, "spikes": int(np.count_nonzero((senders >= first) & (senders < first + n)))}
         """
+        s += "\n" + factsFromTheNetwork()
         s += "\n" + ScriptParts.summary(resolution: "nest.resolution", version: "\"nest-\" + nest.__version__", simulator: "nest")
         return s
     }

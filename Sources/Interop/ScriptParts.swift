@@ -4,8 +4,8 @@ import NetCore
 /// The parts the exported Python scripts share: constants, command line, numpy helpers and the
 /// summary they write in netview's format.
 enum ScriptParts {
-    static func constants(_ model: ModelFile, rngSeed: UInt64, rngComment: String) -> String {
-        let params = model.parameters.map { "\($0.name) = \(Py.number($0.value))" }.joined(separator: ", ")
+    static func constants(_ model: ModelFile, rngSeed: UInt64, rngComment: String, parameterBlock: String? = nil) -> String {
+        let params = parameterBlock != nil ? "" : model.parameters.map { "\($0.name) = \(Py.number($0.value))" }.joined(separator: ", ")
         return """
         MODEL = \(Py.string(model.name))
         OUT_NAME = \(Py.string(model.slug))  # the model's name as a path component: the default --out is out/OUT_NAME
@@ -15,7 +15,7 @@ enum ScriptParts {
         # What `netview compare` reads besides the recorders: node ids, recorded cells, determinism.
         FACTS = json.loads(\(Py.string(JSONOut.obj(model.comparisonFacts).render(pretty: false))))
 
-
+        \(parameterBlock ?? "")
         """
     }
 
@@ -62,6 +62,25 @@ enum ScriptParts {
                     os.remove(os.path.join(out, f))
                 except FileNotFoundError:
                     pass
+
+
+    def whole(x, what):
+        \"\"\"An integer as netview reads one from an expression: within 1e-9 of a whole number.\"\"\"
+        r = round(x)
+        if abs(x - r) > 1e-9 * max(1.0, abs(x)):
+            raise SystemExit("%s must be an integer, got %r" % (what, x))
+        return int(r)
+
+
+    def id_runs(ids):
+        \"\"\"Sorted ids as [first, end) runs of consecutive ids.\"\"\"
+        out = []
+        for i in sorted(ids):
+            if out and out[-1][1] == i:
+                out[-1][1] = i + 1
+            else:
+                out.append([i, i + 1])
+        return out
 
 
     def normal_redraw(rng, mean, std, lo, hi, size):

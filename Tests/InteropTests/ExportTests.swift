@@ -12,10 +12,12 @@ final class ExportTests: XCTestCase {
     func testBrunelScript() throws {
         let s = try script("brunel2000", params: ["order": 250])
         XCTAssertTrue(s.contains("nest.SetKernelStatus({\"resolution\": 0.1, \"rng_seed\": RNG_SEED, \"local_num_threads\": args.threads})"))
-        XCTAssertTrue(s.contains("# nodes[0] E: iaf_psc_delta x 1000\nnodes[\"E\"] = nest.Create(\"iaf_psc_delta\", 1000, params={\"C_m\": 1.0"), s)
+        XCTAssertTrue(s.contains("# nodes[0] E: iaf_psc_delta x 1000\nnodes[\"E\"] = nest.Create(\"iaf_psc_delta\", whole(NE, \"nodes[0].n\"), params={\"C_m\": 1.0"), s)
+        // The file's parameters are Python variables, the derived values the file's expressions.
+        XCTAssertTrue(s.contains("\norder = 250.0  # --param order=250.0\nNE = 4*order\nNI = order\n"), s)
         XCTAssertTrue(s.contains("# connections[1]: \"E\" -> [\"E\",\"I\"], fixed_indegree") || s.contains("# connections[1]: \"E\" -> [\"E\", \"I\"], fixed_indegree"), s)
-        XCTAssertTrue(s.contains("nest.Connect(nodes[\"E\"], nodes[\"E\"] + nodes[\"I\"],\n             {\"rule\": \"fixed_indegree\", \"indegree\": 100}"), s)
-        XCTAssertTrue(s.contains("\"weight\": -0.5, \"delay\": 1.5}"), s)
+        XCTAssertTrue(s.contains("nest.Connect(nodes[\"E\"], nodes[\"E\"] + nodes[\"I\"],\n             {\"rule\": \"fixed_indegree\", \"indegree\": whole(CE, \"connections[1].conn_spec.indegree\")}"), s)
+        XCTAssertTrue(s.contains("\"weight\": (-g*J), \"delay\": 1.5}"), s)
         XCTAssertTrue(s.contains("nest.Connect(nodes[\"E\"][0:50], nodes[\"espikes\"]"), s)
         XCTAssertTrue(s.contains("default=1000.0, help=\"model time to simulate in ms\""), s)
         XCTAssertTrue(s.contains("\"version\": \"nest-\" + nest.__version__"))
@@ -28,7 +30,7 @@ final class ExportTests: XCTestCase {
         let s = try script("destexhe2009")
         XCTAssertTrue(s.contains("pre, post = capped_bernoulli(np.concatenate([ids(nodes[\"RS\"]), ids(nodes[\"LTS\"])]), "), s)
         XCTAssertTrue(s.contains(", 0.08, 32, False)"), s)
-        XCTAssertTrue(s.contains("nest.Connect(pre[order], post[order], \"one_to_one\""), s)
+        XCTAssertTrue(s.contains("nest.Connect(pre[by_source], post[by_source], \"one_to_one\""), s)
         XCTAssertTrue(s.contains("nest.Connect(nodes[\"stim\"], nodes[\"RS\"][0:100]"), s)
         XCTAssertTrue(s.contains("nodes[\"RS\"] = nest.Create(\"aeif_cond_exp\", 380, params={\"C_m\": 200.0"), s)
         Support.assertValidPython(s)
@@ -36,7 +38,7 @@ final class ExportTests: XCTestCase {
 
     func testBalancedNeuronScript() throws {
         let s = try script("balanced_neuron")
-        XCTAssertTrue(s.contains("nodes[\"noise_in\"] = nest.Create(\"poisson_generator\", 1, params={\"rate\": 82000.0})"), s)
+        XCTAssertTrue(s.contains("nodes[\"noise_in\"] = nest.Create(\"poisson_generator\", 1, params={\"rate\": (n_in*r_in)})"), s)
         XCTAssertTrue(s.contains("write_events(\"voltmeter\", list(nodes[\"voltmeter\"].get(\"record_from\")))"), s)
         XCTAssertTrue(s.contains(#"\"deterministic\": false"#), s)
         Support.assertValidPython(s)

@@ -1,5 +1,5 @@
 import Foundation
-import Interop
+@testable import Interop
 import ModelFiles
 import XCTest
 import Session
@@ -170,6 +170,71 @@ final class NESTExportTests: XCTestCase {
         let listed = Support.netview(["connections", brunel, "--csv", "--param", "order=50"])
         XCTAssertEqual(listed.code, 0, listed.err)
         XCTAssertEqual(nestRows(dir + "/brunel.py").count, listed.out.split(separator: "\n").count - 1)
+    }
+
+    /// The file's parameters are Python variables in the script: `g` (and `order`) changed there
+    /// build in NEST the network a script exported with `--param` builds, spike for spike.
+    func testParametersEditedInPythonMatchParamOverrides() throws {
+        let python = try nestPython()
+        let dir = Support.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let brunel = Support.root + "/assets/brunel2000.json"
+        var r = Support.netview(["export", brunel, "--to", "pynest", "--param", "order=60", "-o", dir + "/base.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let base = Support.read(dir + "/base.py")
+        XCTAssertTrue(base.contains("\ng = 5.0\n"), base)
+        XCTAssertTrue(base.contains("\nNE = 4*order\n"), base)
+        XCTAssertTrue(base.contains(#""weight": (-g*J)"#), base)
+        Support.write(base.replacingOccurrences(of: "\ng = 5.0\n", with: "\ng = 6.0\n")
+            .replacingOccurrences(of: "\norder = 60.0  # --param order=60.0\n", with: "\norder = 80\n"), dir + "/edited.py")
+        r = Support.netview(["export", brunel, "--to", "pynest", "--param", "order=80", "--param", "g=6", "-o", dir + "/param.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        func run(_ script: String) -> (connections: String, spikes: String, summary: [String: Any]) {
+            let out = dir + "/out-" + UUID().uuidString
+            let p = Support.process(python, [dir + "/" + script, "--out", out, "--time", "200", "--connections", out + ".csv"])
+            XCTAssertEqual(p.code, 0, p.err)
+            let summary = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))) as? [String: Any] ?? [:]
+            return (Support.read(out + ".csv"), Support.read(out + "/espikes.csv") + Support.read(out + "/ispikes.csv"), summary)
+        }
+        let a = run("edited.py"), b = run("param.py"), c = run("base.py")
+        XCTAssertEqual(a.connections, b.connections)
+        XCTAssertEqual(a.spikes, b.spikes)
+        XCTAssertGreaterThan(a.spikes.count, 1000)
+        XCTAssertNotEqual(a.connections, c.connections)
+        XCTAssertEqual(a.connections.split(separator: "\n").count - 1, 400 * (32 + 8) + 400)
+        XCTAssertEqual(canonical(a.summary["nodes"]), canonical(b.summary["nodes"]))
+        XCTAssertEqual(canonical(a.summary["recorded"]), canonical(b.summary["recorded"]))
+        XCTAssertTrue(canonical(a.summary["recorded"]).contains("[321,371]"), canonical(a.summary["recorded"]))
+        // Names that clash with Python's or the script's own are renamed, and the script still runs.
+        let clash = dir + "/clash.json"
+        Support.write("""
+            {"name": "clash", "parameters": {"nodes": 3, "len": 2.0, "args": "nodes*len"},
+             "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": "args", "params": {"I_e": "100*len"}}, {"name": "sr", "model": "spike_recorder"}],
+             "connections": [{"source": "E", "target": "sr"}], "simulate": 20}
+            """, clash)
+        r = Support.netview(["export", clash, "--to", "pynest", "-o", dir + "/clash.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let text = Support.read(dir + "/clash.py")
+        XCTAssertTrue(text.contains("\np_nodes = 3.0  # nodes\np_len = 2.0  # len\np_args = p_nodes*p_len  # args\n"), text)
+        XCTAssertTrue(text.contains(#"nest.Create("iaf_psc_alpha", whole(p_args, "nodes[0].n"), params={"I_e": (100*p_len)})"#), text)
+        XCTAssertEqual(Support.process(python, [dir + "/clash.py", "--out", dir + "/clash-out"]).code, 0)
+        // Dunder names are renamed too; an expression is only ever parameters, numbers, operators and the listed functions.
+        let hostile = PythonParameters(try ModelFile.parse(text: """
+            {"name": "h", "parameters": {"__builtins__": 1, "__doc__": 2, "x": "__builtins__ + __doc__"},
+             "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": 1}]}
+            """, file: "h.json"))
+        XCTAssertEqual(hostile.names["__builtins__"], "p___builtins__")
+        XCTAssertTrue(hostile.block.contains("\nx = p___builtins__ + p___doc__\n"), hostile.block)
+        XCTAssertNil(hostile.translate("x.__class__"))
+        XCTAssertNil(hostile.translate("open(x)"))
+        XCTAssertNil(hostile.translate("x; import os"))
+        XCTAssertEqual(hostile.translate("round(x**2) - exp(x) / 1e-3"), "round(x**2) - math.exp(x) / 1e-3")
+    }
+
+    /// A JSON value as text with sorted keys, for comparing two summaries' entries.
+    func canonical(_ x: Any?) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Brunel at order 250: statistics agree; a 20% stronger inhibitory weight (g 5 -> 6) in
