@@ -49,10 +49,7 @@ public struct NetworkStatistics: Sendable {
     let cellOf: [Int32]
     let sparseCellOf: [Int: Int32]
     let populationOfCell: [Int32]
-    var count: [Int32]
-    var last: [Double]
-    var sumISI: [Double]
-    var sumISI2: [Double]
+    var moments: ISIMoments
     var bins: [Int32] = []
     public let fromMs: Double
     let resolution: Double
@@ -74,10 +71,7 @@ public struct NetworkStatistics: Sendable {
         self.cellOf = cellOf
         sparseCellOf = sparse
         populationOfCell = popOf
-        count = [Int32](repeating: 0, count: popOf.count)
-        last = [Double](repeating: 0, count: popOf.count)
-        sumISI = [Double](repeating: 0, count: popOf.count)
-        sumISI2 = [Double](repeating: 0, count: popOf.count)
+        moments = ISIMoments(cells: popOf.count)
         fromMs = from
         self.resolution = resolution
     }
@@ -92,13 +86,7 @@ public struct NetworkStatistics: Sendable {
         guard id >= 0, time > fromMs else { return }
         let c = id < cellOf.count ? Int(cellOf[id]) : Int(sparseCellOf[id] ?? -1)
         guard c >= 0 else { return }
-        if count[c] > 0 {
-            let isi = time - last[c]
-            sumISI[c] += isi
-            sumISI2[c] += isi * isi
-        }
-        count[c] += 1
-        last[c] = time
+        moments.add(c, at: time)
         // Bin k holds (from + k, from + k + 1] ms.
         let k = max(0, Int(((time - fromMs) - 1e-9).rounded(.down)))
         if k >= bins.count { bins.append(contentsOf: repeatElement(0, count: k + 1 - bins.count)) }
@@ -110,15 +98,11 @@ public struct NetworkStatistics: Sendable {
         let duration = max(0, until - fromMs)
         var spikes = [Int](repeating: 0, count: names.count), cvSum = [Double](repeating: 0, count: names.count)
         var cvCells = [Int](repeating: 0, count: names.count)
-        for c in count.indices {
+        for c in moments.count.indices {
             let p = Int(populationOfCell[c])
-            spikes[p] += Int(count[c])
-            guard count[c] >= 3 else { continue }
-            let m = Double(count[c] - 1)
-            let mean = sumISI[c] / m
-            let variance = max(0, sumISI2[c] / m - mean * mean)
-            if mean > 0 {
-                cvSum[p] += variance.squareRoot() / mean
+            spikes[p] += Int(moments.count[c])
+            if let cv = moments.cv(c) {
+                cvSum[p] += cv
                 cvCells[p] += 1
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// The spikes of the last stretch of model time, kept as a list of chunks (one per simulated
 /// piece) so that a frame shares them with the session instead of copying them.
@@ -89,20 +90,12 @@ public struct WindowStats: Sendable {
             return WindowStats(from: start, to: to, populations: [], lastSpike: nil)
         }
         let n = hi - lo
-        var counts = [Int32](repeating: 0, count: n)
-        var last = [Double](repeating: -.infinity, count: n)
-        var isiSum = [Double](repeating: 0, count: n), isiSq = [Double](repeating: 0, count: n)
+        var moments = ISIMoments(cells: n)
         var lastSpike: Double?
         w.forEach(after: start) { t, id in
             let i = Int(id) - lo
             guard i >= 0 && i < n, t <= to else { return }
-            if counts[i] > 0 {
-                let d = t - last[i]
-                isiSum[i] += d
-                isiSq[i] += d * d
-            }
-            counts[i] += 1
-            last[i] = t
+            moments.add(i, at: t)
             lastSpike = max(lastSpike ?? t, t)
         }
         let seconds = (to - start) / 1000
@@ -111,14 +104,10 @@ public struct WindowStats: Sendable {
             rates.reserveCapacity(p.count)
             var cvs = 0.0, cvCount = 0, active = 0
             for id in p.firstID..<(p.firstID + p.count) {
-                let i = id - lo, c = Int(counts[i])
+                let i = id - lo, c = Int(moments.count[i])
                 rates.append(seconds > 0 ? Double(c) / seconds : 0)
                 if c > 0 { active += 1 }
-                if c >= 3 {
-                    let m = isiSum[i] / Double(c - 1)
-                    let v = max(0, isiSq[i] / Double(c - 1) - m * m)
-                    if m > 0 { cvs += v.squareRoot() / m; cvCount += 1 }
-                }
+                if let cv = moments.cv(i) { cvs += cv; cvCount += 1 }
             }
             let mean = rates.isEmpty ? 0 : rates.reduce(0, +) / Double(rates.count)
             return Population(name: p.name, n: p.count, rate: mean, cv: cvCount > 0 ? cvs / Double(cvCount) : nil,
