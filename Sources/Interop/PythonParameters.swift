@@ -112,8 +112,7 @@ struct PythonParameters {
         while i < chars.count {
             let c = chars[i]
             if c.isLetter || c == "_" {
-                var j = i
-                while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_") { j += 1 }
+                let j = ExpressionTokens.nameEnd(chars, from: i)
                 let word = String(chars[i..<j])
                 var k = j
                 while k < chars.count && chars[k] == " " { k += 1 }
@@ -126,13 +125,7 @@ struct PythonParameters {
                 }
                 i = j
             } else if c.isNumber || c == "." {
-                var j = i
-                while j < chars.count && (chars[j].isNumber || chars[j] == ".") { j += 1 }
-                if j < chars.count && (chars[j] == "e" || chars[j] == "E") {
-                    j += 1
-                    if j < chars.count && (chars[j] == "+" || chars[j] == "-") { j += 1 }
-                    while j < chars.count && chars[j].isNumber { j += 1 }
-                }
+                let j = ExpressionTokens.numberEnd(chars, from: i)
                 out += String(chars[i..<j])
                 i = j
             } else if "+-*/(), ".contains(c) {

@@ -136,19 +136,14 @@ struct Expression {
         }
         if c.isNumber || c == "." {
             let start = pos
-            while pos < chars.count && (chars[pos].isNumber || chars[pos] == "." ) { pos += 1 }
-            if pos < chars.count && (chars[pos] == "e" || chars[pos] == "E") {
-                pos += 1
-                if pos < chars.count && (chars[pos] == "+" || chars[pos] == "-") { pos += 1 }
-                while pos < chars.count && chars[pos].isNumber { pos += 1 }
-            }
+            pos = ExpressionTokens.numberEnd(chars, from: pos)
             let t = String(chars[start..<pos])
             guard let v = Double(t) else { throw Failure(message: "bad number '\(t)'") }
             return v
         }
         if c.isLetter || c == "_" {
             let start = pos
-            while pos < chars.count && (chars[pos].isLetter || chars[pos].isNumber || chars[pos] == "_") { pos += 1 }
+            pos = ExpressionTokens.nameEnd(chars, from: pos)
             let name = String(chars[start..<pos])
             if at("(") { return try call(name) }
             guard let v = names[name] else {
@@ -193,5 +188,26 @@ struct Expression {
 
     private func suggestion(names: [String], _ w: String) -> String? {
         names.first { $0.lowercased() == w.lowercased() }
+    }
+}
+
+/// Where an expression's tokens end, shared by the evaluator and the translation of expressions
+/// into exported scripts: a number (`12`, `.5`, `1e-3`) and a name (`g`, `nu_th`).
+public enum ExpressionTokens {
+    public static func numberEnd(_ chars: [Character], from start: Int) -> Int {
+        var i = start
+        while i < chars.count && (chars[i].isNumber || chars[i] == ".") { i += 1 }
+        if i < chars.count && (chars[i] == "e" || chars[i] == "E") {
+            i += 1
+            if i < chars.count && (chars[i] == "+" || chars[i] == "-") { i += 1 }
+            while i < chars.count && chars[i].isNumber { i += 1 }
+        }
+        return i
+    }
+
+    public static func nameEnd(_ chars: [Character], from start: Int) -> Int {
+        var i = start
+        while i < chars.count && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_") { i += 1 }
+        return i
     }
 }
