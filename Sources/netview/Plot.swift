@@ -32,7 +32,7 @@ struct Plot: ParsableCommand {
         if SafeFile.kind(dir + "/" + SweepPlan.fileName) == .regular {
             let plan: SweepPlan
             do { plan = try SweepPlan.read(dir + "/" + SweepPlan.fileName) } catch let e as SweepError { throw fail(e.description) }
-            let folder = SweepFolder(path: dir, lock: -1)
+            let folder = SweepFolder(reading: dir)
             let runs = plan.points.flatMap { p in plan.seeds.map { (p, $0) } }
             let table = folder.table(plan: plan, runs: runs)
             guard table.columnNames.contains(map) else {

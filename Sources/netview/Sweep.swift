@@ -152,10 +152,13 @@ struct Sweep: ParsableCommand {
     }
 }
 
-/// A sweep's folder: its plan, `runs/` (one run folder each) and the tables; locked while a sweep writes it.
+/// A sweep's folder: its plan, `runs/` (one run folder each) and the tables; locked while a sweep
+/// writes it (the lock is held until the process ends).
 struct SweepFolder {
     let path: String
-    let lock: Int32
+
+    /// A folder to read (a sweep's tables for a figure), without taking its lock.
+    init(reading path: String) { self.path = path }
 
     /// Opens (or creates) `path` for `plan`: refused when another sweep is writing it, when it holds
     /// another sweep, or files that are not a sweep's.
@@ -198,7 +201,7 @@ struct SweepFolder {
             close(fd)
             throw fail("cannot create \(path)/runs", code: 1)
         }
-        return SweepFolder(path: path, lock: fd)
+        return SweepFolder(reading: path)
     }
 
     func runPath(_ name: String) -> String { "\(path)/runs/\(name)" }
