@@ -368,7 +368,7 @@ final class SweepRunner: @unchecked Sendable {
         let n = finished
         lock.unlock()
         guard !quiet else { return }
-        let values = zip(plan.axes.map(\.name), plan.point(p)).map { "\($0)=\(formatNumber($1))" }.joined(separator: " ")
+        let values = zip(plan.axes.map(\.name), plan.point(p)).map { "\($0)=\(SweepRow.format($1))" }.joined(separator: " ")
         var line = String(format: "[%d/%d] %@ %@seed %llu: ", done + n, done + left, plan.runName(point: p, seed: s),
                           values.isEmpty ? "" : values + " ", s)
         if let error {
