@@ -32,6 +32,9 @@ struct Sweep: ParsableCommand {
     func run() throws {
         if !merge.isEmpty { return try mergeShards() }
         guard let file else { throw fail("give a model file to sweep, or --merge DIR... to join shards") }
+        if isSessionFile(file) {
+            throw fail("\(file) is a session: sweep its model as edited (netview export \(file) --to model -o FILE, then netview sweep FILE)")
+        }
         if let j = jobs, j < 1 || j > 256 { throw fail("--jobs must be within 1...256, got \(j)") }
         var plan = try makePlan(file)
         if let shard {

@@ -161,6 +161,14 @@ final class SweepCommandTests: XCTestCase {
             XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/runs"))
+        // A session is not a model file: the message says how to sweep it.
+        let session = dir + "-s.netview.json"
+        defer { unlink(session) }
+        XCTAssertEqual(Binary.run(["run", "assets/balanced_neuron.json", "--time", "10", "--save-session", session, "--out", dir + "-o", "--quiet"]).code, 0)
+        defer { try? FileManager.default.removeItem(atPath: dir + "-o") }
+        let s = Binary.run(["sweep", session, "--seeds", "1-2"])
+        XCTAssertEqual(s.code, 2)
+        XCTAssertTrue(s.err.contains("is a session: sweep its model as edited (netview export"), s.err)
         // A folder with other files, and a folder of another sweep.
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "x".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
