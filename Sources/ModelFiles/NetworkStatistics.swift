@@ -87,8 +87,10 @@ public struct NetworkStatistics: Sendable {
         let c = id < cellOf.count ? Int(cellOf[id]) : Int(sparseCellOf[id] ?? -1)
         guard c >= 0 else { return }
         moments.add(c, at: time)
-        // Bin k holds (from + k, from + k + 1] ms.
-        let k = max(0, Int(((time - fromMs) - 1e-9).rounded(.down)))
+        // Bin k holds (from + k, from + k + 1] ms; the bins cover at most `maxBins` ms.
+        let offset = (time - fromMs) - 1e-9
+        guard offset < Double(NetworkStatistics.maxBins) else { return }
+        let k = max(0, Int(offset.rounded(.down)))
         if k >= bins.count { bins.append(contentsOf: repeatElement(0, count: k + 1 - bins.count)) }
         bins[k] += 1
     }
@@ -112,13 +114,14 @@ public struct NetworkStatistics: Sendable {
                        cvISI: cvCells[p] > 0 ? cvSum[p] / Double(cvCells[p]) : 0,
                        fracCV: sizes[p] > 0 ? Double(cvCells[p]) / Double(sizes[p]) : 0)
         }
-        let nBins = Int((duration + 1e-9).rounded(.down))
-        var counts = (0..<nBins).map { $0 < bins.count ? Double(bins[$0]) : 0 }
-        if counts.isEmpty { counts = [0] }
-        let mean = counts.reduce(0, +) / Double(counts.count)
-        let variance = counts.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(counts.count)
+        // Bins past the last spike are empty: counted, not stored.
+        let nBins = max(1, min(NetworkStatistics.maxBins, Int((duration + 1e-9).rounded(.down))))
+        let stored = bins.prefix(nBins)
+        let mean = Double(stored.reduce(0) { $0 + Int($1) }) / Double(nBins)
+        let variance = (stored.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
+            + Double(nBins - stored.count) * mean * mean) / Double(nBins)
         let synchrony = mean > 0 ? variance / mean : 0
-        let (peak, power) = mean > 0 ? NetworkStatistics.spectralPeak(counts) : (0, 0)
+        let (peak, power) = mean > 0 ? NetworkStatistics.spectralPeak(Array(stored), length: nBins) : (0, 0)
         var r = Result(fromMs: fromMs, toMs: until, populations: pops, synchrony: synchrony, peakHz: peak, peakPower: power, regime: "")
         r.regime = NetworkStatistics.brunelRegime(r)
         return r
@@ -138,6 +141,10 @@ public struct NetworkStatistics: Sendable {
         return r.peakHz >= fastAboveHz ? "SI fast" : "SI slow"
     }
 
+    /// The 1 ms bins of synchrony and the spectrum cover at most the first 2^24 ms (4.7 h) of the
+    /// period (64 MiB); rates and CVs cover all of it.
+    public static let maxBins = 1 << 24
+
     /// Below this mean rate (Hz) over all cells a network is quiescent (`Q`).
     public static let quiescentHz = 0.1
     /// Cells firing with a mean CV of ISI below this fire regularly (`SR`).
@@ -150,17 +157,20 @@ public struct NetworkStatistics: Sendable {
     /// Welch's estimate of the power spectrum of `x` (1 ms bins, mean removed; Hann windows of
     /// 256 ms overlapping by half, or one window of the largest power of 2 that fits in shorter
     /// records): the frequency of its highest bin above 5 Hz and its power over the median's.
-    static func spectralPeak(_ x: [Double]) -> (Double, Double) {
+    /// `x`: the counts of the first bins, the rest of `count` bins empty.
+    static func spectralPeak(_ x: [Int32], length count: Int) -> (Double, Double) {
         var length = 256
-        while length > x.count && length > 16 { length /= 2 }
-        guard x.count >= length else { return (0, 0) }
-        let mean = x.reduce(0, +) / Double(x.count)
+        while length > count && length > 16 { length /= 2 }
+        guard count >= length else { return (0, 0) }
+        let mean = Double(x.reduce(0) { $0 + Int($1) }) / Double(count)
         let window = (0..<length).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length)) }
+        let twiddles = FFTTwiddles(length)
         var power = [Double](repeating: 0, count: length / 2 + 1)
         var start = 0
-        while start + length <= x.count {
-            var re = (0..<length).map { (x[start + $0] - mean) * window[$0] }, im = [Double](repeating: 0, count: length)
-            fft(&re, &im)
+        while start + length <= count {
+            var re = (0..<length).map { ((start + $0 < x.count ? Double(x[start + $0]) : 0) - mean) * window[$0] }
+            var im = [Double](repeating: 0, count: length)
+            fft(&re, &im, twiddles)
             for k in power.indices { power[k] += re[k] * re[k] + im[k] * im[k] }
             start += length / 2
         }
@@ -174,8 +184,17 @@ public struct NetworkStatistics: Sendable {
         return (Double(best) * df, median > 0 ? power[best] / median : 0)
     }
 
-    /// In-place radix-2 FFT (length a power of 2).
-    static func fft(_ re: inout [Double], _ im: inout [Double]) {
+    /// cos and sin of -2 pi k / n for k < n / 2: the factors of every stage, computed once.
+    struct FFTTwiddles {
+        let cos: [Double], sin: [Double]
+        init(_ n: Int) {
+            cos = (0..<n / 2).map { Foundation.cos(-2 * Double.pi * Double($0) / Double(n)) }
+            sin = (0..<n / 2).map { Foundation.sin(-2 * Double.pi * Double($0) / Double(n)) }
+        }
+    }
+
+    /// In-place radix-2 FFT (length a power of 2, the twiddles of that length).
+    static func fft(_ re: inout [Double], _ im: inout [Double], _ w: FFTTwiddles) {
         let n = re.count
         var j = 0
         for i in 1..<n {
@@ -186,10 +205,10 @@ public struct NetworkStatistics: Sendable {
         }
         var len = 2
         while len <= n {
-            let angle = -2 * Double.pi / Double(len)
+            let step = n / len
             for start in stride(from: 0, to: n, by: len) {
                 for k in 0..<len / 2 {
-                    let wr = cos(angle * Double(k)), wi = sin(angle * Double(k))
+                    let wr = w.cos[k * step], wi = w.sin[k * step]
                     let a = start + k, b = a + len / 2
                     let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
                     re[b] = re[a] - tr; im[b] = im[a] - ti

@@ -212,3 +212,19 @@ final class BrunelRegimeTests: XCTestCase {
         }
     }
 }
+
+/// `netview stats` on a folder whose files claim spikes far in the future: the 1 ms bins stop at
+/// their cap, so memory stays bounded and the command answers.
+final class StatsCommandTests: XCTestCase {
+    func testFarSpikesStayBounded() throws {
+        let dir = NSTemporaryDirectory() + "nv-stats-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "sender,time_ms\n1,150.0\n2,157.5\n1,900000000000.0\n".write(toFile: dir + "/spikes.csv", atomically: true, encoding: .utf8)
+        let out = Binary.shell("ulimit -v 2000000; '\(Binary.path)' stats '\(dir)' 2>&1; echo EXIT=$?")
+        XCTAssertTrue(out.contains("EXIT=0"), out)
+        XCTAssertTrue(out.contains("\"to_ms\": 900000000000"), out)
+        XCTAssertTrue(out.contains("\"spikes\": 3"), out)
+        XCTAssertFalse(out.contains("\"synchrony\": 0.0"), out)
+    }
+}
