@@ -98,10 +98,12 @@ public final class SweepWatch: @unchecked Sendable {
     public func poll(force: Bool = false) {
         guard force || Date().timeIntervalSince(lastScan) >= 0.5 else { return }
         lastScan = Date()
+        // One listing of runs/ a look; only runs not read before are opened.
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/runs")) ?? [])
         for p in 0..<plan.pointCount {
             for s in plan.seeds {
                 let name = plan.runName(point: p, seed: s)
-                if rowsByName[name] != nil { continue }
+                if rowsByName[name] != nil || !(present.contains(name) || present.contains(".\(name).failed")) { continue }
                 let run = "\(folder)/runs/\(name)"
                 if SafeFile.kind(run + "/" + RunFolder.marker) == .regular,
                    let d = try? SafeFile.read(run + "/summary.json", maxBytes: 256 << 20),

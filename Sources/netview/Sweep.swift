@@ -36,7 +36,8 @@ struct Sweep: ParsableCommand {
             throw fail("\(file) is a session: sweep its model as edited (netview export \(file) --to model -o FILE, then netview sweep FILE)")
         }
         if let j = jobs, j < 1 || j > 256 { throw fail("--jobs must be within 1...256, got \(j)") }
-        var plan = try makePlan(file)
+        let (planned, slug) = try makePlan(file)
+        var plan = planned
         if let shard {
             let parts = shard.split(separator: "/").map { Int($0) }
             guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, (1...n).contains(k) else {
@@ -44,7 +45,7 @@ struct Sweep: ParsableCommand {
             }
             plan.shard = (k, n)
         }
-        let dir = try SweepFolder.open(out ?? "out/\(slug(file))-sweep", plan: plan)
+        let dir = try SweepFolder.open(out ?? "out/\(slug)-sweep", plan: plan)
         let todo = plan.points.flatMap { p in plan.seeds.map { (p, $0) } }
         let left = todo.filter { !dir.finished(plan.runName(point: $0.0, seed: $0.1)) }
         if !quiet {
@@ -63,12 +64,8 @@ struct Sweep: ParsableCommand {
 
     var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    func slug(_ file: String) -> String {
-        (try? ModelFile.load(path: file).slug) ?? "sweep"
-    }
-
     /// The plan from the arguments: every grid point is checked by reading the file with its values.
-    func makePlan(_ file: String) throws -> SweepPlan {
+    func makePlan(_ file: String) throws -> (SweepPlan, slug: String) {
         var fixed: [String: Double] = [:], axes: [SweepAxis] = []
         for p in params {
             let axis: SweepAxis
@@ -88,7 +85,7 @@ struct Sweep: ParsableCommand {
             let m = try loadModel(file, params: plan.overrides(point: p).map { "\($0.0)=\(formatNumber($0.1))" }, seed: nil)
             if m.resolution != base.resolution { try checkTime(ms, resolution: m.resolution) }
         }
-        return plan
+        return (plan, base.slug)
     }
 
     /// For seeds alone: the count of each regime with its Wilson interval; for a grid of one or two
