@@ -116,7 +116,8 @@ public struct NetworkFigure {
 
         // Population rates in bins of about span / 150.
         let rateTop = rasterTop + rasterH + 3, rateH = 16.0
-        let bin = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].first { span / $0 <= 150 } ?? 1000
+        // 1, 2 or 5 times a power of ten (0.1 ms at least): at most 150 bins over any period.
+        let bin = (-1...300).lazy.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }.first { span / $0 <= 150 } ?? span
         let nBins = max(1, Int((span / bin).rounded(.up)))
         var rates: [[Double]] = []
         for p in populations {

@@ -120,6 +120,19 @@ final class PlotTests: XCTestCase {
         XCTAssertTrue(r.err.contains("no such column"), r.err)
     }
 
+    /// A folder whose files claim a spike far in the future still gives a figure of bounded size.
+    func testFarSpikesGiveABoundedFigure() throws {
+        let dir = temp("far")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir); unlink(dir + ".svg") }
+        try "sender,time_ms\n1,150.0\n2,157.5\n1,900000000000.0\n".write(toFile: dir + "/spikes.csv", atomically: true, encoding: .utf8)
+        let out = Binary.shell("ulimit -v 2000000; '\(Binary.path)' plot '\(dir)' 2>&1; echo EXIT=$?")
+        XCTAssertTrue(out.contains("EXIT=0"), out)
+        let e = try SVGElements.parse(dir + ".svg")
+        XCTAssertEqual(e.count("polyline"), 1)
+        XCTAssertTrue(e.texts.contains { $0.hasPrefix("bins of ") }, "\(e.texts)")
+    }
+
     func testBadArguments() throws {
         let run = temp("bad")
         defer { try? FileManager.default.removeItem(atPath: run) }
