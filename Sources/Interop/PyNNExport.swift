@@ -12,10 +12,14 @@ public struct PyNNExport {
     public var sourcePath: String
     public var backend: Backend
 
+    /// The file's parameters as Python variables, and its expressions over them.
+    let py: PythonParameters
+
     public init(model: ModelFile, sourcePath: String, backend: Backend = .nest) {
         self.model = model
         self.sourcePath = sourcePath
         self.backend = backend
+        py = PythonParameters(model)
     }
 
     /// A NEST parameter as a PyNN one: name and the factor from NEST's unit to PyNN's.
@@ -78,7 +82,7 @@ public struct PyNNExport {
         var body = section("setup (model file: kernel)")
         body += """
         t_start = time.perf_counter()
-        MIN_DELAY = \(Py.number(minDelay))  # the smallest delay of the model file: NEST's min_delay, as netview's and NEST's runs have it
+        MIN_DELAY = \(minDelay)  # the smallest delay of the model file: NEST's min_delay, as netview's and NEST's runs have it
         sim.setup(timestep=\(Py.number(model.resolution)), min_delay=MIN_DELAY\(backend == .nest ? ", threads=args.threads, rng_seed=RNG_SEED, spike_precision=\"on_grid\"" : ""))
         RANK, SIZE = sim.rank(), sim.num_processes()
         rng = np.random.default_rng(NETWORK_SEED)  # connection lists PyNN has no rule for (max_indegree)
@@ -98,7 +102,8 @@ public struct PyNNExport {
         }
         body += "\n" + section("simulate (model file: simulate, or --time)")
         body += try simulateAndWrite(recorders: recorders, meters: meters)
-        return header() + ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "the simulator's stream (Poisson input) and the distributions")
+        return header() + ScriptParts.constants(model, rngSeed: rngSeed, rngComment: "the simulator's stream (Poisson input) and the distributions",
+                                                parameterBlock: py.block)
             + ScriptParts.arguments(model, seedHelp: "another seed for the simulator's stream, the distributions and the numpy network draws (1 to 2**32-1)")
             + ScriptParts.numpyHelpers + """
 
@@ -109,21 +114,26 @@ public struct PyNNExport {
             return order[np.searchsorted(of, ids, sorter=order)]
 
 
-        """ + firstIDs() + "\n" + body
+        """ + sizesAndFirstIDs() + "\n" + body
     }
 
     /// The smallest delay any connection of the file has (a drawn delay counts with its lower
-    /// bound, or the resolution when it has none).
-    var minDelay: Double {
-        let delays = model.connections.map { c -> Double in
+    /// bound, or the resolution when it has none), as a Python expression when delays are
+    /// expressions of the parameters.
+    var minDelay: String {
+        var numbers: [Double] = [], texts: [String] = []
+        for (i, c) in model.connections.enumerated() {
             switch c.syn.delay {
-            case let .constant(d): return d
-            case let .random(.uniform(lo, _)): return max(lo, model.resolution)
-            case let .random(.normal(_, _, lo?, _)): return max(lo, model.resolution)
-            case .random: return model.resolution
+            case let .constant(d):
+                if let e = py.expression(["connections", i, "syn_spec", "delay"]) { if !texts.contains(e) { texts.append(e) } } else { numbers.append(d) }
+            case let .random(.uniform(lo, _)): numbers.append(max(lo, model.resolution))
+            case let .random(.normal(_, _, lo?, _)): numbers.append(max(lo, model.resolution))
+            case .random: numbers.append(model.resolution)
             }
         }
-        return delays.min() ?? model.resolution
+        let all = texts + (numbers.min().map { [Py.number($0)] } ?? [])
+        if all.isEmpty { return Py.number(model.resolution) }
+        return all.count == 1 ? all[0] : "min(\(all.joined(separator: ", ")))"
     }
 
     var rngSeed: UInt64 { let s = model.seed % 4_294_967_295; return s == 0 ? 1 : s }
@@ -160,10 +170,53 @@ public struct PyNNExport {
         """
     }
 
-    /// netview's id of every node's first element (NEST's Create numbering).
-    func firstIDs() -> String {
-        let first = model.firstIDs
-        return "FIRST = " + Py.dict(model.nodes.map { ($0.name, "\(first[$0.name]!)") }) + "  # netview's and NEST's ids: FIRST[node] + index\n"
+    /// Every node's size (the file's `n`, an expression of the parameters when it is one) and
+    /// netview's id of its first element (NEST's Create numbering), and the node ids and recorded
+    /// cells of FACTS from them.
+    func sizesAndFirstIDs() -> String {
+        var s = "# Node sizes (model file: nodes[].n) and netview's and NEST's ids: FIRST[node] + index.\nSIZES, FIRST = {}, {}\n"
+        var previous: String?
+        for (i, n) in model.nodes.enumerated() {
+            let name = Py.string(n.name)
+            s += "SIZES[\(name)] = \(py.integer(["nodes", i, "n"], n.n, what: "nodes[\(i)].n"))\n"
+            s += "FIRST[\(name)] = \(previous.map { "FIRST[\($0)] + SIZES[\($0)]" } ?? "1")\n"
+            previous = name
+        }
+        s += "FACTS[\"nodes\"] = [{\"name\": k, \"model\": m, \"first_id\": FIRST[k], \"n\": SIZES[k]} for k, m in ["
+        s += model.nodes.map { "(\(Py.string($0.name)), \(Py.string($0.model)))" }.joined(separator: ", ") + "]]\n"
+        s += "recorded_ids = {}\n"
+        for rec in model.nodes where rec.model == "spike_recorder" {
+            s += "recorded_ids[\(Py.string(rec.name))] = {}\n"
+            for c in model.connections where c.target.contains(where: { $0.node == rec.name }) {
+                for src in c.source where kind(src.node) == .neuron {
+                    s += "recorded_ids[\(Py.string(rec.name))].setdefault(\(Py.string(src.node)), set()).update("
+                    s += "range(FIRST[\(Py.string(src.node))] + \(src.range?.lowerBound ?? 0), FIRST[\(Py.string(src.node))] + \(upper(src))))\n"
+                }
+            }
+        }
+        let order = model.nodes.map { Py.string($0.name) }.joined(separator: ", ")
+        s += "FACTS[\"recorded\"] = {r: {k: id_runs(got[k]) for k in [\(order)] if k in got} for r, got in recorded_ids.items()}\n"
+        return s
+    }
+
+    /// The end of a selection's range in the script: its number, or the node's size.
+    func upper(_ sel: Selection) -> String { sel.range.map { "\($0.upperBound)" } ?? "SIZES[\(Py.string(sel.node))]" }
+
+    /// A selection's size in the script.
+    func pySize(_ sel: Selection) -> String { sel.range.map { "\($0.count)" } ?? "SIZES[\(Py.string(sel.node))]" }
+
+    /// A number of the file in PyNN's unit: the file's expression (times the factor), or the number.
+    func scaled(_ path: [Any]?, _ x: Double, _ scale: Double) -> String {
+        guard let path, let e = py.expression(path) else { return Py.number(x * scale) }
+        return scale == 1 ? e : "\(e) * \(Py.number(scale))"
+    }
+
+    /// A device's parameter as the file gives it (an expression or a number), or its default.
+    func deviceParam(_ node: NodeSpec, _ key: String) -> (value: Double, text: String) {
+        var x = ModelCatalog.spec(node.model)?.param(key)?.defaultValue.number ?? 0
+        if case let .number(v)? = node.params.first(where: { $0.key == key })?.value { x = v }
+        let i = model.nodes.firstIndex { $0.name == node.name } ?? 0
+        return (x, scaled(["nodes", i, "params", key], x, 1))
     }
 
     // MARK: nodes
@@ -190,7 +243,7 @@ public struct PyNNExport {
             guard type.backends.contains(backend) else {
                 throw fail("model \(n.model) (nodes[\(i)] \(n.name), PyNN's \(type.name) exists for pyNN.nest only)")
             }
-            s += try cell(n, type)
+            s += try cell(i, n, type)
         }
         return s
     }
@@ -204,7 +257,7 @@ public struct PyNNExport {
         }
     }
 
-    func cell(_ n: NodeSpec, _ type: CellType) throws -> String {
+    func cell(_ i: Int, _ n: NodeSpec, _ type: CellType) throws -> String {
         let spec = ModelCatalog.spec(n.model)!
         func value(_ key: String) -> ParamValue {
             n.params.first { $0.key == key }?.value ?? spec.param(key)?.defaultValue ?? .number(0)
@@ -216,23 +269,25 @@ public struct PyNNExport {
         }
         var pairs: [(String, String)] = []
         for p in type.params {
-            pairs.append((p.pynn, try pyValue(value(p.nest), scale: p.scale, what: "\(n.name) \(p.nest)")))
+            pairs.append((p.pynn, try pyValue(value(p.nest), scale: p.scale, what: "\(n.name) \(p.nest)", at: ["nodes", i, "params", p.nest])))
         }
         if type.tauFromConductance {
             guard case let .number(cm) = value("C_m"), case let .number(gl) = value("g_L") else {
                 throw fail("a distribution of C_m or g_L (nodes \(n.name): PyNN's tau_m is C_m / g_L)")
             }
-            pairs.insert(("tau_m", Py.number(cm / gl)), at: 3)
+            let cmText = py.expression(["nodes", i, "params", "C_m"]), glText = py.expression(["nodes", i, "params", "g_L"])
+            let tau = cmText == nil && glText == nil ? Py.number(cm / gl) : "\(cmText ?? Py.number(cm)) / \(glText ?? Py.number(gl))"
+            pairs.insert(("tau_m", tau), at: 3)
         } else {
-            pairs.insert(("tau_m", try pyValue(value("tau_m"), scale: 1, what: "\(n.name) tau_m")), at: 3)
+            pairs.insert(("tau_m", try pyValue(value("tau_m"), scale: 1, what: "\(n.name) tau_m", at: ["nodes", i, "params", "tau_m"])), at: 3)
         }
         let name = Py.string(n.name)
-        var s = "pops[\(name)] = sim.Population(\(n.n), sim.\(type.name)(\(pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))), label=\(name))\n"
+        var s = "pops[\(name)] = sim.Population(SIZES[\(name)], sim.\(type.name)(\(pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))), label=\(name))\n"
         // V_m always (PyNN's default initial v is not NEST's); other state only where the file sets it.
-        var initial = [("v", try pyValue(value("V_m"), scale: 1, what: "\(n.name) V_m"))]
+        var initial = [("v", try pyValue(value("V_m"), scale: 1, what: "\(n.name) V_m", at: ["nodes", i, "params", "V_m"]))]
         for key in ["w", "g_ex", "g_in"] where n.params.contains(where: { $0.key == key }) {
             let (pynn, scale) = PyNNExport.initialState[key]!
-            initial.append((pynn, try pyValue(value(key), scale: scale, what: "\(n.name) \(key)")))
+            initial.append((pynn, try pyValue(value(key), scale: scale, what: "\(n.name) \(key)", at: ["nodes", i, "params", key])))
         }
         s += "pops[\(name)].initialize(\(initial.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")))  # NEST's initial state\n"
         // Values set on slices of the node (a slice edited in the workbench), in order.
@@ -255,10 +310,11 @@ public struct PyNNExport {
         return s
     }
 
-    /// A parameter value in PyNN's unit: a number, or a RandomDistribution drawn per neuron.
-    func pyValue(_ v: ParamValue, scale: Double, what: String) throws -> String {
+    /// A parameter value in PyNN's unit: a number (the file's expression when `path` holds one),
+    /// or a RandomDistribution drawn per neuron.
+    func pyValue(_ v: ParamValue, scale: Double, what: String, at path: [Any]? = nil) throws -> String {
         switch v {
-        case let .number(x): return Py.number(x * scale)
+        case let .number(x): return scaled(path, x, scale)
         case let .bool(b): return b ? "True" : "False"
         case let .distribution(d): return distribution(d, scale: scale)
         default: throw fail("a value of type \(v.typeName) for \(what)")
@@ -303,10 +359,17 @@ public struct PyNNExport {
 
     /// The sign of a weight picks PyNN's receptor type; PyNN wants inhibitory weights negative for
     /// current-based cells and positive for conductance-based ones.
+    /// A weight the file writes as an expression stays one (its sign, and so the receptor type, as
+    /// exported).
     func weight(_ w: SynValue, scale: Double, currentBased: Bool, at i: Int) throws -> (value: String, receptor: String) {
         switch w {
         case let .constant(x):
-            return (Py.number((currentBased ? x : abs(x)) * scale), x < 0 ? "inhibitory" : "excitatory")
+            let receptor = x < 0 ? "inhibitory" : "excitatory"
+            guard let e = py.expression(["connections", i, "syn_spec", "weight"]) else {
+                return (Py.number((currentBased ? x : abs(x)) * scale), receptor)
+            }
+            let signed = currentBased ? e : "abs(\(e))"
+            return (scale == 1 ? signed : "\(signed) * \(Py.number(scale))", receptor)
         case let .random(d):
             let sign: Double
             switch d {
@@ -328,9 +391,9 @@ public struct PyNNExport {
         }
     }
 
-    func delay(_ d: SynValue) -> String {
+    func delay(_ d: SynValue, at i: Int) -> String {
         switch d {
-        case let .constant(x): return Py.number(x)
+        case let .constant(x): return scaled(["connections", i, "syn_spec", "delay"], x, 1)
         case let .random(dist): return distribution(dist, scale: 1)
         }
     }
@@ -375,43 +438,40 @@ public struct PyNNExport {
             }
             for src in c.source {
                 let node = model.node(named: src.node)!
-                func p(_ k: String) -> Double {
-                    if case let .number(x)? = node.params.first(where: { $0.key == k })?.value { return x }
-                    return ModelCatalog.spec("dc_generator")!.param(k)!.defaultValue.number ?? 0
-                }
                 guard case let .constant(w) = c.syn.weight, case let .constant(d) = c.syn.delay else {
                     throw fail("a dc_generator connection with drawn weight or delay (connections[\(i)])")
                 }
-                let stop = p("stop").isFinite && p("stop") < 1e300 ? Py.number(p("stop") + d) : "1e12"
+                let (amplitude, start, stop) = (deviceParam(node, "amplitude"), deviceParam(node, "start"), deviceParam(node, "stop"))
+                let wText = scaled(["connections", i, "syn_spec", "weight"], w, 1), dText = delay(c.syn.delay, at: i)
+                let end = stop.value.isFinite && stop.value < 1e300 ? "\(stop.text) + \(dText)" : "1e12"
                 s += "# the current reaches the cells one delay (\(Py.number(d)) ms) after NEST's start and stop\n"
-                s += "sim.DCSource(amplitude=\(Py.number(p("amplitude") * w * 0.001 * Double(size(src)))), start=\(Py.number(p("start") + d)), stop=\(stop)).inject_into(\(views(c.target)))\n"
+                s += "sim.DCSource(amplitude=\(amplitude.text) * \(wText) * 0.001 * \(pySize(src)), start=\(start.text) + \(dText), stop=\(end)).inject_into(\(views(c.target)))\n"
             }
-            s += "synapses.append({\"source\": \(text(c.sourceText)), \"target\": \(text(c.targetText)), \"rule\": \(Py.string(c.conn.ruleName)), \"synapses\": \(c.target.map(size).reduce(0, +) * c.source.map(size).reduce(0, +)), \"device_link\": True})\n\n"
+            let count = "(\(c.target.map(pySize).joined(separator: " + "))) * (\(c.source.map(pySize).joined(separator: " + ")))"
+            s += "synapses.append({\"source\": \(text(c.sourceText)), \"target\": \(text(c.targetText)), \"rule\": \(Py.string(c.conn.ruleName)), \"synapses\": \(count), \"device_link\": True})\n\n"
             return s
         }
         let scale = try weightScale(c.target, at: i)
         let currentBased = c.target.contains { model.node(named: $0.node).flatMap { PyNNExport.cellTypes[$0.model] }?.name.hasPrefix("IF_curr") ?? false }
         let (w, receptor) = try weight(c.syn.weight, scale: scale, currentBased: currentBased, at: i)
-        let synapse = "sim.StaticSynapse(weight=\(w), delay=\(delay(c.syn.delay)))"
+        let synapse = "sim.StaticSynapse(weight=\(w), delay=\(delay(c.syn.delay, at: i)))"
         var pre = views(c.source)
         if sourceModels == ["poisson_generator"] {
             guard c.source.count == 1, size(c.source[0]) == 1, c.conn.rule == .allToAll || c.conn.rule == .oneToOne else {
                 throw fail("poisson_generator with n > 1 or rule \(c.conn.ruleName) (connections[\(i)]); netview exports one generator to all its targets")
             }
             let node = model.node(named: c.source[0].node)!
-            func p(_ k: String) -> Double {
-                if case let .number(x)? = node.params.first(where: { $0.key == k })?.value { return x }
-                return ModelCatalog.spec("poisson_generator")!.param(k)!.defaultValue.number ?? 0
-            }
-            let n = c.target.map(size).reduce(0, +)
-            let duration = p("stop") < 1e300 ? Py.number(p("stop") - p("start")) : "1e12"
-            s += "poisson = sim.Population(\(n), sim.SpikeSourcePoisson(rate=\(Py.number(p("rate"))), start=\(Py.number(p("start"))), duration=\(duration)), label=\(Py.string("\(node.name)->\(i)")))  # one train per target\n"
-            var offset = 0
+            let (rate, start, stop) = (deviceParam(node, "rate"), deviceParam(node, "start"), deviceParam(node, "stop"))
+            let n = c.target.map(pySize).joined(separator: " + ")
+            let duration = stop.value < 1e300 ? (stop.text == Py.number(stop.value) && start.text == Py.number(start.value)
+                ? Py.number(stop.value - start.value) : "\(stop.text) - \(start.text)") : "1e12"
+            s += "poisson = sim.Population(\(n), sim.SpikeSourcePoisson(rate=\(rate.text), start=\(start.text), duration=\(duration)), label=\(Py.string("\(node.name)->\(i)")))  # one train per target\n"
+            s += "at = 0\n"
             for t in c.target {
                 // PyNN connects a single cell with AllToAll; OneToOne wants more than one.
                 let rule = size(t) == 1 ? "sim.AllToAllConnector()" : "sim.OneToOneConnector()"
-                s += "sim.Projection(poisson[\(offset):\(offset + size(t))], \(view(t)), \(rule), \(synapse), receptor_type=\(Py.string(receptor)))\n"
-                offset += size(t)
+                s += "sim.Projection(poisson[at:at + \(pySize(t))], \(view(t)), \(rule), \(synapse), receptor_type=\(Py.string(receptor)))\n"
+                s += "at += \(pySize(t))\n"
             }
             s += "synapses.append({\"source\": \(text(c.sourceText)), \"target\": \(text(c.targetText)), \"rule\": \(Py.string(c.conn.ruleName)), \"synapses\": \(n), \"device_link\": False})\n\n"
             return s
@@ -421,20 +481,22 @@ public struct PyNNExport {
         }
         let autapses = c.conn.allowAutapses ? "True" : "False", multapses = c.conn.allowMultapses ? "True" : "False"
         let connector: String
+        func count(_ key: String, _ k: Int) -> String { py.integer(["connections", i, "conn_spec", key], k, what: "connections[\(i)].conn_spec.\(key)") }
+        let probability = { (p: Double) in self.scaled(["connections", i, "conn_spec", "p"], p, 1) }
         switch c.conn.rule {
         case .allToAll: connector = "sim.AllToAllConnector(allow_self_connections=\(autapses))"
         case .oneToOne: connector = "sim.OneToOneConnector()"
-        case let .fixedIndegree(k): connector = "sim.FixedNumberPreConnector(\(k), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
-        case let .fixedOutdegree(k): connector = "sim.FixedNumberPostConnector(\(k), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
-        case let .fixedTotalNumber(k): connector = "sim.FixedTotalNumberConnector(\(k), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
-        case let .pairwiseBernoulli(p, nil): connector = "sim.FixedProbabilityConnector(\(Py.number(p)), allow_self_connections=\(autapses), rng=draws)"
+        case let .fixedIndegree(k): connector = "sim.FixedNumberPreConnector(\(count("indegree", k)), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
+        case let .fixedOutdegree(k): connector = "sim.FixedNumberPostConnector(\(count("outdegree", k)), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
+        case let .fixedTotalNumber(k): connector = "sim.FixedTotalNumberConnector(\(count("N", k)), allow_self_connections=\(autapses), with_replacement=\(multapses), rng=draws)"
+        case let .pairwiseBernoulli(p, nil): connector = "sim.FixedProbabilityConnector(\(probability(p)), allow_self_connections=\(autapses), rng=draws)"
         case let .pairwiseBernoulli(p, cap?):
             // PyNN has no max_indegree: the same scan as netview's, drawn with numpy, as a list.
             func ids(_ list: [Selection]) -> String {
-                "np.concatenate([" + list.map { "FIRST[\(Py.string($0.node))] + np.arange(\($0.range?.lowerBound ?? 0), \($0.range?.upperBound ?? size($0)))" }.joined(separator: ", ") + "])"
+                "np.concatenate([" + list.map { "FIRST[\(Py.string($0.node))] + np.arange(\($0.range?.lowerBound ?? 0), \(upper($0)))" }.joined(separator: ", ") + "])"
             }
             s += "src, tgt = \(ids(c.source)), \(ids(c.target))\n"
-            s += "pre, post = capped_bernoulli(src, tgt, \(Py.number(p)), \(cap), \(autapses))\n"
+            s += "pre, post = capped_bernoulli(src, tgt, \(probability(p)), \(count("max_indegree", cap)), \(autapses))\n"
             s += "connections_list = np.column_stack([positions(pre, src), positions(post, tgt)])  # indices in the source and target assemblies\n"
             connector = "sim.FromListConnector(connections_list)"
             pre = views(c.source)
@@ -448,18 +510,19 @@ public struct PyNNExport {
             }
         default: break
         }
-        s += "made = 0\n"
-        var offset = 0
+        let capped: Bool
+        if case .pairwiseBernoulli(_, _?) = c.conn.rule { capped = true } else { capped = false }
+        s += capped ? "made = at = 0\n" : "made = 0\n"
         for t in c.target {
             var rule = connector
             if case .pairwiseBernoulli(_, _?) = c.conn.rule {
-                s += "part = connections_list[(connections_list[:, 1] >= \(offset)) & (connections_list[:, 1] < \(offset + size(t)))] - [0, \(offset)]\n"
+                s += "part = connections_list[(connections_list[:, 1] >= at) & (connections_list[:, 1] < at + \(pySize(t)))] - [0, at]\n"
                 rule = "sim.FromListConnector(part)"
             } else if c.conn.rule == .oneToOne && size(t) == 1 {
                 rule = "sim.AllToAllConnector()"
             }
             s += "made += sim.Projection(\(pre), \(view(t)), \(rule), \(synapse), receptor_type=\(Py.string(receptor))).size()\n"
-            offset += size(t)
+            if capped { s += "at += \(pySize(t))\n" }
         }
         s += "synapses.append({\"source\": \(text(c.sourceText)), \"target\": \(text(c.targetText)), \"rule\": \(Py.string(c.conn.ruleName)), \"synapses\": made, \"device_link\": False})\n\n"
         return s
@@ -544,7 +607,7 @@ public struct PyNNExport {
         """
         for rec in model.nodes where rec.model == "spike_recorder" {
             let parts = (recorders[rec.name] ?? []).map { p in
-                "spikes(\(Py.string(p.node)), \(p.range?.lowerBound ?? 0), \(p.range?.upperBound ?? model.node(named: p.node)!.n))"
+                "spikes(\(Py.string(p.node)), \(p.range?.lowerBound ?? 0), \(p.range.map { "\($0.upperBound)" } ?? "SIZES[\(Py.string(p.node))]"))"
             }
             s += "write_rows(\(Py.string(rec.name)), [], \(parts.isEmpty ? "[]" : parts.joined(separator: " + ")))  # nodes: \(Py.comment(rec.name))\n"
         }
@@ -558,13 +621,13 @@ public struct PyNNExport {
                 let type = PyNNExport.cellTypes[model.node(named: t.node)!.model]!
                 let cols = m.vars.map { Py.string(type.recordables[$0]!.0) }.joined(separator: ", ")
                 let scales = m.vars.map { Py.number(type.recordables[$0]!.1) }.joined(separator: ", ")
-                parts.append("samples(\(Py.string(t.node)), [\(cols)], [\(scales)], \(t.range?.lowerBound ?? 0), \(t.range?.upperBound ?? size(t)))")
+                parts.append("samples(\(Py.string(t.node)), [\(cols)], [\(scales)], \(t.range?.lowerBound ?? 0), \(upper(t)))")
             }
             s += "write_rows(\(Py.string(rec.name)), [\(m.vars.map(Py.string).joined(separator: ", "))], \(parts.joined(separator: " + ")))  # nodes: \(Py.comment(rec.name))\n"
         }
         s += "\n# Spike counts of this rank's neurons, summed over ranks with mpi4py when present.\npopulations = {}\n"
         for n in neurons {
-            s += "populations[\(Py.string(n.name))] = {\"n\": \(n.n), \"spikes\": sum(len(st) for st in data[\(Py.string(n.name))].spiketrains)}\n"
+            s += "populations[\(Py.string(n.name))] = {\"n\": SIZES[\(Py.string(n.name))], \"spikes\": sum(len(st) for st in data[\(Py.string(n.name))].spiketrains)}\n"
         }
         let version = backend == .nest
             ? "\"pynn-\" + __import__(\"pyNN\").__version__ + \" nest-\" + __import__(\"nest\").__version__"

@@ -29,6 +29,9 @@ struct PythonParameters {
         "pre", "post", "by_source", "drawn_weight", "drawn_delay", "counter", "senders", "populations",
         "summary", "per_rank_summary", "peak_mb", "comm", "t_start", "t_built", "t_done", "suffix", "left_out", "found", "rows",
         "recorded_ids", "poisson", "id_runs",
+        // the PyNN scripts' own names
+        "SIZES", "FIRST", "MIN_DELAY", "draws", "positions", "made", "part", "connections_list", "src", "tgt", "at", "data",
+        "on_grid", "write_rows", "spikes", "samples", "LAST_SAMPLE", "TICS_PER_STEP", "NumpyRNG", "RandomDistribution", "got",
     ]
 
     init(_ model: ModelFile) {

@@ -13,12 +13,12 @@ final class PyNNExportTests: XCTestCase {
     func testDestexheInPyNNUnits() throws {
         let s = try script("destexhe2009", backend: .neuron)
         XCTAssertTrue(s.contains("import pyNN.neuron as sim"), s)
-        XCTAssertTrue(s.contains("pops[\"RS\"] = sim.Population(380, sim.EIF_cond_exp_isfa_ista(v_rest=-60.0, v_reset=-60.0, cm=0.2, tau_m=20.0, tau_refrac=2.6, v_thresh=-50.0, i_offset=0.0, tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0, v_spike=-49.999999, a=1.0, b=0.005, delta_T=2.5, tau_w=600.0)"), s)
+        XCTAssertTrue(s.contains("SIZES[\"RS\"] = 380\n") && s.contains("pops[\"RS\"] = sim.Population(SIZES[\"RS\"], sim.EIF_cond_exp_isfa_ista(v_rest=-60.0, v_reset=-60.0, cm=0.2, tau_m=20.0, tau_refrac=2.6, v_thresh=-50.0, i_offset=0.0, tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0, v_spike=-49.999999, a=1.0, b=0.005, delta_T=2.5, tau_w=600.0)"), s)
         XCTAssertTrue(s.contains("pre, post = capped_bernoulli(src, tgt, 0.08, 32, False)"), s)
         XCTAssertTrue(s.contains("sim.StaticSynapse(weight=0.006, delay=0.1), receptor_type=\"excitatory\""), s)
         XCTAssertTrue(s.contains("sim.StaticSynapse(weight=0.067, delay=0.1), receptor_type=\"inhibitory\""), "conductance weights positive, in uS: " + s)
-        XCTAssertTrue(s.contains("sim.SpikeSourcePoisson(rate=285.7142857142857, start=0.0, duration=50.0)"), s)
-        XCTAssertTrue(s.contains("FIRST = {\"RS\": 1, \"LTS\": 381, \"FS\": 401"), s)
+        XCTAssertTrue(s.contains("sim.SpikeSourcePoisson(rate=(20*1000/70), start=0.0, duration=50.0)"), s)
+        XCTAssertTrue(s.contains("FIRST[\"RS\"] = 1\nSIZES[\"LTS\"] = 20\nFIRST[\"LTS\"] = FIRST[\"RS\"] + SIZES[\"RS\"]\n"), s)
         XCTAssertTrue(s.contains("\"simulator\": \"pynn-neuron\""), s)
         Support.assertValidPython(s)
     }
@@ -26,17 +26,17 @@ final class PyNNExportTests: XCTestCase {
     /// Brunel: IF_curr_delta (pyNN.nest only) with weights in mV; current-based inhibition keeps its sign.
     func testBrunelAndBalancedNeuron() throws {
         let b = try script("brunel2000", params: ["order": 250])
-        XCTAssertTrue(b.contains("sim.IF_curr_delta(v_rest=0.0, v_reset=0.0, cm=0.001, tau_m=20.0, tau_refrac=2.0, v_thresh=20.0, i_offset=0.0)"), b)
-        XCTAssertTrue(b.contains("sim.FixedNumberPreConnector(25, allow_self_connections=True, with_replacement=True, rng=draws), sim.StaticSynapse(weight=-0.5, delay=1.5), receptor_type=\"inhibitory\""), b)
+        XCTAssertTrue(b.contains("sim.IF_curr_delta(v_rest=0.0, v_reset=V_r, cm=0.001, tau_m=tau_m, tau_refrac=2.0, v_thresh=theta, i_offset=0.0)"), b)
+        XCTAssertTrue(b.contains("sim.FixedNumberPreConnector(whole(CI, \"connections[2].conn_spec.indegree\"), allow_self_connections=True, with_replacement=True, rng=draws), sim.StaticSynapse(weight=(-g*J), delay=1.5), receptor_type=\"inhibitory\""), b)
         // pyNN.nest would pick the precise-timing variants (iaf_psc_delta_ps) unless told to stay on the grid.
         XCTAssertTrue(b.contains("spike_precision=\"on_grid\")"), b)
-        XCTAssertTrue(b.contains("poisson = sim.Population(1250, sim.SpikeSourcePoisson(rate=20000.0"), b)
+        XCTAssertTrue(b.contains("\norder = 250.0  # --param order=250.0\n") && b.contains("poisson = sim.Population(SIZES[\"E\"] + SIZES[\"I\"], sim.SpikeSourcePoisson(rate=p_rate"), b)
         XCTAssertTrue(b.contains("write_rows(\"espikes\", [], spikes(\"E\", 0, 50))"), b)
         Support.assertValidPython(b)
         let n = try script("balanced_neuron")
         XCTAssertTrue(n.contains("sim.IF_curr_alpha("), n)
-        XCTAssertTrue(n.contains("sim.StaticSynapse(weight=0.045, delay=1.0), receptor_type=\"excitatory\""), "45 pA is 0.045 nA: " + n)
-        XCTAssertTrue(n.contains("sim.StaticSynapse(weight=-0.045, delay=1.0), receptor_type=\"inhibitory\""), n)
+        XCTAssertTrue(n.contains("sim.StaticSynapse(weight=epsc * 0.001, delay=d), receptor_type=\"excitatory\""), "pA to nA: " + n)
+        XCTAssertTrue(n.contains("sim.StaticSynapse(weight=ipsc * 0.001, delay=d), receptor_type=\"inhibitory\""), n)
         XCTAssertTrue(n.contains("pops[\"neuron\"].record([\"v\"], sampling_interval=1.0)") || n.contains("pops[\"neuron\"].record([\"v\"], sampling_interval="), n)
         Support.assertValidPython(n)
     }
@@ -99,5 +99,50 @@ final class PyNNExportTests: XCTestCase {
         XCTAssertTrue(c.agree, c.text)
         let summary = Support.read(dir + "/pynn/summary.json")
         XCTAssertTrue(summary.contains("\"simulator\": \"pynn-nest\""), summary)
+    }
+}
+
+extension PyNNExportTests {
+    /// The file's parameters are Python variables in the PyNN script too: `g` and `order` changed
+    /// there build, in PyNN on NEST, the network a script exported with `--param` builds, spike for
+    /// spike, with the same node ids and recorded cells in the summary.
+    func testParametersEditedInPythonMatchParamOverrides() throws {
+        let dir = Support.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let brunel = Support.root + "/assets/brunel2000.json"
+        var r = Support.netview(["export", brunel, "--to", "pynn", "--param", "order=60", "-o", dir + "/base.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let base = Support.read(dir + "/base.py")
+        for line in ["\ng = 5.0\n", "\nNE = 4*order\n", "\nSIZES[\"E\"] = whole(NE, \"nodes[0].n\")\n", "weight=(-g*J), delay=1.5",
+                     "sim.Population(SIZES[\"E\"] + SIZES[\"I\"], sim.SpikeSourcePoisson(rate=p_rate,",
+                     "sim.FixedNumberPreConnector(whole(CI, \"connections[2].conn_spec.indegree\")"] {
+            XCTAssertTrue(base.contains(line), line)
+        }
+        Support.write(base.replacingOccurrences(of: "\ng = 5.0\n", with: "\ng = 6.0\n")
+            .replacingOccurrences(of: "\norder = 60.0  # --param order=60.0\n", with: "\norder = 80\n"), dir + "/edited.py")
+        r = Support.netview(["export", brunel, "--to", "pynn", "--param", "order=80", "--param", "g=6", "-o", dir + "/param.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let python = try pynnPython()
+        func run(_ script: String) throws -> (spikes: String, summary: [String: Any]) {
+            let out = dir + "/out-" + script
+            let p = Support.process(python, [dir + "/" + script, "--out", out, "--time", "200"])
+            XCTAssertEqual(p.code, 0, p.err)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any] ?? [:]
+            return (Support.read(out + "/espikes.csv") + Support.read(out + "/ispikes.csv"), summary)
+        }
+        let a = try run("edited.py"), b = try run("param.py"), c = try run("base.py")
+        XCTAssertEqual(a.spikes, b.spikes)
+        XCTAssertGreaterThan(a.spikes.count, 1000)
+        XCTAssertNotEqual(a.spikes, c.spikes)
+        for key in ["nodes", "recorded", "populations", "synapses"] {
+            XCTAssertEqual(canonical(a.summary[key]), canonical(b.summary[key]), key)
+        }
+        XCTAssertEqual(a.summary["synapses"] as? Int, 400 * (32 + 8) + 400)
+        XCTAssertTrue(canonical(a.summary["recorded"]).contains("[321,371]"), canonical(a.summary["recorded"]))
+    }
+
+    func canonical(_ x: Any?) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 }
