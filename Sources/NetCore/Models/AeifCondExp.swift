@@ -175,7 +175,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         var rCount = cells.load(r)
         let refCount = cells.load(refCounts.ptr)
         var field = Field(q: q, refractory: rCount .> 0, iStim: cells.load(iStim.ptr), expTable: expTable)
-        var state = cells.load(y)
+        var state: LaneState = cells.load(y)
         var t = resuming ? cells.load(tPartial.ptr) : Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)
         var active = cells.valid

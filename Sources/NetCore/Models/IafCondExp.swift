@@ -3,7 +3,7 @@ import Foundation
 /// `iaf_cond_exp`: a leaky membrane with exponentially decaying conductances (weights in nS),
 /// integrated with GSL's RKF45 as NEST does.
 final class IafCondExp: NeuronPopulation, @unchecked Sendable {
-    /// State per neuron, a column per variable: V_m, g_ex, g_in (and a fourth, unused, kept 0).
+    /// State per neuron, a column per variable: V_m, g_ex, g_in.
     let vars: [Column<Double>]
     let y: StateColumns
     let iStim: Column<Double>
@@ -12,7 +12,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
 
     init(count: Int, grid: TimeGrid) {
         let d = ModelCatalog.iafCondExp
-        vars = [d.param("V_m")!.defaultValue.number!, 0, 0, 0].map { Column(count: count, repeating: $0) }
+        vars = [d.param("V_m")!.defaultValue.number!, 0, 0].map { Column(count: count, repeating: $0) }
         y = StateColumns(vars)
         iStim = Column(count: count, repeating: 0)
         hInt = Column(count: count, repeating: grid.stepMs)
@@ -26,8 +26,9 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let refractory: LaneMask
         let vReset: Lane, vTh: Lane, gL: Lane, eL: Lane, eEx: Lane, eIn: Lane
         let iStim: Lane, iE: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
+
         @inline(__always)
-        func f(_ y: LaneState) -> LaneState {
+        func f(_ y: LaneState3) -> LaneState3 {
             let v = select(refractory, vReset, vmin(y.x0, vTh))
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
@@ -37,7 +38,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             sum = sum - iSynEx
             sum = sum - iSynIn
             let dv = select(refractory, Lane(), sum / cm)
-            return LaneState(dv, -y.x1 / tauEx, -y.x2 / tauIn, Lane(repeating: 0))
+            return LaneState3(dv, -y.x1 / tauEx, -y.x2 / tauIn)
         }
     }
 
@@ -105,7 +106,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
                           eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
                           iStim: cells.load(iStim.ptr), iE: cells.load(p.I_e), cm: cells.load(p.C_m),
                           tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
-        var state = cells.load(y)
+        var state: LaneState3 = cells.load(y)
         var t = Lane(repeating: 0)
         var hStep = cells.load(hInt.ptr)
         var active = cells.valid

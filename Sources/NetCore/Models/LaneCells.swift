@@ -30,17 +30,18 @@ struct StepInput {
 /// Parameters of a group of four consecutive cells: a struct made of `Lane` fields only.
 protocol LaneParams {}
 
-/// The columns of a model's state variables, one column per variable (a model with fewer than
-/// four variables keeps the rest in columns that stay 0).
+/// The columns of a model's state variables, one column per variable: three (`LaneState3`) or
+/// four (`LaneState`).
 struct StateColumns {
     let x0: UnsafeMutablePointer<Double>, x1: UnsafeMutablePointer<Double>
-    let x2: UnsafeMutablePointer<Double>, x3: UnsafeMutablePointer<Double>
+    let x2: UnsafeMutablePointer<Double>, x3: UnsafeMutablePointer<Double>?
 
     init(_ columns: [Column<Double>]) {
+        precondition(columns.count == 3 || columns.count == 4, "three or four state variables")
         x0 = columns[0].ptr
         x1 = columns[1].ptr
         x2 = columns[2].ptr
-        x3 = columns[3].ptr
+        x3 = columns.count == 4 ? columns[3].ptr : nil
     }
 }
 
@@ -93,10 +94,10 @@ extension LaneCells {
         }
     }
 
-    /// The cells' state variables as lanes.
+    /// The cells' four state variables as lanes.
     @inline(__always)
     func load(_ y: StateColumns) -> LaneState {
-        LaneState(load(y.x0), load(y.x1), load(y.x2), load(y.x3))
+        LaneState(load(y.x0), load(y.x1), load(y.x2), load(y.x3!))
     }
 
     @inline(__always)
@@ -104,7 +105,20 @@ extension LaneCells {
         store(s.x0, y.x0)
         store(s.x1, y.x1)
         store(s.x2, y.x2)
-        store(s.x3, y.x3)
+        store(s.x3, y.x3!)
+    }
+
+    /// The cells' three state variables as lanes.
+    @inline(__always)
+    func load(_ y: StateColumns) -> LaneState3 {
+        LaneState3(load(y.x0), load(y.x1), load(y.x2))
+    }
+
+    @inline(__always)
+    func store(_ s: LaneState3, _ y: StateColumns) {
+        store(s.x0, y.x0)
+        store(s.x1, y.x1)
+        store(s.x2, y.x2)
     }
 }
 

@@ -8,8 +8,58 @@ typealias LaneBits = SIMD4<UInt64>
 typealias LaneMask = SIMDMask<LaneInt>
 let laneWidth = 4
 
-/// Up to four state variables of a group of cells, each variable a lane vector (unused ones stay 0).
-struct LaneState {
+/// The state variables of a group of cells, each variable a lane vector: what the integrator adds,
+/// scales, selects and measures, component by component.
+protocol LaneVector {
+    static func + (a: Self, b: Self) -> Self
+    static func * (s: Double, a: Self) -> Self
+    static func * (h: Lane, a: Self) -> Self
+    /// The lanes where `m` is set taken from `other`.
+    func replacing(with other: Self, where m: LaneMask) -> Self
+    /// Tiny values set to 0 (see `flushTiny`) in the lanes where `m` is set.
+    func flushingTiny(where m: LaneMask) -> Self
+    /// The worst ratio of error to tolerance over the components, per lane (at least DBL_MIN).
+    func ratio<C: StepControl>(_ ctl: C, err: Self, dydt: Self, h: Lane) -> Lane
+}
+
+/// Three state variables of a group of cells (V_m, g_ex, g_in of `iaf_cond_exp`).
+struct LaneState3: LaneVector {
+    var x0: Lane, x1: Lane, x2: Lane
+
+    init(_ x0: Lane, _ x1: Lane, _ x2: Lane) {
+        self.x0 = x0
+        self.x1 = x1
+        self.x2 = x2
+    }
+
+    @inline(__always)
+    func replacing(with other: LaneState3, where m: LaneMask) -> LaneState3 {
+        LaneState3(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2))
+    }
+
+    @inline(__always)
+    static func + (a: LaneState3, b: LaneState3) -> LaneState3 { LaneState3(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2) }
+
+    @inline(__always)
+    static func * (s: Double, a: LaneState3) -> LaneState3 { LaneState3(s * a.x0, s * a.x1, s * a.x2) }
+
+    @inline(__always)
+    static func * (h: Lane, a: LaneState3) -> LaneState3 { LaneState3(h * a.x0, h * a.x1, h * a.x2) }
+
+    @inline(__always)
+    func flushingTiny(where m: LaneMask) -> LaneState3 {
+        LaneState3(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m))
+    }
+
+    @inline(__always)
+    func ratio<C: StepControl>(_ ctl: C, err: LaneState3, dydt: LaneState3, h: Lane) -> Lane {
+        let m = vmax(vmax(ctl.ratio(x0, err.x0, dydt.x0, h), ctl.ratio(x1, err.x1, dydt.x1, h)), ctl.ratio(x2, err.x2, dydt.x2, h))
+        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
+    }
+}
+
+/// Four state variables of a group of cells (V_m, g_ex, g_in, w of `aeif_cond_exp`).
+struct LaneState: LaneVector {
     var x0: Lane, x1: Lane, x2: Lane, x3: Lane
 
     init(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane) {
@@ -19,7 +69,6 @@ struct LaneState {
         self.x3 = x3
     }
 
-    /// The lanes where `m` is set taken from `other`.
     @inline(__always)
     func replacing(with other: LaneState, where m: LaneMask) -> LaneState {
         LaneState(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2), select(m, other.x3, x3))
@@ -40,10 +89,16 @@ struct LaneState {
         LaneState(h * a.x0, h * a.x1, h * a.x2, h * a.x3)
     }
 
-    /// Tiny values set to 0 (see `flushTiny`) in the lanes where `m` is set.
     @inline(__always)
     func flushingTiny(where m: LaneMask) -> LaneState {
         LaneState(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m), flushTiny(x3, where: m))
+    }
+
+    @inline(__always)
+    func ratio<C: StepControl>(_ ctl: C, err: LaneState, dydt: LaneState, h: Lane) -> Lane {
+        let m = vmax(vmax(ctl.ratio(x0, err.x0, dydt.x0, h), ctl.ratio(x1, err.x1, dydt.x1, h)),
+                     vmax(ctl.ratio(x2, err.x2, dydt.x2, h), ctl.ratio(x3, err.x3, dydt.x3, h)))
+        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
     }
 }
 
@@ -63,7 +118,8 @@ func anyLane(_ m: LaneMask) -> Bool {
 
 /// A right-hand side for a group of cells, constant in time within a step.
 protocol LaneField {
-    func f(_ y: LaneState) -> LaneState
+    associatedtype State: LaneVector
+    func f(_ y: State) -> State
 }
 
 /// GSL's step-size control `gsl_odeiv_control_standard`, per lane:
@@ -73,36 +129,33 @@ protocol LaneField {
 protocol StepControl {
     var epsAbs: Lane { get }
     var epsRel: Lane { get }
+    /// Whether the control reads y' at the new y (GSL computes it after every step; a control
+    /// that does not read it leaves it to the next step's start, where GSL computes it again).
+    static var readsDerivative: Bool { get }
     /// The quantity D scales with: |y| or |h y'|.
     static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane
 }
 
 struct ControlY: StepControl {
     let epsAbs: Lane, epsRel: Lane
+    static var readsDerivative: Bool { false }
     @inline(__always)
     static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(y) }
 }
 
 struct ControlYP: StepControl {
     let epsAbs: Lane, epsRel: Lane
+    static var readsDerivative: Bool { true }
     @inline(__always)
     static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(h * dydt) }
 }
 
 extension StepControl {
-    /// The ratio of error to tolerance of one component.
+    /// The ratio of error to tolerance of one component, |err| / |D|.
     @inline(__always)
     func ratio(_ y: Lane, _ err: Lane, _ dydt: Lane, _ h: Lane) -> Lane {
         let d0: Lane = epsRel * Self.scale(y, dydt, h) + epsAbs
         return vabs(err) / vabs(d0)
-    }
-
-    /// The worst ratio of error to tolerance over the components, per lane (at least DBL_MIN).
-    @inline(__always)
-    func ratio(y: LaneState, err: LaneState, dydt: LaneState, h: Lane) -> Lane {
-        let m = vmax(vmax(ratio(y.x0, err.x0, dydt.x0, h), ratio(y.x1, err.x1, dydt.x1, h)),
-                     vmax(ratio(y.x2, err.x2, dydt.x2, h), ratio(y.x3, err.x3, dydt.x3, h)))
-        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
     }
 }
 
@@ -132,11 +185,12 @@ enum RKF45 {
     static let ec1 = 1.0 / 360.0, ec3 = -128.0 / 4275.0, ec4 = -2197.0 / 75240.0, ec5 = 1.0 / 50.0, ec6 = 2.0 / 55.0
 
     /// One Fehlberg step of size h (per lane) from y with y' = k1: the new y, its error estimate
-    /// and y' there. Every sum is GSL's, term by term from the left, each product rounded (no
-    /// fused multiply-adds), so that each lane computes the very doubles GSL computes.
+    /// and, when `derivative` is set, y' there (else k1). Every sum is GSL's, term by term from the
+    /// left, each product rounded (no fused multiply-adds), so that each lane computes the very
+    /// doubles GSL computes.
     @inline(__always)
-    static func step<F: LaneField>(_ sys: F, _ y: LaneState, _ k1: LaneState, _ h: Lane)
-        -> (y: LaneState, err: LaneState, dydt: LaneState) {
+    static func step<F: LaneField>(_ sys: F, _ y: F.State, _ k1: F.State, _ h: Lane, derivative: Bool)
+        -> (y: F.State, err: F.State, dydt: F.State) {
         let k2 = sys.f(y + (ah.0 * h) * k1)
         let s3 = b3.0 * k1 + b3.1 * k2
         let k3 = sys.f(y + h * s3)
@@ -157,7 +211,7 @@ enum RKF45 {
         d = d + c5 * k5
         d = d + c6 * k6
         let yNew = y + h * d
-        let dydt = sys.f(yNew)
+        let dydt = derivative ? sys.f(yNew) : k1
         var e = ec1 * k1 + ec3 * k3
         e = e + ec4 * k4
         e = e + ec5 * k5
@@ -168,10 +222,11 @@ enum RKF45 {
     /// `gsl_odeiv_evolve_apply` for every lane in `active`: advances its y from t towards t1 by one
     /// accepted (possibly cut) step, retrying with a smaller step while the control asks for one;
     /// `h` is the suggested step, updated by the control for the next call. `k1` is y' at y on entry;
-    /// the result is y' at the new y, the next call's k1 while the field stays the same.
+    /// the result is y' at the new y, the next call's k1 while the field stays the same (lanes
+    /// that have reached t1 are left out: their next step starts with a new field).
     @inline(__always)
     static func evolve<F: LaneField, C: StepControl>(_ sys: F, _ ctl: C, t: inout Lane, t1: Double, h: inout Lane,
-                                     y: inout LaneState, k1: LaneState, active: LaneMask) -> LaneState {
+                                     y: inout F.State, k1: F.State, active: LaneMask) -> F.State {
         let t0 = t
         let dt = t1 - t0
         var h0 = h
@@ -180,9 +235,9 @@ enum RKF45 {
         while anyLane(pending) {
             let finalStep = h0 .> dt
             h0.replace(with: dt, where: finalStep)
-            let (yNew, err, dydt) = step(sys, y, k1, h0)
+            let (yNew, err, dydt) = step(sys, y, k1, h0, derivative: C.readsDerivative)
             let tNew = select(finalStep, Lane(repeating: t1), t0 + h0)
-            let rmax = ctl.ratio(y: yNew, err: err, dydt: dydt, h: h0)
+            let rmax = yNew.ratio(ctl, err: err, dydt: dydt, h: h0)
             // GSL's hadjust, lane by lane: shrink by S / rmax^(1/5) (at most 5 times) above 1.1,
             // grow by S / rmax^(1/6) (between 1 and 5 times) below 0.5, S = 0.9.
             let decrease = pending .& (rmax .> 1.1)
@@ -219,7 +274,8 @@ enum RKF45 {
             h0 = hNext
             pending = retry
         }
-        return dydtOut
+        if C.readsDerivative { return dydtOut }
+        return anyLane(active .& (t .< t1)) ? sys.f(y) : k1
     }
 }
 
