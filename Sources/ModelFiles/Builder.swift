@@ -10,19 +10,29 @@ public final class BuiltModel: @unchecked Sendable {
     public let ids: [String: NodeCollection]
     public let buildSeconds: Double
 
+    /// Every node's first id, size and name, in id order: the table `name(of:)` searches.
+    private let blocks: [(first: Int, count: Int, name: String)]
+
     init(model: ModelFile, kernel: Kernel, ids: [String: NodeCollection], buildSeconds: Double) {
         self.model = model
         self.kernel = kernel
         self.ids = ids
         self.buildSeconds = buildSeconds
+        blocks = model.nodes.compactMap { n in ids[n.name].flatMap { c in c.ids.first.map { ($0, c.count, n.name) } } }
+            .sorted { $0.first < $1.first }
     }
 
-    /// The file's name of the node holding `id`, with its index inside that node.
+    /// The file's name of the node holding `id`, with its index inside that node (a binary
+    /// search: listings call it once per synapse).
     public func name(of id: Int) -> (node: String, index: Int)? {
-        for n in model.nodes {
-            if let c = ids[n.name], let first = c.ids.first, id >= first && id < first + c.count { return (n.name, id - first) }
+        var lo = 0, hi = blocks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blocks[mid].first <= id { lo = mid + 1 } else { hi = mid }
         }
-        return nil
+        guard lo > 0 else { return nil }
+        let b = blocks[lo - 1]
+        return id < b.first + b.count ? (b.name, id - b.first) : nil
     }
 
     public func selection(_ s: Selection) -> NodeCollection {

@@ -167,16 +167,7 @@ extension BuiltModel {
                 return "\(n) synapse\(n == 1 ? "" : "s"), weight \(w), delay \(d) ms"
             }
         }
-        // Node of an id by its block's first id.
-        let firsts = model.nodes.compactMap { n in ids[n.name].map { ($0.ids[0], n.name) } }.sorted { $0.0 < $1.0 }
-        func nodeName(_ id: Int) -> String {
-            var lo = 0, hi = firsts.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if firsts[mid].0 <= id { lo = mid } else { hi = mid - 1 }
-            }
-            return firsts[lo].1
-        }
+        func nodeName(_ id: Int) -> String { name(of: id)?.node ?? "?" }
         var incoming: [String: Group] = [:], outgoing: [String: Group] = [:]
         for i in kernel.connections.indices {
             kernel.forEachSynapse(ofConnection: i, targets: chosen) { s, _, w, d in incoming[nodeName(s), default: Group()].add(w, d) }

@@ -93,6 +93,18 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(listed.sorted { key($0).lexicographicallyPrecedes(key($1)) }, kernel.sorted { key($0).lexicographicallyPrecedes(key($1)) })
         XCTAssertEqual(links, b.neuronNodes.reduce(0) { $0 + $1.n })
         XCTAssertEqual(listed.count + links, k.synapseCount)
+        // Every id names its node and index; ids outside every node name none.
+        var id = 1
+        for n in b.model.nodes {
+            for i in 0..<n.n {
+                let got = b.name(of: id)
+                XCTAssertTrue(got?.node == n.name && got?.index == i, "\(id): \(String(describing: got))")
+                id += 1
+            }
+        }
+        XCTAssertNil(b.name(of: 0))
+        XCTAssertNil(b.name(of: id))
+        XCTAssertNil(b.name(of: -5))
     }
 
     /// The connectivity checksum (kept in saved sessions) does not depend on how synapses are

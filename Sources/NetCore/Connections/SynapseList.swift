@@ -14,19 +14,11 @@ extension Kernel {
         let from = sources.map { Set($0.ids) }, to = targets.map { Set($0.ids) }
         var out: [SynapseEntry] = []
         for (b, projections) in outgoing.enumerated() {
-            let block = blocks[b]
             for p in projections {
-                let firstTarget = populations[p.targetPop].firstID
                 for s in 0..<p.sourceCount {
-                    let source = block.firstID + s
+                    let source = blocks[b].firstID + s
                     if let from, !from.contains(source) { continue }
-                    for k in p.offsets[s]..<p.offsets[s + 1] {
-                        let target = firstTarget + p.target(k)
-                        if let to, !to.contains(target) { continue }
-                        let steps = Int64(p.delaySteps(k))
-                        out.append(SynapseEntry(source: source, target: target, weight: p.weights?[k] ?? p.weight,
-                                                delay: grid.ms(steps)))
-                    }
+                    forEachSynapse(of: p, row: s, source: source, targets: to) { out.append(SynapseEntry(source: $0, target: $1, weight: $2, delay: $3)) }
                 }
             }
         }
@@ -49,14 +41,7 @@ extension Kernel {
             for s in 0..<projections[0].sourceCount {
                 let source = first + s
                 if let sources, !sources.contains(source) { continue }
-                for p in projections {
-                    let firstTarget = populations[p.targetPop].firstID
-                    for k in p.offsets[s]..<p.offsets[s + 1] {
-                        let target = firstTarget + p.target(k)
-                        if let targets, !targets.contains(target) { continue }
-                        body(source, target, p.weights?[k] ?? p.weight, grid.ms(Int64(p.delaySteps(k))))
-                    }
-                }
+                for p in projections { forEachSynapse(of: p, row: s, source: source, targets: targets, body) }
             }
         }
         for d in record.drives.sorted(by: { ($0.generatorNode, $0.targetPop) < ($1.generatorNode, $1.targetPop) }) {
@@ -68,6 +53,19 @@ extension Kernel {
                 if let targets, !targets.contains(target) { continue }
                 body(source, target, d.weights[e], grid.ms(Int64(d.delays[e])))
             }
+        }
+    }
+
+    /// The synapses of one source's row of a projection (to `targets` only, when given): source
+    /// and target ids, weight, delay in ms.
+    @inline(__always)
+    private func forEachSynapse(of p: Projection, row s: Int, source: Int, targets: Set<Int>?,
+                                _ body: (Int, Int, Double, Double) -> Void) {
+        let firstTarget = populations[p.targetPop].firstID
+        for k in p.offsets[s]..<p.offsets[s + 1] {
+            let target = firstTarget + p.target(k)
+            if let targets, !targets.contains(target) { continue }
+            body(source, target, p.weights?[k] ?? p.weight, grid.ms(Int64(p.delaySteps(k))))
         }
     }
 
