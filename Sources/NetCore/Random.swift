@@ -211,14 +211,17 @@ struct PoissonTable {
         if cdf.isEmpty { return rng.poissonPTRS(mu) }
         let u = rng.uniform()
         return cdf.withUnsafeBufferPointer { c in
-            // Branch-free over the first entries, which hold most of the mass; a scan beyond.
+            // Branch-free over the first eight entries, which hold all but 2e-4 of the mass for
+            // means up to 2 (cortical background input per 0.1 ms step); a scan beyond.
             let n = c.count
-            if n >= 4 {
+            if n >= 8 {
                 var k = (u > c[0] ? 1 : 0) + (u > c[1] ? 1 : 0)
                 k += (u > c[2] ? 1 : 0) + (u > c[3] ? 1 : 0)
-                if k < 4 { return k }
+                k += (u > c[4] ? 1 : 0) + (u > c[5] ? 1 : 0)
+                k += (u > c[6] ? 1 : 0) + (u > c[7] ? 1 : 0)
+                if k < 8 { return k }
             }
-            var k = n >= 4 ? 4 : 0
+            var k = n >= 8 ? 8 : 0
             while k < n && u > c[k] { k += 1 }
             return k
         }

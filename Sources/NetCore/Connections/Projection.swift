@@ -228,12 +228,13 @@ final class Projection: @unchecked Sendable {
             self.single = single
         }
 
-        /// Row of channel `c` in the slot `d` steps after now.
+        /// Row of channel `c` in the slot `d` steps after now (d < slots, as every delay is). The
+        /// wrap is a select, not a branch: with delays drawn per synapse it goes either way from
+        /// one synapse to the next.
         @inline(__always)
         func row(_ c: Int, after d: Int) -> UnsafeMutablePointer<Double> {
-            var slot = now + d
-            while slot >= slots { slot -= slots }
-            return data + (c * slots + slot) * n
+            let slot = now + d, wrapped = slot - slots
+            return data + (c * slots + (wrapped >= 0 ? wrapped : slot)) * n
         }
     }
 
