@@ -39,7 +39,9 @@ for np in 1 2 3; do
   check "  rank files: $(ls "$out/nest-$np" | grep -c 'rank-') = 2 recorders x $np ranks (none for 1)" \
     test "$(ls "$out/nest-$np" | grep -c 'rank-')" = "$([ "$np" = 1 ] && echo 0 || echo $((2 * np)))"
   check "  processes in summary = $np" test "$(field "$out/nest-$np" 's["processes"]')" = "$np"
-  check "  netview compare netview nest-$np agrees" "$netview" compare "$out/netview" "$out/nest-$np"
+  # netview against NEST is two stochastic runs: alpha 0.001 over the ~8 tests of a compare keeps
+  # this check from failing by chance in about 1 run of 100 (NEST's stream differs with the processes).
+  check "  netview compare netview nest-$np agrees" "$netview" compare "$out/netview" "$out/nest-$np" --alpha 0.001
 done
 echo "     E rate (Hz): netview $(field "$out/netview" 'round(s["populations"]["E"]["rate_hz"],2)'), NEST 1/2/3 processes $(for np in 1 2 3; do field "$out/nest-$np" 'round(s["populations"]["E"]["rate_hz"],2)'; done | paste -sd/)"
 
