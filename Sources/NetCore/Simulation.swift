@@ -205,10 +205,11 @@ extension Kernel {
         var local: [Int32] = []
         local.reserveCapacity(256)
         // Each worker's share of every drive, found once per slice.
+        // Drives whose generator cannot reach a target in this slice get an empty share.
         var driveRanges: [[Range<Int>]] = []
         for (p, drives) in drivesByPop.enumerated() {
             let r = part(p, t, n)
-            driveRanges.append(drives.map { $0.range(for: r) })
+            driveRanges.append(drives.map { $0.canArrive(from: from, to: to, generator: devices[$0.generatorNode]) ? $0.range(for: r) : 0..<0 })
         }
         for step in from..<to {
             for (p, pop) in populations.enumerated() {

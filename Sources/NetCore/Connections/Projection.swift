@@ -267,11 +267,26 @@ final class Drive: @unchecked Sendable {
         self.targetPop = targetPop
     }
 
+    /// The shortest and longest delay of the links, in steps (set by `sortByTarget`).
+    private(set) var delaySpan = 0...0
+
     func sortByTarget() {
         let order = targets.indices.sorted { (targets[$0], $0) < (targets[$1], $1) }
         targets = order.map { targets[$0] }
         weights = order.map { weights[$0] }
         delays = order.map { delays[$0] }
+        delaySpan = (delays.min() ?? 0)...(delays.max() ?? 0)
+    }
+
+    /// Whether the generator can reach a target in some step of from..<to: an event emitted in
+    /// step s arrives d steps later, and the generator emits only in its window. Drives outside
+    /// it are skipped without touching their links (the kick of a benchmark lasts 50 ms of a
+    /// run of seconds, and every worker would otherwise walk its generators every step).
+    func canArrive(from: Int64, to: Int64, generator: Device) -> Bool {
+        // Earliest and latest emitting steps whose events arrive in from..<to.
+        let first = from - Int64(delaySpan.upperBound), last = to - 1 - Int64(delaySpan.lowerBound)
+        if generator is DCGenerator { return generator.startStep < last + 2 && first + 2 <= generator.stopStep }
+        return generator.startStep < last && first <= generator.stopStep
     }
 
     func range(for part: Range<Int>) -> Range<Int> {
