@@ -1,0 +1,49 @@
+import XCTest
+import NetCore
+
+/// `iaf_psc_exp` updates four cells at a time where their threshold is deterministic: the lanes
+/// must give the numbers the one-cell path gives, refractoriness, spikes and input included.
+final class LaneUpdateTests: XCTestCase {
+    /// 11 cells in one population (two groups of four and a tail of three; cell 5 with escape
+    /// noise, so its group takes the one-cell path) against 11 populations of one cell.
+    func testFourAtATimeEqualsOneAtATime() throws {
+        func network(grouped: Bool) throws -> (Kernel, [Int]) {
+            let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 7))
+            var ids: [Int] = []
+            let cells: NodeCollection
+            if grouped {
+                cells = try k.create("iaf_psc_exp", n: 11)
+            } else {
+                var all = try k.create("iaf_psc_exp")
+                for _ in 1..<11 { all = all + (try k.create("iaf_psc_exp")) }
+                cells = all
+            }
+            ids = cells.ids
+            for (n, id) in ids.enumerated() {
+                var p: [String: ParamValue] = ["I_e": .number(300 + 15 * Double(n)), "t_ref": .number(1 + 0.3 * Double(n % 4)),
+                                               "tau_syn_ex": .number(1 + 0.5 * Double(n % 3))]
+                if n == 5 { p["delta"] = .number(0.5); p["rho"] = .number(0.05) }
+                try k.setStatus(cells[n], p)
+                XCTAssertEqual(cells[n].ids, [id])
+            }
+            let input = try k.create("spike_generator", params: ["spike_times": .numbers((1...60).map { Double($0) * 4.7 })])
+            try k.connect(input, cells, ConnSpec(), SynSpec(weight: 900, delay: 1))
+            try k.connect(input, cells, ConnSpec(), SynSpec(weight: -700, delay: 2.3))
+            return (k, ids)
+        }
+        let (a, idsA) = try network(grouped: true)
+        let (b, idsB) = try network(grouped: false)
+        XCTAssertEqual(idsA, idsB)
+        try a.simulate(300)
+        try b.simulate(300)
+        XCTAssertEqual(a.spikeCounts, b.spikeCounts)
+        XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 50)
+        for id in idsA {
+            let sa = try a.getStatus(id), sb = try b.getStatus(id)
+            for key in ["V_m", "I_syn_ex", "I_syn_in"] {
+                let x = sa.first { $0.0 == key }?.1.number, y = sb.first { $0.0 == key }?.1.number
+                XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id)")
+            }
+        }
+    }
+}
