@@ -54,22 +54,8 @@ public struct PyNESTExport {
     /// The node ids and recorded cells of FACTS, taken from the network built (the parameters
     /// above may have been changed since the export).
     func factsFromTheNetwork() -> String {
-        var s = "# Node ids and recorded cells as built (sizes follow the parameters above).\n"
-        s += "FACTS[\"nodes\"] = [{\"name\": k, \"model\": m, \"first_id\": nodes[k][0].global_id, \"n\": len(nodes[k])} for k, m in ["
-        s += model.nodes.map { "(\(Py.string($0.name)), \(Py.string($0.model)))" }.joined(separator: ", ") + "]]\n"
-        s += "recorded_ids = {}\n"
-        for rec in model.nodes where rec.model == "spike_recorder" {
-            s += "recorded_ids[\(Py.string(rec.name))] = {}\n"
-            for c in model.connections where c.target.contains(where: { $0.node == rec.name }) {
-                for src in c.source {
-                    guard let node = model.node(named: src.node), ModelCatalog.spec(node.model)?.kind == .neuron else { continue }
-                    s += "recorded_ids[\(Py.string(rec.name))].setdefault(\(Py.string(src.node)), set()).update(\(selection(src)).tolist())\n"
-                }
-            }
-        }
-        let order = model.nodes.map { Py.string($0.name) }.joined(separator: ", ")
-        s += "FACTS[\"recorded\"] = {r: {k: id_runs(pops[k]) for k in [\(order)] if k in pops} for r, pops in recorded_ids.items()}\n"
-        return s
+        "# Node ids and recorded cells as built (sizes follow the parameters above).\n"
+            + ScriptParts.facts(model, firstID: "nodes[k][0].global_id", size: "len(nodes[k])") { "\(selection($0)).tolist()" }
     }
 
     /// `--connections FILE`: NEST's GetConnections as `netview connections --csv` lists the

@@ -182,21 +182,10 @@ public struct PyNNExport {
             s += "FIRST[\(name)] = \(previous.map { "FIRST[\($0)] + SIZES[\($0)]" } ?? "1")\n"
             previous = name
         }
-        s += "FACTS[\"nodes\"] = [{\"name\": k, \"model\": m, \"first_id\": FIRST[k], \"n\": SIZES[k]} for k, m in ["
-        s += model.nodes.map { "(\(Py.string($0.name)), \(Py.string($0.model)))" }.joined(separator: ", ") + "]]\n"
-        s += "recorded_ids = {}\n"
-        for rec in model.nodes where rec.model == "spike_recorder" {
-            s += "recorded_ids[\(Py.string(rec.name))] = {}\n"
-            for c in model.connections where c.target.contains(where: { $0.node == rec.name }) {
-                for src in c.source where kind(src.node) == .neuron {
-                    s += "recorded_ids[\(Py.string(rec.name))].setdefault(\(Py.string(src.node)), set()).update("
-                    s += "range(FIRST[\(Py.string(src.node))] + \(src.range?.lowerBound ?? 0), FIRST[\(Py.string(src.node))] + \(upper(src))))\n"
-                }
-            }
+        return s + ScriptParts.facts(model, firstID: "FIRST[k]", size: "SIZES[k]") { src in
+            let first = "FIRST[\(Py.string(src.node))]"
+            return "range(\(first) + \(src.range?.lowerBound ?? 0), \(first) + \(upper(src)))"
         }
-        let order = model.nodes.map { Py.string($0.name) }.joined(separator: ", ")
-        s += "FACTS[\"recorded\"] = {r: {k: id_runs(got[k]) for k in [\(order)] if k in got} for r, got in recorded_ids.items()}\n"
-        return s
     }
 
     /// The end of a selection's range in the script: its number, or the node's size.

@@ -19,6 +19,27 @@ enum ScriptParts {
         """
     }
 
+    /// FACTS' node ids and recorded cells as the script computes them from the network it builds,
+    /// so that they follow parameters changed in the script: `firstID` and `size` are Python
+    /// expressions of a node's name `k`, `ids` gives the Python iterable of a selection's ids.
+    static func facts(_ model: ModelFile, firstID: String, size: String, ids: (Selection) -> String) -> String {
+        var s = "FACTS[\"nodes\"] = [{\"name\": k, \"model\": m, \"first_id\": \(firstID), \"n\": \(size)} for k, m in ["
+        s += model.nodes.map { "(\(Py.string($0.name)), \(Py.string($0.model)))" }.joined(separator: ", ") + "]]\n"
+        s += "recorded_ids = {}\n"
+        for rec in model.nodes where rec.model == "spike_recorder" {
+            s += "recorded_ids[\(Py.string(rec.name))] = {}\n"
+            for c in model.connections where c.target.contains(where: { $0.node == rec.name }) {
+                for src in c.source {
+                    guard let node = model.node(named: src.node), ModelCatalog.spec(node.model)?.kind == .neuron else { continue }
+                    s += "recorded_ids[\(Py.string(rec.name))].setdefault(\(Py.string(src.node)), set()).update(\(ids(src)))\n"
+                }
+            }
+        }
+        let order = model.nodes.map { Py.string($0.name) }.joined(separator: ", ")
+        s += "FACTS[\"recorded\"] = {r: {k: id_runs(got[k]) for k in [\(order)] if k in got} for r, got in recorded_ids.items()}\n"
+        return s
+    }
+
     /// `--time`, `--out`, `--threads`, `--seed`, as the script's argparse lines; sets SEEDS.
     static func arguments(_ model: ModelFile, seedHelp: String, extra: String = "") -> String {
         """

@@ -202,9 +202,9 @@ final class NESTExportTests: XCTestCase {
         XCTAssertGreaterThan(a.spikes.count, 1000)
         XCTAssertNotEqual(a.connections, c.connections)
         XCTAssertEqual(a.connections.split(separator: "\n").count - 1, 400 * (32 + 8) + 400)
-        XCTAssertEqual(canonical(a.summary["nodes"]), canonical(b.summary["nodes"]))
-        XCTAssertEqual(canonical(a.summary["recorded"]), canonical(b.summary["recorded"]))
-        XCTAssertTrue(canonical(a.summary["recorded"]).contains("[321,371]"), canonical(a.summary["recorded"]))
+        XCTAssertEqual(Support.canonical(a.summary["nodes"]), Support.canonical(b.summary["nodes"]))
+        XCTAssertEqual(Support.canonical(a.summary["recorded"]), Support.canonical(b.summary["recorded"]))
+        XCTAssertTrue(Support.canonical(a.summary["recorded"]).contains("[321,371]"), Support.canonical(a.summary["recorded"]))
         // Names that clash with Python's or the script's own are renamed, and the script still runs.
         let clash = dir + "/clash.json"
         Support.write("""
@@ -229,12 +229,6 @@ final class NESTExportTests: XCTestCase {
         XCTAssertNil(hostile.translate("open(x)"))
         XCTAssertNil(hostile.translate("x; import os"))
         XCTAssertEqual(hostile.translate("round(x**2) - exp(x) / 1e-3"), "round(x**2) - math.exp(x) / 1e-3")
-    }
-
-    /// A JSON value as text with sorted keys, for comparing two summaries' entries.
-    func canonical(_ x: Any?) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Brunel at order 250: statistics agree; a 20% stronger inhibitory weight (g 5 -> 6) in

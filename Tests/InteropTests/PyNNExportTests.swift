@@ -135,14 +135,9 @@ extension PyNNExportTests {
         XCTAssertGreaterThan(a.spikes.count, 1000)
         XCTAssertNotEqual(a.spikes, c.spikes)
         for key in ["nodes", "recorded", "populations", "synapses"] {
-            XCTAssertEqual(canonical(a.summary[key]), canonical(b.summary[key]), key)
+            XCTAssertEqual(Support.canonical(a.summary[key]), Support.canonical(b.summary[key]), key)
         }
         XCTAssertEqual(a.summary["synapses"] as? Int, 400 * (32 + 8) + 400)
-        XCTAssertTrue(canonical(a.summary["recorded"]).contains("[321,371]"), canonical(a.summary["recorded"]))
-    }
-
-    func canonical(_ x: Any?) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(Support.canonical(a.summary["recorded"]).contains("[321,371]"), Support.canonical(a.summary["recorded"]))
     }
 }

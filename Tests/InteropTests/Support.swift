@@ -50,6 +50,12 @@ enum Support {
     }
 
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// A JSON value as text with sorted keys, for comparing two summaries' entries.
+    static func canonical(_ x: Any?) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
     static func write(_ text: String, _ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
 
     /// The system's python3, if there is one.
