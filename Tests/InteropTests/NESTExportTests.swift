@@ -176,19 +176,9 @@ final class NESTExportTests: XCTestCase {
     /// build in NEST the network a script exported with `--param` builds, spike for spike.
     func testParametersEditedInPythonMatchParamOverrides() throws {
         let python = try nestPython()
-        let dir = Support.temporaryFolder()
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let brunel = Support.root + "/assets/brunel2000.json"
-        var r = Support.netview(["export", brunel, "--to", "pynest", "--param", "order=60", "-o", dir + "/base.py"])
-        XCTAssertEqual(r.code, 0, r.err)
-        let base = Support.read(dir + "/base.py")
-        XCTAssertTrue(base.contains("\ng = 5.0\n"), base)
+        let (dir, base) = try Support.brunelEditedInPython(to: "pynest")
         XCTAssertTrue(base.contains("\nNE = 4*order\n"), base)
         XCTAssertTrue(base.contains(#""weight": (-g*J)"#), base)
-        Support.write(base.replacingOccurrences(of: "\ng = 5.0\n", with: "\ng = 6.0\n")
-            .replacingOccurrences(of: "\norder = 60.0  # --param order=60.0\n", with: "\norder = 80\n"), dir + "/edited.py")
-        r = Support.netview(["export", brunel, "--to", "pynest", "--param", "order=80", "--param", "g=6", "-o", dir + "/param.py"])
-        XCTAssertEqual(r.code, 0, r.err)
         func run(_ script: String) -> (connections: String, spikes: String, summary: [String: Any]) {
             let out = dir + "/out-" + UUID().uuidString
             let p = Support.process(python, [dir + "/" + script, "--out", out, "--time", "200", "--connections", out + ".csv"])
@@ -212,7 +202,7 @@ final class NESTExportTests: XCTestCase {
              "nodes": [{"name": "E", "model": "iaf_psc_alpha", "n": "args", "params": {"I_e": "100*len"}}, {"name": "sr", "model": "spike_recorder"}],
              "connections": [{"source": "E", "target": "sr"}], "simulate": 20}
             """, clash)
-        r = Support.netview(["export", clash, "--to", "pynest", "-o", dir + "/clash.py"])
+        let r = Support.netview(["export", clash, "--to", "pynest", "-o", dir + "/clash.py"])
         XCTAssertEqual(r.code, 0, r.err)
         let text = Support.read(dir + "/clash.py")
         XCTAssertTrue(text.contains("\np_nodes = 3.0  # nodes\np_len = 2.0  # len\np_args = p_nodes*p_len  # args\n"), text)

@@ -107,21 +107,12 @@ extension PyNNExportTests {
     /// there build, in PyNN on NEST, the network a script exported with `--param` builds, spike for
     /// spike, with the same node ids and recorded cells in the summary.
     func testParametersEditedInPythonMatchParamOverrides() throws {
-        let dir = Support.temporaryFolder()
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let brunel = Support.root + "/assets/brunel2000.json"
-        var r = Support.netview(["export", brunel, "--to", "pynn", "--param", "order=60", "-o", dir + "/base.py"])
-        XCTAssertEqual(r.code, 0, r.err)
-        let base = Support.read(dir + "/base.py")
-        for line in ["\ng = 5.0\n", "\nNE = 4*order\n", "\nSIZES[\"E\"] = whole(NE, \"nodes[0].n\")\n", "weight=(-g*J), delay=1.5",
+        let (dir, base) = try Support.brunelEditedInPython(to: "pynn")
+        for line in ["\nNE = 4*order\n", "\nSIZES[\"E\"] = whole(NE, \"nodes[0].n\")\n", "weight=(-g*J), delay=1.5",
                      "sim.Population(SIZES[\"E\"] + SIZES[\"I\"], sim.SpikeSourcePoisson(rate=p_rate,",
                      "sim.FixedNumberPreConnector(whole(CI, \"connections[2].conn_spec.indegree\")"] {
             XCTAssertTrue(base.contains(line), line)
         }
-        Support.write(base.replacingOccurrences(of: "\ng = 5.0\n", with: "\ng = 6.0\n")
-            .replacingOccurrences(of: "\norder = 60.0  # --param order=60.0\n", with: "\norder = 80\n"), dir + "/edited.py")
-        r = Support.netview(["export", brunel, "--to", "pynn", "--param", "order=80", "--param", "g=6", "-o", dir + "/param.py"])
-        XCTAssertEqual(r.code, 0, r.err)
         let python = try pynnPython()
         func run(_ script: String) throws -> (spikes: String, summary: [String: Any]) {
             let out = dir + "/out-" + script

@@ -51,6 +51,28 @@ enum Support {
 
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
+    /// Brunel exported to `target` (pynest or pynn) three ways into a new folder: base.py at order
+    /// 60, edited.py the same with `g = 6.0` and `order = 80` written into its Python, and param.py
+    /// exported with `--param order=80 --param g=6`. Returns the folder and base.py's text.
+    static func brunelEditedInPython(to target: String) throws -> (dir: String, base: String) {
+        let dir = temporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let brunel = root + "/assets/brunel2000.json"
+        var r = netview(["export", brunel, "--to", target, "--param", "order=60", "-o", dir + "/base.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let base = read(dir + "/base.py")
+        let edits = [("\ng = 5.0\n", "\ng = 6.0\n"), ("\norder = 60.0  # --param order=60.0\n", "\norder = 80\n")]
+        var edited = base
+        for (old, new) in edits {
+            XCTAssertTrue(edited.contains(old), "\(target): \(old)")
+            edited = edited.replacingOccurrences(of: old, with: new)
+        }
+        write(edited, dir + "/edited.py")
+        r = netview(["export", brunel, "--to", target, "--param", "order=80", "--param", "g=6", "-o", dir + "/param.py"])
+        XCTAssertEqual(r.code, 0, r.err)
+        return (dir, base)
+    }
+
     /// A JSON value as text with sorted keys, for comparing two summaries' entries.
     static func canonical(_ x: Any?) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: x ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]) else { return "" }
