@@ -184,20 +184,48 @@ extension Kernel {
             }
             if threads > 1 && total >= Kernel.parallelDrawMinimum {
                 // Rows draw from streams of their own: the workers draw a batch of rows' weights
-                // and delays, then the synapses are placed in row order, as one thread does.
+                // and delays, then place the synapses, each worker the rows of its own sources
+                // (a source's synapses land in batch order, as when one thread places them all).
                 let batch = ParallelDraws()
-                let draw = { (row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>) in
+                let pool = workers(threads)
+                // Per worker: the shortest and longest delay drawn, and a delay off the grid.
+                struct Drawn { var min = Int.max, max = 0, bad: Double? }
+                let drawn = Column<Drawn>(count: pool.count, repeating: Drawn())
+                let draw = { (t: Int, row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Int32>) in
                     var rng = synStream(row)
+                    var mine = drawn[t]
                     for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
                         if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng) }
-                        if case let .random(dist) = syn.delay { d[i] = dist.draw(&rng) }
+                        if case let .random(dist) = syn.delay {
+                            let x = dist.draw(&rng)
+                            var steps = x.isFinite ? self.grid.delaySteps(x) : 0
+                            if steps < 1 || steps > Int(UInt16.max) {
+                                if mine.bad == nil { mine.bad = x }
+                                steps = 1
+                            }
+                            d[i] = Int32(steps)
+                            mine.min = min(mine.min, steps)
+                            mine.max = max(mine.max, steps)
+                        }
                     }
+                    drawn[t] = mine
                 }
+                let owners = pool.count
                 func drawAndPlace() {
-                    batch.drawAll(workers(threads), draw)
-                    for i in 0..<batch.sources.count {
-                        let s = Int(batch.sources[i]), t = Int(batch.targets[i])
-                        if isSynapse(s, t) { put(s, t, weight: batch.weights[i], delay: randomD ? drawnSteps(batch.delays[i]) : 0) }
+                    batch.drawAll(pool, draw)
+                    let src = batch.sources, tgt = batch.targets, ws = batch.weights.ptr, ds = batch.delays.ptr
+                    pool.run { t in
+                        for i in 0..<src.count {
+                            let s = Int(src[i]), tt = Int(tgt[i])
+                            guard (s >> 6) % owners == t, isSynapse(s, tt) else { continue }
+                            let pi = projIndex[srcBlock[s] * nPops + dstPop[tt]]
+                            let local = srcLocal[s]
+                            let pos = cursorPtrs[pi][local]
+                            cursorPtrs[pi][local] = pos + 1
+                            targetPtrs[pi][pos] = UInt32(dstLocal[tt])
+                            if randomW { weightPtrs[pi]![pos] = ws[i] }
+                            if randomD { delayPtrs[pi]![pos] = UInt16(ds[i]) }
+                        }
                     }
                     batch.clear()
                 }
@@ -206,6 +234,14 @@ extension Kernel {
                     if batch.full { drawAndPlace() }
                 }
                 drawAndPlace()
+                for t in 0..<drawn.count {
+                    let x = drawn[t]
+                    minD = min(minD, x.min)
+                    maxD = max(maxD, x.max)
+                    if let bad = x.bad, case let .random(dist) = syn.delay {
+                        delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(bad)) ms: below the resolution or too long")
+                    }
+                }
             } else {
                 e.forEachRow { row, pairs in
                     var rng = synStream(row)
@@ -285,7 +321,7 @@ extension Kernel {
             }
         }
         for p in projections.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
-            if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows() }
+            if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows(threads > 1 ? workers(threads) : nil) }
             p.compact(targetPopulationSize: populations[p.targetPop].count)
             outgoing[p.sourceNode].append(p)
             record.projections.append(p)
@@ -398,14 +434,15 @@ extension Kernel {
     }
 }
 
-/// A batch of rows of one connect call (their pairs) and the weights and delays drawn for them.
+/// A batch of rows of one connect call (their pairs) and the weights and delays (in steps) drawn
+/// for them.
 final class ParallelDraws {
     var rows: [UInt64] = []
     var starts: [Int] = [0]
     var sources: [Int32] = []
     var targets: [Int32] = []
     var weights = Column<Double>(count: 1, repeating: 0)
-    var delays = Column<Double>(count: 1, repeating: 0)
+    var delays = Column<Int32>(count: 1, repeating: 0)
     static let pairs = 1 << 18
 
     var full: Bool { sources.count >= ParallelDraws.pairs }
@@ -427,8 +464,10 @@ final class ParallelDraws {
         targets.removeAll(keepingCapacity: true)
     }
 
-    /// Draws every row's values, rows dealt to the workers in turn.
-    func drawAll(_ pool: WorkerPool, _ draw: (UInt64, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+    /// Draws every row's values, rows dealt to the workers in turn: `draw(worker, row, lo, hi,
+    /// weights, delays)`.
+    func drawAll(_ pool: WorkerPool,
+                 _ draw: (Int, UInt64, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Int32>) -> Void) {
         if weights.count < sources.count {
             weights = Column(count: sources.count, repeating: 0)
             delays = Column(count: sources.count, repeating: 0)
@@ -437,7 +476,7 @@ final class ParallelDraws {
         pool.run { t in
             var r = t
             while r < self.rows.count {
-                draw(self.rows[r], self.starts[r], self.starts[r + 1], w, d)
+                draw(t, self.rows[r], self.starts[r], self.starts[r + 1], w, d)
                 r += n
             }
         }

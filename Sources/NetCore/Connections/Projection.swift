@@ -101,55 +101,76 @@ final class Projection: @unchecked Sendable {
     /// filled source-wise; before `compact`): a least-significant-digit radix sort of the keys
     /// target << 32 | position, one pass per byte of the row's largest target (stable, so ties
     /// keep their fill order).
-    func sortRows() {
-        guard let targets else { return }
+    func sortRows(_ pool: WorkerPool? = nil) {
+        guard targets != nil else { return }
+        guard let pool, pool.count > 1 else {
+            var scratch = RowSortScratch()
+            for s in 0..<sourceCount { sortRow(s, &scratch) }
+            return
+        }
+        // Rows are independent: each worker sorts blocks of 64 rows in turn.
+        let n = pool.count
+        pool.run { t in
+            var scratch = RowSortScratch()
+            var block = t
+            while block << 6 < sourceCount {
+                for s in (block << 6)..<Swift.min((block + 1) << 6, sourceCount) { sortRow(s, &scratch) }
+                block += n
+            }
+        }
+    }
+
+    /// Buffers a row sort reuses from row to row.
+    struct RowSortScratch {
         var keys: [UInt64] = [], other: [UInt64] = [], w: [Double] = [], d: [UInt16] = []
         var counts = [Int](repeating: 0, count: 257)
-        for s in 0..<sourceCount {
-            let lo = offsets[s], hi = offsets[s + 1], n = hi - lo
-            if n < 2 { continue }
-            var isSorted = true, largest: UInt32 = targets[lo]
-            for k in (lo + 1)..<hi {
-                if targets[k] < targets[k - 1] { isSorted = false }
-                largest = Swift.max(largest, targets[k])
-            }
-            if isSorted { continue }
-            keys.removeAll(keepingCapacity: true)
-            for k in lo..<hi { keys.append(UInt64(targets[k]) << 32 | UInt64(k - lo)) }
-            if other.count < n { other = [UInt64](repeating: 0, count: n) }
-            var shift: UInt64 = 32
-            while shift < 64 && (UInt64(largest) << 32) >> shift != 0 {
-                keys.withUnsafeMutableBufferPointer { a in
-                    other.withUnsafeMutableBufferPointer { b in
-                        counts.withUnsafeMutableBufferPointer { c in
-                            for i in 0...256 { c[i] = 0 }
-                            for x in a { c[Int((x >> shift) & 0xFF) + 1] += 1 }
-                            for i in 0..<256 { c[i + 1] += c[i] }
-                            for x in a {
-                                let digit = Int((x >> shift) & 0xFF)
-                                b[c[digit]] = x
-                                c[digit] += 1
-                            }
-                            for i in 0..<n { a[i] = b[i] }
+    }
+
+    private func sortRow(_ s: Int, _ x: inout RowSortScratch) {
+        guard let targets else { return }
+        let lo = offsets[s], hi = offsets[s + 1], n = hi - lo
+        if n < 2 { return }
+        var isSorted = true, largest: UInt32 = targets[lo]
+        for k in (lo + 1)..<hi {
+            if targets[k] < targets[k - 1] { isSorted = false }
+            largest = Swift.max(largest, targets[k])
+        }
+        if isSorted { return }
+        x.keys.removeAll(keepingCapacity: true)
+        for k in lo..<hi { x.keys.append(UInt64(targets[k]) << 32 | UInt64(k - lo)) }
+        if x.other.count < n { x.other = [UInt64](repeating: 0, count: n) }
+        var shift: UInt64 = 32
+        while shift < 64 && (UInt64(largest) << 32) >> shift != 0 {
+            x.keys.withUnsafeMutableBufferPointer { a in
+                x.other.withUnsafeMutableBufferPointer { b in
+                    x.counts.withUnsafeMutableBufferPointer { c in
+                        for i in 0...256 { c[i] = 0 }
+                        for v in a { c[Int((v >> shift) & 0xFF) + 1] += 1 }
+                        for i in 0..<256 { c[i + 1] += c[i] }
+                        for v in a {
+                            let digit = Int((v >> shift) & 0xFF)
+                            b[c[digit]] = v
+                            c[digit] += 1
                         }
+                        for i in 0..<n { a[i] = b[i] }
                     }
                 }
-                shift += 8
             }
-            if let ws = weights {
-                w.removeAll(keepingCapacity: true)
-                for k in lo..<hi { w.append(ws[k]) }
-            }
-            if let ds = delays {
-                d.removeAll(keepingCapacity: true)
-                for k in lo..<hi { d.append(ds[k]) }
-            }
-            for (i, key) in keys.enumerated() {
-                let from = Int(key & 0xFFFF_FFFF)
-                targets[lo + i] = UInt32(truncatingIfNeeded: key >> 32)
-                if let ws = weights { ws[lo + i] = w[from] }
-                if let ds = delays { ds[lo + i] = d[from] }
-            }
+            shift += 8
+        }
+        if let ws = weights {
+            x.w.removeAll(keepingCapacity: true)
+            for k in lo..<hi { x.w.append(ws[k]) }
+        }
+        if let ds = delays {
+            x.d.removeAll(keepingCapacity: true)
+            for k in lo..<hi { x.d.append(ds[k]) }
+        }
+        for (i, key) in x.keys.enumerated() {
+            let from = Int(key & 0xFFFF_FFFF)
+            targets[lo + i] = UInt32(truncatingIfNeeded: key >> 32)
+            if let ws = weights { ws[lo + i] = x.w[from] }
+            if let ds = delays { ds[lo + i] = x.d[from] }
         }
     }
 

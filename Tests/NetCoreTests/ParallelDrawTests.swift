@@ -1,0 +1,51 @@
+import XCTest
+@testable import NetCore
+
+/// Connect calls with weights and delays drawn per synapse draw them on the kernel's workers and
+/// place the synapses there, each worker the rows of its own sources: the network must come out
+/// synapse for synapse as one thread makes it, and a delay drawn off the grid must stop the call
+/// on any number of threads.
+final class ParallelDrawTests: XCTestCase {
+    override func setUp() {
+        super.setUp()
+        Kernel.parallelDrawMinimum = 0
+    }
+
+    override func tearDown() {
+        Kernel.parallelDrawMinimum = 1 << 16
+        super.tearDown()
+    }
+
+    func network(threads: Int, delay: Distribution = .normal(mean: 1.5, std: 0.75, min: 0.1, max: nil)) throws -> Kernel {
+        let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 11), threads: threads)
+        let e = try k.create("iaf_psc_exp", n: 400)
+        let i = try k.create("iaf_psc_exp", n: 100)
+        let all = e + i
+        let w = SynValue.random(.normal(mean: 87.8, std: 8.78, min: 0, max: nil))
+        // Enough pairs for several batches of draws, sources spread over every worker.
+        try k.connect(e, all, ConnSpec(.fixedTotalNumber(300_000)), SynSpec(weight: w, delay: .random(delay)))
+        try k.connect(i, all, ConnSpec(.fixedIndegree(40)), SynSpec(weight: .random(.normal(mean: -351, std: 35, min: nil, max: 0)), delay: .random(delay)))
+        try k.connect(e, i, ConnSpec(.fixedOutdegree(30), allowAutapses: false), SynSpec(weight: w, delay: .constant(1)))
+        try k.connect(i, e, ConnSpec(.pairwiseBernoulli(p: 0.1, maxIndegree: nil)), SynSpec(weight: .constant(2), delay: .random(delay)))
+        return k
+    }
+
+    func testWorkersMakeTheNetworkOneThreadMakes() throws {
+        let one = try network(threads: 1)
+        XCTAssertGreaterThan(one.connections.reduce(0) { $0 + $1.synapses }, 300_000 + 20_000)
+        for threads in [2, 3] {
+            let k = try network(threads: threads)
+            XCTAssertEqual(k.connectivityChecksum(), one.connectivityChecksum(), "\(threads) threads")
+            XCTAssertEqual(k.minDelaySteps, one.minDelaySteps, "\(threads) threads")
+            XCTAssertEqual(k.maxDelaySteps, one.maxDelaySteps, "\(threads) threads")
+        }
+    }
+
+    func testADelayOffTheGridStopsTheCallOnAnyThreads() throws {
+        for threads in [1, 2] {
+            XCTAssertThrowsError(try network(threads: threads, delay: .normal(mean: 1, std: 2, min: nil, max: nil)), "\(threads) threads") {
+                XCTAssertTrue("\($0)".contains("below the resolution or too long"), "\($0)")
+            }
+        }
+    }
+}
