@@ -213,9 +213,10 @@ extension Kernel {
                 let owners = pool.count
                 func drawAndPlace() {
                     batch.drawAll(pool, draw)
-                    let src = batch.sources, tgt = batch.targets, ws = batch.weights.ptr, ds = batch.delays.ptr
+                    let src = batch.sources.ptr, tgt = batch.targets.ptr, ws = batch.weights.ptr, ds = batch.delays.ptr
+                    let count = batch.count
                     pool.run { t in
-                        for i in 0..<src.count {
+                        for i in 0..<count {
                             let s = Int(src[i]), tt = Int(tgt[i])
                             guard (s >> 6) % owners == t, isSynapse(s, tt) else { continue }
                             let pi = projIndex[srcBlock[s] * nPops + dstPop[tt]]
@@ -439,38 +440,54 @@ extension Kernel {
 final class ParallelDraws {
     var rows: [UInt64] = []
     var starts: [Int] = [0]
-    var sources: [Int32] = []
-    var targets: [Int32] = []
+    /// Pairs 0..<count of the batch: source and target indices.
+    private(set) var count = 0
+    private(set) var sources = Column<Int32>(count: ParallelDraws.pairs, repeating: 0)
+    private(set) var targets = Column<Int32>(count: ParallelDraws.pairs, repeating: 0)
     var weights = Column<Double>(count: 1, repeating: 0)
     var delays = Column<Int32>(count: 1, repeating: 0)
+    /// Pairs a batch holds before it is drawn (a longer row makes its batch longer).
     static let pairs = 1 << 18
 
-    var full: Bool { sources.count >= ParallelDraws.pairs }
+    var full: Bool { count >= ParallelDraws.pairs }
 
     func add(_ row: UInt64, _ pairs: [(Int, Int)]) {
+        if count + pairs.count > sources.count { grow(to: count + pairs.count) }
         rows.append(row)
-        for (s, t) in pairs {
-            sources.append(Int32(s))
-            targets.append(Int32(t))
+        let s = sources.ptr + count, t = targets.ptr + count
+        pairs.withUnsafeBufferPointer { p in
+            for k in 0..<p.count {
+                s[k] = Int32(truncatingIfNeeded: p[k].0)
+                t[k] = Int32(truncatingIfNeeded: p[k].1)
+            }
         }
-        starts.append(sources.count)
+        count += pairs.count
+        starts.append(count)
+    }
+
+    private func grow(to n: Int) {
+        let size = Swift.max(n, 2 * sources.count)
+        let s = Column<Int32>(count: size, repeating: 0), t = Column<Int32>(count: size, repeating: 0)
+        s.ptr.update(from: sources.ptr, count: count)
+        t.ptr.update(from: targets.ptr, count: count)
+        sources = s
+        targets = t
     }
 
     func clear() {
         rows.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         starts.append(0)
-        sources.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// Draws every row's values, rows dealt to the workers in turn: `draw(worker, row, lo, hi,
     /// weights, delays)`.
     func drawAll(_ pool: WorkerPool,
                  _ draw: (Int, UInt64, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Int32>) -> Void) {
-        if weights.count < sources.count {
-            weights = Column(count: sources.count, repeating: 0)
-            delays = Column(count: sources.count, repeating: 0)
+        if weights.count < count {
+            weights = Column(count: count, repeating: 0)
+            delays = Column(count: count, repeating: 0)
         }
         let w = weights.ptr, d = delays.ptr, n = pool.count
         pool.run { t in

@@ -48,4 +48,21 @@ final class ParallelDrawTests: XCTestCase {
             }
         }
     }
+
+    func testABatchTakesRowsLongerThanItsSize() {
+        let batch = ParallelDraws()
+        let long = (0..<(ParallelDraws.pairs + 5)).map { ($0 % 1000, $0 % 7) }
+        batch.add(1, [(3, 4), (5, 6)])
+        batch.add(2, long)
+        XCTAssertTrue(batch.full)
+        XCTAssertEqual(batch.count, long.count + 2)
+        XCTAssertEqual(batch.starts, [0, 2, long.count + 2])
+        XCTAssertEqual([batch.sources[0], batch.targets[0], batch.sources[1], batch.targets[1]], [3, 4, 5, 6])
+        XCTAssertEqual(batch.sources[long.count + 1], Int32(long.last!.0))
+        XCTAssertEqual(batch.targets[long.count + 1], Int32(long.last!.1))
+        batch.clear()
+        batch.add(3, [(8, 9)])
+        XCTAssertEqual(batch.count, 1)
+        XCTAssertEqual([batch.sources[0], batch.targets[0]], [8, 9])
+    }
 }
