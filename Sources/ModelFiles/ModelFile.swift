@@ -72,6 +72,8 @@ public struct ModelFile: Sendable {
     public var resolution: Double
     public var seed: UInt64
     public var explicitSeeds: (network: UInt64?, stimulus: UInt64?, state: UInt64?)
+    /// How normal values are drawn (`kernel.normal_draws`).
+    public var normals: NormalDraws = .ziggurat
     public var threads: Int
     public var parameters: [(name: String, value: Double)]
     public var nodes: [NodeSpec]
@@ -90,7 +92,7 @@ public struct ModelFile: Sendable {
         let derived = Seeds(master: seed)
         return Seeds(network: explicitSeeds.network ?? derived.network,
                      stimulus: explicitSeeds.stimulus ?? derived.stimulus,
-                     state: explicitSeeds.state ?? derived.state)
+                     state: explicitSeeds.state ?? derived.state, normals: normals)
     }
 
     public func node(named name: String) -> NodeSpec? { nodes.first { $0.name == name } }

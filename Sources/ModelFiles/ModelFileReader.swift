@@ -106,14 +106,21 @@ struct ModelFileReader {
 
         var resolution = 0.1, seed: UInt64 = 1, threads = 1
         var explicit: (network: UInt64?, stimulus: UInt64?, state: UInt64?) = (nil, nil, nil)
+        var normals = NormalDraws.ziggurat
         if let k = get("kernel") {
-            for (key, v) in try object(k, "kernel", allowed: ["resolution", "seed", "seeds", "threads"]) {
+            for (key, v) in try object(k, "kernel", allowed: ["resolution", "seed", "seeds", "threads", "normal_draws"]) {
                 let path = "kernel.\(key)"
                 switch key {
                 case "resolution":
                     resolution = try finite(v, path)
                     do { _ = try TimeGrid(resolution: resolution) } catch let e as NetError { throw fail(path, v, e.message) }
                 case "seed": seed = UInt64(try integer(v, path))
+                case "normal_draws":
+                    let text = try string(v, path)
+                    guard let n = NormalDraws(rawValue: text) else {
+                        throw fail(path, v, "must be one of \(NormalDraws.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")), got '\(text)'")
+                    }
+                    normals = n
                 case "threads":
                     threads = try integer(v, path, min: 1)
                     if threads > 256 { throw fail(path, v, "threads must be <= 256, got \(threads)") }
@@ -159,7 +166,7 @@ struct ModelFileReader {
         if let b = get("bisection") { bisection = try readBisection(b, nodes: nodes, grid: grid) }
 
         return ModelFile(path: file, name: name, description: description, resolution: resolution, seed: seed,
-                         explicitSeeds: explicit, threads: threads, parameters: params, nodes: nodes,
+                         explicitSeeds: explicit, normals: normals, threads: threads, parameters: params, nodes: nodes,
                          connections: conns, simulate: simulate, bisection: bisection, document: root)
     }
 

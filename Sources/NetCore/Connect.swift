@@ -116,8 +116,9 @@ extension Kernel {
         var record = ConnectionRecord(rule: conn.ruleName, synapses: total,
                                       indegree: Kernel.stats(indeg), outdegree: Kernel.stats(outdeg),
                                       weight: syn.weight, delay: syn.delay)
+        let normals = seeds.normals
         let weightOf = { (rng: inout RandomStream) -> Double in
-            if case let .random(d) = syn.weight { return d.draw(&rng) }
+            if case let .random(d) = syn.weight { return d.draw(&rng, normals) }
             if case let .constant(w) = syn.weight { return w }
             return 1
         }
@@ -135,7 +136,7 @@ extension Kernel {
         let delayOf = { (rng: inout RandomStream) -> Int in
             switch syn.delay {
             case let .constant(d): return self.grid.delaySteps(d)
-            case let .random(dist): return drawnSteps(dist.draw(&rng))
+            case let .random(dist): return drawnSteps(dist.draw(&rng, normals))
             }
         }
         func synStream(_ row: UInt64) -> RandomStream { RandomStream(seed: seeds.network, call, row, 7) }
@@ -195,9 +196,9 @@ extension Kernel {
                     var rng = synStream(row)
                     var mine = drawn[t]
                     for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
-                        if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng) }
+                        if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng, normals) }
                         if case let .random(dist) = syn.delay {
-                            let x = dist.draw(&rng)
+                            let x = dist.draw(&rng, normals)
                             var steps = x.isFinite ? self.grid.delaySteps(x) : 0
                             if steps < 1 || steps > Int(UInt16.max) {
                                 if mine.bad == nil { mine.bad = x }

@@ -372,7 +372,7 @@ public final class Kernel: @unchecked Sendable {
                         let tag = Kernel.nameHash(k)
                         let drawn = Dictionary(uniqueKeysWithValues: locals.map { i -> (Int, Double) in
                             var rng = RandomStream(seed: seeds.state, tag, UInt64(b.firstID + i), 6)
-                            return (i, d.draw(&rng))
+                            return (i, d.draw(&rng, seeds.normals))
                         })
                         changes.append((k, { drawn[$0]! }))
                     default:

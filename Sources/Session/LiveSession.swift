@@ -141,7 +141,7 @@ public final class LiveSession: @unchecked Sendable {
             if cell == s.workbench["cell"].flatMap({ Int($0) }) { vm = (h.vmTimes, h.vmValues) }
         }
         priorWallSeconds = s.provenance.wallSeconds
-        masterSeed = Seeds(master: model.seed) == s.built.kernel.seeds ? model.seed : nil
+        masterSeed = Seeds(master: model.seed, normals: model.normals) == s.built.kernel.seeds ? model.seed : nil
         attach()
         current.modelName = model.name
         publish(message: "opened \(s.path) at \(formatNumber(s.built.kernel.time)) ms, paused")
@@ -505,6 +505,7 @@ public final class LiveSession: @unchecked Sendable {
                 model.seed = v
                 model.seedOverride = v
                 s = model.seeds
+                s.normals = k.seeds.normals
             }
             masterSeed = stream == "all" && model.explicitSeeds == (nil, nil, nil) ? v : nil
             rebuild(seeds: s, message: "reseeded \(stream) = \(v); restarted from t = 0")

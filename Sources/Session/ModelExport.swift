@@ -36,6 +36,9 @@ public enum ModelExport {
         } else if object(kernel, "seeds").keysOrEmpty.isEmpty == false {
             kernel = removing(kernel, "seeds")
         }
+        // How normal values were drawn, where it is not the default.
+        kernel = used.normals == .ziggurat ? removing(kernel, "normal_draws")
+                                           : setting(kernel, "normal_draws", .string(used.normals.rawValue))
         root = setting(root, "kernel", kernel)
 
         var nodes = array(root, "nodes")

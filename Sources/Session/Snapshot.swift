@@ -15,8 +15,10 @@ public enum Snapshot {
     public static let format = "netview-session"
     /// 2: the iaf_psc models' V_m - E_L kept as is (`_V_rel`), so a resume is exact for any E_L.
     /// Version 1 files (no `_V_rel`) are read as before: V_m - E_L recomputed from V_m.
-    public static let version = 2
-    public static let versionsRead: ClosedRange<Double> = 1...2
+    /// 3: seeds name how normal values are drawn (`normals`); files without it drew them by
+    /// Box-Muller, and rebuild their networks so.
+    public static let version = 3
+    public static let versionsRead: ClosedRange<Double> = 1...3
     public static let fileExtension = ".netview.json"
 
     /// `sessions/<slug>-<YYYYmmdd-HHMMSS>.netview.json` (`PathSlug` of the model's name), with a
@@ -90,7 +92,8 @@ public enum Snapshot {
     static func seedsValue(_ s: Seeds) -> Value {
         // Seeds beyond 2^53 do not survive a JSON number: those are written as strings.
         func v(_ x: UInt64) -> Value { x <= 1 << 53 ? .int(x) : .string(String(x)) }
-        return .obj([("network", v(s.network)), ("stimulus", v(s.stimulus)), ("state", v(s.state))])
+        return .obj([("network", v(s.network)), ("stimulus", v(s.stimulus)), ("state", v(s.state)),
+                     ("normals", .string(s.normals.rawValue))])
     }
 
     static func modelValue(_ m: ModelFile, edits: [String]) -> Value {

@@ -101,7 +101,8 @@ extension Snapshot {
         }
 
         let seeds = try readSeeds(seedsNode, fail)
-        let (model, edits) = try readModel(modelNode, fail)
+        var (model, edits) = try readModel(modelNode, fail)
+        model.normals = seeds.normals
         let log = try readLog(logNode, fail)
 
         let built: BuiltModel
@@ -149,7 +150,15 @@ extension Snapshot {
         guard let network = uint64(n["network"]), let stimulus = uint64(n["stimulus"]), let state = uint64(n["state"]) else {
             throw fail("seeds section needs network, stimulus and state as non-negative integers")
         }
-        return Seeds(network: network, stimulus: stimulus, state: state)
+        // Sessions saved before version 3 drew normal values by Box-Muller.
+        var normals = NormalDraws.boxMuller
+        if let n = n["normals"] {
+            guard case let .string(text) = n.value, let method = NormalDraws(rawValue: text) else {
+                throw fail("seeds.normals must be one of \(NormalDraws.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+            }
+            normals = method
+        }
+        return Seeds(network: network, stimulus: stimulus, state: state, normals: normals)
     }
 
     private static func readModel(_ n: Node, _ fail: (String) -> SnapshotError) throws -> (ModelFile, [String]) {

@@ -39,6 +39,15 @@ final class BadInputTests: XCTestCase {
 
     func testGoodFileBuilds() { XCTAssertEqual(error(good), "") }
 
+    func testNormalDrawsAreNamed() throws {
+        XCTAssertEqual(try ModelFile.parse(text: good, file: "m.json").normals, .ziggurat)
+        let bm = replacing("\"resolution\": 0.1}", "\"resolution\": 0.1, \"normal_draws\": \"box-muller\"}")
+        XCTAssertEqual(try ModelFile.parse(text: bm, file: "m.json").seeds.normals, .boxMuller)
+        expect(replacing("\"resolution\": 0.1}", "\"resolution\": 0.1, \"normal_draws\": \"gauss\"}"),
+               "kernel.normal_draws", "must be one of 'ziggurat', 'box-muller', got 'gauss'")
+        expect(replacing("\"resolution\": 0.1}", "\"resolution\": 0.1, \"normal_draws\": 1}"), "kernel.normal_draws")
+    }
+
     func testMalformedJSONGivesLineAndColumn() {
         expect(replacing("\"n\": 10,", "\"n\": 10,,"), "malformed JSON", "line 2")
         expect(String(good.prefix(120)), "truncated")

@@ -111,10 +111,14 @@ final class ScenarioTests: XCTestCase {
     /// stored: these values were written by the release that stored 4-byte targets and 2-byte
     /// delays for every synapse, so its sessions still open.
     func testConnectivityChecksumsOfEarlierSessionsStillHold() throws {
-        // Drawn on 1, 2 and 3 threads (weights and delays of large calls are drawn by the workers).
+        // Drawn on 1, 2 and 3 threads (weights and delays of large calls are drawn by the workers),
+        // normal values by Box-Muller (sessions before version 3) and by the ziggurat.
         for threads in 1...3 {
-            let micro = try ModelFile.load(path: asset("potjans2014.json"), overrides: ["scale": 0.005]).build(threads: threads)
-            XCTAssertEqual(String(micro.kernel.connectivityChecksum(), radix: 16), "129de95531acd48c", "\(threads) threads")
+            var m = try ModelFile.load(path: asset("potjans2014.json"), overrides: ["scale": 0.005])
+            m.normals = .boxMuller
+            XCTAssertEqual(String(try m.build(threads: threads).kernel.connectivityChecksum(), radix: 16), "129de95531acd48c", "\(threads) threads")
+            m.normals = .ziggurat
+            XCTAssertEqual(String(try m.build(threads: threads).kernel.connectivityChecksum(), radix: 16), "c2ed0aac16ae8389", "\(threads) threads")
         }
         let brunel = try ModelFile.load(path: asset("brunel2000.json"), overrides: ["order": 250]).build()
         XCTAssertEqual(String(brunel.kernel.connectivityChecksum(), radix: 16), "27964462ba776cec")

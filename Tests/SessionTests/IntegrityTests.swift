@@ -90,7 +90,7 @@ final class IntegrityTests: XCTestCase {
     }
 
     func testAnotherVersionOrFormatIsRefused() throws {
-        let r = try XCTUnwrap(text.range(of: "\"version\": 2"))
+        let r = try XCTUnwrap(text.range(of: "\"version\": \(Snapshot.version)"))
         try checkRefused(text.replacingCharacters(in: r, with: "\"version\": 7"), says: "unsupported version 7")
         let f = try XCTUnwrap(text.range(of: "\"format\": \"netview-session\""))
         try checkRefused(text.replacingCharacters(in: f, with: "\"format\": \"netview-session2\""), says: "not a netview session")
