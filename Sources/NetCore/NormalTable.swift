@@ -142,11 +142,33 @@ enum NormalTable {
     static let x: [Double] = (0...layers).map { Double(bitPattern: words[$0]) }
     /// f(x_i).
     static let f: [Double] = (0...layers).map { Double(bitPattern: words[layers + 1 + $0]) }
-    /// x_i / 2^52: a 52-bit integer times it is uniform in [0, x_i).
-    static let scale: [Double] = x.map { $0 * 0x1p-52 }
-    /// 2^52 x_(i+1) / x_i: a 52-bit integer below it is a point of layer i left of the layer
-    /// above's edge, under the curve whatever its height.
-    static let inner: [UInt64] = (0..<layers).map { UInt64(x[$0 + 1] / x[$0] * 0x1p52) }
     /// The tail's start, r = x_1.
     static var r: Double { x[1] }
+    /// The columns the draws read, made once and never freed.
+    static let columns = Columns()
+
+    /// Raw pointers: a draw reads them without bounds checks or reference counts.
+    struct Columns: @unchecked Sendable {
+        /// x_i / 2^52: a 52-bit integer times it is uniform in [0, x_i).
+        let scale: UnsafePointer<Double>
+        /// 2^52 x_(i+1) / x_i: a 52-bit integer below it is a point of layer i left of the layer
+        /// above's edge, under the curve whatever its height.
+        let inner: UnsafePointer<UInt64>
+        /// f(x_i), i = 0...256.
+        let f: UnsafePointer<Double>
+
+        init() {
+            let scale = UnsafeMutablePointer<Double>.allocate(capacity: layers)
+            let inner = UnsafeMutablePointer<UInt64>.allocate(capacity: layers)
+            let f = UnsafeMutablePointer<Double>.allocate(capacity: layers + 1)
+            for i in 0..<layers {
+                scale[i] = x[i] * 0x1p-52
+                inner[i] = UInt64(x[i + 1] / x[i] * 0x1p52)
+            }
+            for i in 0...layers { f[i] = NormalTable.f[i] }
+            self.scale = UnsafePointer(scale)
+            self.inner = UnsafePointer(inner)
+            self.f = UnsafePointer(f)
+        }
+    }
 }

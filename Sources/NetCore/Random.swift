@@ -98,19 +98,21 @@ public struct RandomStream: Equatable, Sendable {
     /// curve (an exp), points of the base layer beyond r are redrawn from the tail (Marsaglia's
     /// method, two logs).
     @inline(__always)
-    mutating func zigguratNormal() -> Double {
+    mutating func zigguratNormal(_ t: NormalTable.Columns = NormalTable.columns) -> Double {
         while true {
             let u = next()
             let i = Int(u & 0xFF), m = u >> 12
-            let sign: Double = u & 0x100 == 0 ? 1 : -1
-            if m < NormalTable.inner[i] { return sign * (Double(m) * NormalTable.scale[i]) }
-            if let z = zigguratEdge(layer: i, m) { return sign * z }
+            // Bit 8 is the sign, moved to the sign bit (a branch on it would be mispredicted
+            // every other draw).
+            let sign = (u & 0x100) << 55
+            if m < t.inner[i] { return Double(bitPattern: (Double(m) * t.scale[i]).bitPattern ^ sign) }
+            if let z = zigguratEdge(t, layer: i, m) { return Double(bitPattern: z.bitPattern ^ sign) }
         }
     }
 
     /// The rare cases of `zigguratNormal`: a point of layer `i` outside the layer above, at `m`.
-    mutating func zigguratEdge(layer i: Int, _ m: UInt64) -> Double? {
-        let x = Double(m) * NormalTable.scale[i]
+    mutating func zigguratEdge(_ t: NormalTable.Columns, layer i: Int, _ m: UInt64) -> Double? {
+        let x = Double(m) * t.scale[i]
         if i == 0 {
             let r = NormalTable.r
             while true {
@@ -118,7 +120,7 @@ public struct RandomStream: Equatable, Sendable {
                 if b + b >= a * a { return r + a }
             }
         }
-        let y = NormalTable.f[i] + uniform() * (NormalTable.f[i + 1] - NormalTable.f[i])
+        let y = t.f[i] + uniform() * (t.f[i + 1] - t.f[i])
         return y < exp(-0.5 * x * x) ? x : nil
     }
 
@@ -200,13 +202,15 @@ public enum Distribution: Equatable, Sendable, Codable {
         }
     }
 
+    @inline(__always)
     public func draw(_ rng: inout RandomStream, _ normals: NormalDraws) -> Double {
         switch self {
         case let .uniform(lo, hi):
             return lo + (hi - lo) * rng.uniform()
         case let .normal(m, s, lo, hi):
+            let table = NormalTable.columns
             for _ in 0..<10_000 {
-                let x = m + s * rng.normal(normals)
+                let x = m + s * (normals == .ziggurat ? rng.zigguratNormal(table) : rng.boxMullerNormal())
                 if let lo, x < lo { continue }
                 if let hi, x > hi { continue }
                 return x
