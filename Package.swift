@@ -4,6 +4,7 @@ import PackageDescription
 // The architecture, bottom to top: NetCore (the simulator) <- ModelFiles (files <-> kernels)
 // <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands);
 // Interop (compare output folders, export to PyNEST and PyNN) sits beside Session on ModelFiles.
+// CPrefetch is one C header: the cache prefetch hint NetCore's synapse scatter asks for ahead.
 // Release builds drop dynamic exclusivity checks in the hot loops and, on x86-64, use AVX2
 // (Haswell and later): the SIMD4 integrator state then fits one register.
 #if arch(x86_64)
@@ -26,7 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .target(name: "NetCore", swiftSettings: optimize),
+        .target(name: "CPrefetch"),
+        .target(name: "NetCore", dependencies: ["CPrefetch"], swiftSettings: optimize),
         .target(name: "ModelFiles", dependencies: ["NetCore", .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimize),
         .target(name: "Session", dependencies: ["NetCore", "ModelFiles"], swiftSettings: optimize),

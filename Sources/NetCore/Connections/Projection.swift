@@ -1,3 +1,5 @@
+import CPrefetch
+import Foundation
 /// Synapses from one source node (a neuron population or a spike generator) to one neuron
 /// population, made by one connect call, stored by source in compressed rows: a synapse costs its
 /// target index (2 bytes when the target population has at most 65,536 cells, else 4), plus its
@@ -234,6 +236,12 @@ final class Projection: @unchecked Sendable {
         }
     }
 
+    /// How many synapses ahead the scatter loop asks for the ring's cache line it will add to:
+    /// with a weight and a delay per synapse each add goes to a line of its own, which the
+    /// loop would otherwise wait for (microcircuit at scale 0.1, 1 thread: 32 ahead simulates
+    /// in about 0.8 of the time of none, 16 in 0.9; 64 is no better than 32).
+    static let prefetchDistance = 32
+
     /// A population's input ring as the scatter loop reads it: slot and channel arithmetic
     /// without a division per synapse.
     struct Ring {
@@ -264,10 +272,16 @@ final class Projection: @unchecked Sendable {
     private func scatterBody<T: FixedWidthInteger>(_ ring: Ring, _ tg: UnsafeMutablePointer<T>, _ d8: UnsafeMutablePointer<UInt8>?,
                                                  _ base: Int, _ d16: UnsafeMutablePointer<UInt16>?,
                                                  _ ws: UnsafeMutablePointer<Double>?, _ lo: Int, _ hi: Int, _ multiplicity: Double) {
+        let ahead = Projection.prefetchDistance
         for k in lo..<hi {
             let w = (ws?[k] ?? weight) * multiplicity
             let d = d8.map { base + Int($0[k]) } ?? d16.map { Int($0[k]) } ?? delay
-            ring.row(ring.single || w > 0 ? 0 : 1, after: d)[Int(tg[k])] += w
+            let channel = ring.single || w > 0 ? 0 : 1
+            if k + ahead < hi {
+                let da = d8.map { base + Int($0[k + ahead]) } ?? d16.map { Int($0[k + ahead]) } ?? delay
+                netview_prefetch_write(ring.row(channel, after: da) + Int(tg[k + ahead]))
+            }
+            ring.row(channel, after: d)[Int(tg[k])] += w
         }
     }
 }
