@@ -4,6 +4,18 @@ import XCTest
 /// The executable's headless commands, as a user runs them.
 final class CommandTests: XCTestCase {
     /// `netview --version`: the version and the commit it was built from.
+    /// `--param NAME=V1,V2` gives a row per value: an order-of-growth table in one call.
+    func testBenchGivesARowPerListedValue() throws {
+        let r = Binary.run(["bench", "brunel2000", "--param", "order=60,120", "--time", "10", "--repeat", "1", "--json"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["scenario"] as? String }, ["brunel2000 order=60", "brunel2000 order=120"])
+        let synapses = rows.compactMap { ($0["synapses"] as? NSNumber)?.doubleValue }
+        XCTAssertEqual(synapses.count, 2)
+        // Brunel's synapses grow with the square of the order.
+        XCTAssertEqual(synapses[1] / synapses[0], 4, accuracy: 0.2)
+    }
+
     func testVersionNamesTheCommit() {
         let r = Binary.run(["--version"])
         XCTAssertEqual(r.code, 0, r.err)

@@ -289,6 +289,8 @@ final class HostileInputTests: XCTestCase {
                              (["run", "model.json", "--threads", "0"], "--threads"), (["run", "model.json", "--threads", "100000"], "--threads"),
                              (["run", "model.json", "--param", "x=1"], "x"), (["run", "model.json", "--param", "x=nan"], "NAME=NUMBER"),
                              (["bench", "--time", "nan"], ">= 0"), (["bench", "--time", "-5"], ">= 0"), (["bench", "--repeat", "0"], "--repeat"),
+                             (["bench", "--param", "order=10,nan"], "NAME=NUMBER"), (["bench", "--param", "order=10,,20"], "NAME=NUMBER"),
+                             (["bench", "--param", "order=1,2", "--param", "order=3"], "given twice"),
                              (["defaults", "nope"], "nope"), (["export", "model.json", "--to", "pynest", "--param", "x=1"], "x"),
                              (["run", "model.json", "--seed", "0", "--time", "1e16"], "at most")] {
             attempt(args, in: box, says: says, timeout: 60)
