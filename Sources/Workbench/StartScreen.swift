@@ -186,6 +186,7 @@ public enum WorkbenchLoop {
             if let t = target {
                 start.speeds.stopped = true
                 do {
+                    term.draw(openingScreen(t, width: term.width, height: term.height))
                     let s = try open(t)
                     return runApp(App(session: s), term: term, saver: saver)
                 } catch {
@@ -195,6 +196,7 @@ public enum WorkbenchLoop {
             }
         }
         do {
+            term.draw(openingScreen(target!, width: term.width, height: term.height))
             let s = try open(target!)
             return runApp(App(session: s), term: term, saver: saver)
         } catch {
@@ -202,6 +204,16 @@ public enum WorkbenchLoop {
             FileHandle.standardError.write(Data("netview: \(oneLine("\(error)"))\n".utf8))
             return 2
         }
+    }
+
+    /// What the screen shows while a model is built or a session rebuilt (a full-scale cortical
+    /// microcircuit takes tens of seconds): the file, and that the network is being built.
+    public static func openingScreen(_ path: String, width: Int, height: Int) -> Canvas {
+        var c = Canvas(width: width, height: height)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        c.text(1, 0, "netview: opening \(name)", Style(.normal, bold: true), limit: max(width - 2, 0))
+        c.text(1, min(2, max(height - 1, 0)), "building the network (a large one takes a while)...", Style(.gray), limit: max(width - 2, 0))
+        return c
     }
 
     static func runApp(_ first: App, term: Terminal, saver: ((LiveSessionHandle, [String: String]) throws -> String)?) -> Int32 {

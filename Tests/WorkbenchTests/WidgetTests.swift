@@ -233,6 +233,15 @@ final class WidgetTests: XCTestCase {
     }
 
     /// The start screen shows each scenario's size and, measured in the background, its pace.
+    /// While a model builds (tens of seconds for the full-scale microcircuit) the screen says so.
+    func testOpeningScreenNamesTheFileWhileTheNetworkBuilds() {
+        let c = WorkbenchLoop.openingScreen("/some/where/potjans2014.json", width: 80, height: 24)
+        XCTAssertTrue(c.line(0).contains("opening potjans2014.json"), c.line(0))
+        XCTAssertTrue(c.lines.joined().contains("building the network"))
+        // Any size, down to one cell, draws without a trap.
+        for (w, h) in [(1, 1), (5, 1), (20, 2), (0, 0)] { _ = WorkbenchLoop.openingScreen("m.json", width: w, height: h) }
+    }
+
     func testStartScreenShowsSizeAndMeasuredSpeed() throws {
         let dir = NSTemporaryDirectory() + "netview-start-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
