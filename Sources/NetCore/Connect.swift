@@ -123,15 +123,21 @@ extension Kernel {
             return 1
         }
         var delayError: NetError?
+        // A drawn delay in steps, nil when it is off the grid's range, and what to say then.
+        let gridSteps = { (d: Double) -> Int? in
+            let steps = d.isFinite ? self.grid.delaySteps(d) : 0
+            return steps >= 1 && steps <= Int(UInt16.max) ? steps : nil
+        }
+        func offGrid(_ d: Double) -> NetError? {
+            guard case let .random(dist) = syn.delay else { return nil }
+            return NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(d)) ms: below the resolution or too long")
+        }
         // A drawn delay in steps (1 and an error noted when it is off the grid's range).
         let drawnSteps = { (d: Double) -> Int in
-            guard case let .random(dist) = syn.delay else { return 1 }
-            let steps = d.isFinite ? self.grid.delaySteps(d) : 0
-            if steps < 1 || steps > Int(UInt16.max) {
-                delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(d)) ms: below the resolution or too long")
-                return 1
-            }
-            return steps
+            guard case .random = syn.delay else { return 1 }
+            if let steps = gridSteps(d) { return steps }
+            delayError = offGrid(d)
+            return 1
         }
         let delayOf = { (rng: inout RandomStream) -> Int in
             switch syn.delay {
@@ -170,15 +176,21 @@ extension Kernel {
         } else if !projections.isEmpty {
             // A synapse pair (not a generator or recorder link), and its place in its row.
             func isSynapse(_ s: Int, _ t: Int) -> Bool { srcClass[s] == 0 && dstPop[t] >= 0 }
-            func put(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
+            // Writes a synapse at its row's cursor (rows of different sources never share one, so
+            // workers may place the synapses of their own sources at once).
+            let projIndex = projIndex
+            func place(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
                 let pi = projIndex[srcBlock[s] * nPops + dstPop[t]]
                 let local = srcLocal[s]
                 let pos = cursorPtrs[pi][local]
                 cursorPtrs[pi][local] = pos + 1
                 targetPtrs[pi][pos] = UInt32(dstLocal[t])
                 if randomW { weightPtrs[pi]![pos] = w }
+                if randomD { delayPtrs[pi]![pos] = UInt16(d) }
+            }
+            func put(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
+                place(s, t, weight: w, delay: d)
                 if randomD {
-                    delayPtrs[pi]![pos] = UInt16(d)
                     minD = min(minD, d)
                     maxD = max(maxD, d)
                 }
@@ -199,11 +211,8 @@ extension Kernel {
                         if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng, normals) }
                         if case let .random(dist) = syn.delay {
                             let x = dist.draw(&rng, normals)
-                            var steps = x.isFinite ? self.grid.delaySteps(x) : 0
-                            if steps < 1 || steps > Int(UInt16.max) {
-                                if mine.bad == nil { mine.bad = x }
-                                steps = 1
-                            }
+                            var steps = 1
+                            if let g = gridSteps(x) { steps = g } else if mine.bad == nil { mine.bad = x }
                             d[i] = Int32(steps)
                             mine.min = min(mine.min, steps)
                             mine.max = max(mine.max, steps)
@@ -220,13 +229,7 @@ extension Kernel {
                         for i in 0..<count {
                             let s = Int(src[i]), tt = Int(tgt[i])
                             guard (s >> 6) % owners == t, isSynapse(s, tt) else { continue }
-                            let pi = projIndex[srcBlock[s] * nPops + dstPop[tt]]
-                            let local = srcLocal[s]
-                            let pos = cursorPtrs[pi][local]
-                            cursorPtrs[pi][local] = pos + 1
-                            targetPtrs[pi][pos] = UInt32(dstLocal[tt])
-                            if randomW { weightPtrs[pi]![pos] = ws[i] }
-                            if randomD { delayPtrs[pi]![pos] = UInt16(ds[i]) }
+                            place(s, tt, weight: ws[i], delay: Int(ds[i]))
                         }
                     }
                     batch.clear()
@@ -240,9 +243,7 @@ extension Kernel {
                     let x = drawn[t]
                     minD = min(minD, x.min)
                     maxD = max(maxD, x.max)
-                    if let bad = x.bad, case let .random(dist) = syn.delay {
-                        delayError = NetError(f, "a delay drawn from \(dist.summary) is \(formatNumber(bad)) ms: below the resolution or too long")
-                    }
+                    if let bad = x.bad { delayError = offGrid(bad) }
                 }
             } else {
                 e.forEachRow { row, pairs in

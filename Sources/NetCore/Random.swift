@@ -74,11 +74,12 @@ public struct RandomStream: Equatable, Sendable {
         return Int(m.high)
     }
 
-    /// A standard normal draw by `method`.
+    /// A standard normal draw by `method` (`table`: the ziggurat's, read once by a caller that
+    /// draws many).
     @inline(__always)
-    public mutating func normal(_ method: NormalDraws) -> Double {
+    mutating func normal(_ method: NormalDraws, _ table: NormalTable.Columns = NormalTable.columns) -> Double {
         switch method {
-        case .ziggurat: return zigguratNormal()
+        case .ziggurat: return zigguratNormal(table)
         case .boxMuller: return boxMullerNormal()
         }
     }
@@ -210,7 +211,7 @@ public enum Distribution: Equatable, Sendable, Codable {
         case let .normal(m, s, lo, hi):
             let table = NormalTable.columns
             for _ in 0..<10_000 {
-                let x = m + s * (normals == .ziggurat ? rng.zigguratNormal(table) : rng.boxMullerNormal())
+                let x = m + s * rng.normal(normals, table)
                 if let lo, x < lo { continue }
                 if let hi, x > hi { continue }
                 return x
