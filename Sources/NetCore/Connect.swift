@@ -63,8 +63,10 @@ extension Kernel {
         try e.validate(function: f)
 
         // Pass 1: count synapses per (source block, target population) and source; degrees.
-        var indeg = [Int](repeating: 0, count: post.count)
-        var outdeg = [Int](repeating: 0, count: pre.count)
+        // Counted through pointers: an array captured and changed in the loop over every pair
+        // would be checked for uniqueness at each change.
+        let indeg = Column<Int>(count: post.count, repeating: 0), outdeg = Column<Int>(count: pre.count, repeating: 0)
+        let inP = indeg.ptr, outP = outdeg.ptr
         struct Key: Hashable { let src: Int, pop: Int }
         var recorderLinks: [(Int, Int)] = []
         var driveLinks: [(Int, Int, UInt64, Int)] = []  // source idx, target idx, row, k in row
@@ -86,10 +88,10 @@ extension Kernel {
         var countPtrs: [UnsafeMutablePointer<Int>] = []
         var total = 0
         e.forEachRow { row, pairs in
+            total += pairs.count
             for (k, (s, t)) in pairs.enumerated() {
-                indeg[t] += 1
-                outdeg[s] += 1
-                total += 1
+                inP[t] += 1
+                outP[s] += 1
                 let pop = dstPop[t]
                 if srcClass[s] == 2 || pop < 0 {
                     recorderLinks.append((s, t))
@@ -114,7 +116,7 @@ extension Kernel {
             throw NetError(f, ConnSpec.noProxiesMessage)
         }
         var record = ConnectionRecord(rule: conn.ruleName, synapses: total,
-                                      indegree: Kernel.stats(indeg), outdegree: Kernel.stats(outdeg),
+                                      indegree: Kernel.stats(indeg.array), outdegree: Kernel.stats(outdeg.array),
                                       weight: syn.weight, delay: syn.delay)
         let normals = seeds.normals
         let weightOf = { (rng: inout RandomStream) -> Double in
@@ -155,106 +157,115 @@ extension Kernel {
         if case .random = syn.delay { randomD = true } else { randomD = false }
         let constW: Double = { if case let .constant(w) = syn.weight { return w }; return 0 }()
         let constD: Int = { if case let .constant(d) = syn.delay { return grid.delaySteps(d) }; return 0 }()
-        for (pi, key) in keys.enumerated() {
-            let p = Projection(sourceNode: key.src, targetPop: key.pop, sourceCount: counts[pi].count, counts: counts[pi].array,
-                               weight: constW, randomWeights: randomW, delay: constD, randomDelays: randomD,
-                               minDelay: 0, maxDelay: 0)
-            projections.append(p)
-            let c = Column<Int>(count: counts[pi].count, repeating: 0)
-            for i in 0..<c.count { c[i] = p.offsets[i] }
-            cursors.append(c)
+        // Drawn delays go straight into one byte each (1 to 256 steps); when one is longer, the
+        // rows are filled again with two bytes a delay (the draws are the same the second time).
+        var minD = Int.max, maxD = 0
+        for narrowDelays in Kernel.narrowDelayFill ? [true, false] : [false] {
+            projections = []
+            cursors = []
+            minD = Int.max
+            maxD = 0
+            for (pi, key) in keys.enumerated() {
+                let p = Projection(sourceNode: key.src, targetPop: key.pop, targetCount: populations[key.pop].count,
+                                   sourceCount: counts[pi].count, counts: counts[pi].array, weight: constW, randomWeights: randomW, delay: constD, randomDelays: randomD,
+                                   narrowDelays: narrowDelays, minDelay: 0, maxDelay: 0)
+                projections.append(p)
+                let c = Column<Int>(count: counts[pi].count, repeating: 0)
+                for i in 0..<c.count { c[i] = p.offsets[i] }
+                cursors.append(c)
+            }
+            // Raw pointers in the fill loop: no reference counting per synapse.
+            let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map(\.fillTargets)
+            let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map(\.fillDelays)
+            if !projections.isEmpty && !randomW && !randomD && total >= Kernel.sortedFillMinimum {
+                let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
+                                                srcLocal: srcLocal, dstPop: dstPop, dstLocal: dstLocal)
+                Kernel.fillSorted(e, targets, projections: projections, cursors: cursors)
+            } else if !projections.isEmpty {
+                // A synapse pair (not a generator or recorder link), and its place in its row.
+                func isSynapse(_ s: Int, _ t: Int) -> Bool { srcClass[s] == 0 && dstPop[t] >= 0 }
+                // Writes a synapse at its row's cursor (rows of different sources never share one, so
+                // workers may place the synapses of their own sources at once).
+                let projIndex = projIndex
+                func place(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
+                    let pi = projIndex[srcBlock[s] * nPops + dstPop[t]]
+                    let local = srcLocal[s]
+                    let pos = cursorPtrs[pi][local]
+                    cursorPtrs[pi][local] = pos + 1
+                    targetPtrs[pi].set(pos, dstLocal[t])
+                    if randomW { weightPtrs[pi]![pos] = w }
+                    if randomD { delayPtrs[pi].set(pos, d) }
+                }
+                func put(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
+                    place(s, t, weight: w, delay: d)
+                    if randomD {
+                        minD = min(minD, d)
+                        maxD = max(maxD, d)
+                    }
+                }
+                if threads > 1 && total >= Kernel.parallelDrawMinimum {
+                    // Rows draw from streams of their own: the workers draw a batch of rows' weights
+                    // and delays, then place the synapses, each worker the rows of its own sources
+                    // (a source's synapses land in batch order, as when one thread places them all).
+                    let batch = ParallelDraws()
+                    let pool = workers(threads)
+                    // Per worker: the shortest and longest delay drawn, and a delay off the grid.
+                    struct Drawn { var min = Int.max, max = 0, bad: Double? }
+                    let drawn = Column<Drawn>(count: pool.count, repeating: Drawn())
+                    let draw = { (t: Int, row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Int32>) in
+                        var rng = synStream(row)
+                        var mine = drawn[t]
+                        for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
+                            if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng, normals) }
+                            if case let .random(dist) = syn.delay {
+                                let x = dist.draw(&rng, normals)
+                                var steps = 1
+                                if let g = gridSteps(x) { steps = g } else if mine.bad == nil { mine.bad = x }
+                                d[i] = Int32(steps)
+                                mine.min = min(mine.min, steps)
+                                mine.max = max(mine.max, steps)
+                            }
+                        }
+                        drawn[t] = mine
+                    }
+                    let owners = pool.count
+                    func drawAndPlace() {
+                        batch.drawAll(pool, draw)
+                        let src = batch.sources.ptr, tgt = batch.targets.ptr, ws = batch.weights.ptr, ds = batch.delays.ptr
+                        let count = batch.count
+                        pool.run { t in
+                            for i in 0..<count {
+                                let s = Int(src[i]), tt = Int(tgt[i])
+                                guard (s >> 6) % owners == t, isSynapse(s, tt) else { continue }
+                                place(s, tt, weight: ws[i], delay: Int(ds[i]))
+                            }
+                        }
+                        batch.clear()
+                    }
+                    e.forEachRow { row, pairs in
+                        batch.add(row, pairs)
+                        if batch.full { drawAndPlace() }
+                    }
+                    drawAndPlace()
+                    for t in 0..<drawn.count {
+                        let x = drawn[t]
+                        minD = min(minD, x.min)
+                        maxD = max(maxD, x.max)
+                        if let bad = x.bad { delayError = offGrid(bad) }
+                    }
+                } else {
+                    e.forEachRow { row, pairs in
+                        var rng = synStream(row)
+                        for (s, t) in pairs where isSynapse(s, t) {
+                            let w = randomW ? weightOf(&rng) : 0
+                            put(s, t, weight: w, delay: randomD ? delayOf(&rng) : 0)
+                        }
+                    }
+                }
+            }
+            if !randomD || delayError != nil || maxD <= Projection.narrowDelayLimit { break }
         }
         counts = []
-        // Raw pointers in the fill loop: no reference counting per synapse.
-        let cursorPtrs = cursors.map(\.ptr), targetPtrs = projections.map(\.fillTargets)
-        let weightPtrs = projections.map { $0.weights?.ptr }, delayPtrs = projections.map(\.fillDelays)
-        var minD = Int.max, maxD = 0
-        if !projections.isEmpty && !randomW && !randomD && total >= Kernel.sortedFillMinimum {
-            let targets = SortedFillTargets(projIndex: projIndex, nPops: nPops, srcClass: srcClass, srcBlock: srcBlock,
-                                            srcLocal: srcLocal, dstPop: dstPop, dstLocal: dstLocal)
-            Kernel.fillSorted(e, targets, projections: projections, cursors: cursors)
-        } else if !projections.isEmpty {
-            // A synapse pair (not a generator or recorder link), and its place in its row.
-            func isSynapse(_ s: Int, _ t: Int) -> Bool { srcClass[s] == 0 && dstPop[t] >= 0 }
-            // Writes a synapse at its row's cursor (rows of different sources never share one, so
-            // workers may place the synapses of their own sources at once).
-            let projIndex = projIndex
-            func place(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
-                let pi = projIndex[srcBlock[s] * nPops + dstPop[t]]
-                let local = srcLocal[s]
-                let pos = cursorPtrs[pi][local]
-                cursorPtrs[pi][local] = pos + 1
-                targetPtrs[pi][pos] = UInt32(dstLocal[t])
-                if randomW { weightPtrs[pi]![pos] = w }
-                if randomD { delayPtrs[pi]![pos] = UInt16(d) }
-            }
-            func put(_ s: Int, _ t: Int, weight w: Double, delay d: Int) {
-                place(s, t, weight: w, delay: d)
-                if randomD {
-                    minD = min(minD, d)
-                    maxD = max(maxD, d)
-                }
-            }
-            if threads > 1 && total >= Kernel.parallelDrawMinimum {
-                // Rows draw from streams of their own: the workers draw a batch of rows' weights
-                // and delays, then place the synapses, each worker the rows of its own sources
-                // (a source's synapses land in batch order, as when one thread places them all).
-                let batch = ParallelDraws()
-                let pool = workers(threads)
-                // Per worker: the shortest and longest delay drawn, and a delay off the grid.
-                struct Drawn { var min = Int.max, max = 0, bad: Double? }
-                let drawn = Column<Drawn>(count: pool.count, repeating: Drawn())
-                let draw = { (t: Int, row: UInt64, lo: Int, hi: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Int32>) in
-                    var rng = synStream(row)
-                    var mine = drawn[t]
-                    for i in lo..<hi where isSynapse(Int(batch.sources[i]), Int(batch.targets[i])) {
-                        if case let .random(dist) = syn.weight { w[i] = dist.draw(&rng, normals) }
-                        if case let .random(dist) = syn.delay {
-                            let x = dist.draw(&rng, normals)
-                            var steps = 1
-                            if let g = gridSteps(x) { steps = g } else if mine.bad == nil { mine.bad = x }
-                            d[i] = Int32(steps)
-                            mine.min = min(mine.min, steps)
-                            mine.max = max(mine.max, steps)
-                        }
-                    }
-                    drawn[t] = mine
-                }
-                let owners = pool.count
-                func drawAndPlace() {
-                    batch.drawAll(pool, draw)
-                    let src = batch.sources.ptr, tgt = batch.targets.ptr, ws = batch.weights.ptr, ds = batch.delays.ptr
-                    let count = batch.count
-                    pool.run { t in
-                        for i in 0..<count {
-                            let s = Int(src[i]), tt = Int(tgt[i])
-                            guard (s >> 6) % owners == t, isSynapse(s, tt) else { continue }
-                            place(s, tt, weight: ws[i], delay: Int(ds[i]))
-                        }
-                    }
-                    batch.clear()
-                }
-                e.forEachRow { row, pairs in
-                    batch.add(row, pairs)
-                    if batch.full { drawAndPlace() }
-                }
-                drawAndPlace()
-                for t in 0..<drawn.count {
-                    let x = drawn[t]
-                    minD = min(minD, x.min)
-                    maxD = max(maxD, x.max)
-                    if let bad = x.bad { delayError = offGrid(bad) }
-                }
-            } else {
-                e.forEachRow { row, pairs in
-                    var rng = synStream(row)
-                    for (s, t) in pairs where isSynapse(s, t) {
-                        let w = randomW ? weightOf(&rng) : 0
-                        put(s, t, weight: w, delay: randomD ? delayOf(&rng) : 0)
-                    }
-                }
-            }
-        }
         if let delayError { throw delayError }
         if !projections.isEmpty && !randomD { minD = min(minD, constD); maxD = max(maxD, constD) }
 
@@ -325,7 +336,7 @@ extension Kernel {
         }
         for p in projections.sorted(by: { ($0.sourceNode, $0.targetPop) < ($1.sourceNode, $1.targetPop) }) {
             if conn.ruleName == "fixed_outdegree" || conn.ruleName == "fixed_total_number" { p.sortRows(threads > 1 ? workers(threads) : nil) }
-            p.compact(targetPopulationSize: populations[p.targetPop].count)
+            p.compact()
             outgoing[p.sourceNode].append(p)
             record.projections.append(p)
         }
@@ -350,6 +361,9 @@ extension Kernel {
     /// Connection calls of at least this many synapses with one weight and one delay fill their rows
     /// through `fillSorted` (a variable so that tests can take that path with small networks).
     nonisolated(unsafe) static var sortedFillMinimum = 64 << 20
+    /// Whether drawn delays are filled into one byte each first (a variable so that tests can
+    /// compare with the two-byte fill).
+    nonisolated(unsafe) static var narrowDelayFill = true
     /// Connect calls with drawn weights or delays and at least this many synapses draw them on
     /// the kernel's threads.
     nonisolated(unsafe) static var parallelDrawMinimum = 1 << 16
@@ -395,7 +409,7 @@ extension Kernel {
                 for local in 0..<p.sourceCount {
                     let j = base[pi] + local, a = start[j], b = start[j + 1]
                     if a == b { continue }
-                    (row + cursor[local]).update(from: sorted.ptr + a, count: b - a)
+                    row.copy(to: cursor[local], from: sorted.ptr + a, count: b - a)
                     cursor[local] += b - a
                 }
             }

@@ -8,21 +8,31 @@ public final class Column<T>: @unchecked Sendable {
     /// Allocated on 2 MB boundaries with transparent huge pages asked for: large connectivity
     /// arrays are written and read at random, and 4 KB pages would cost a TLB miss per access.
     let huge: Bool
-    static var hugeThreshold: Int { 16 << 20 }
+    public static var hugeThreshold: Int { 16 << 20 }
 
-    public init(count: Int, repeating value: T) {
+    /// `hugeFrom`: the size in bytes from which to ask for huge pages.
+    public init(count: Int, repeating value: T, hugeFrom threshold: Int = Column.hugeThreshold) {
+        (ptr, huge) = Column.allocate(count, hugeFrom: threshold)
         self.count = count
+        ptr.initialize(repeating: value, count: max(count, 1))
+    }
+
+    /// A column whose values are left as the allocator gives them, for one that its maker writes
+    /// entry by entry before reading (a connect call's rows): its pages are then first touched,
+    /// and cleared by the system, by the threads that fill them, not all by the one that allocates.
+    init(unfilled count: Int) where T: BitwiseCopyable {
+        (ptr, huge) = Column.allocate(count)
+        self.count = count
+    }
+
+    private static func allocate(_ count: Int, hugeFrom threshold: Int = Column.hugeThreshold) -> (UnsafeMutablePointer<T>, huge: Bool) {
         let bytes = MemoryLayout<T>.stride * max(count, 1)
         var raw: UnsafeMutableRawPointer?
-        if bytes >= Column.hugeThreshold, posix_memalign(&raw, 2 << 20, bytes) == 0, let raw {
+        if bytes >= threshold, posix_memalign(&raw, 2 << 20, bytes) == 0, let raw {
             _ = madvise(raw, bytes, MADV_HUGEPAGE)
-            ptr = raw.bindMemory(to: T.self, capacity: max(count, 1))
-            huge = true
-        } else {
-            ptr = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            huge = false
+            return (raw.bindMemory(to: T.self, capacity: max(count, 1)), true)
         }
-        ptr.initialize(repeating: value, count: max(count, 1))
+        return (UnsafeMutablePointer<T>.allocate(capacity: max(count, 1)), false)
     }
 
     public convenience init(_ values: [T]) {
@@ -54,6 +64,10 @@ public final class InputBuffer: @unchecked Sendable {
     public let n: Int
     public private(set) var data: Column<Double>
 
+    /// Rings from 2 MB on get huge pages: the synapse scatter adds to them at random, and with
+    /// 4 KB pages the rings of a large network outgrow the TLB (a page walk per synapse).
+    static let hugeFrom = 2 << 20
+
     init(channels: Int, n: Int) {
         self.channels = channels
         self.n = n
@@ -64,7 +78,7 @@ public final class InputBuffer: @unchecked Sendable {
     /// Grows the ring to `newSlots`, keeping what is queued for the steps from `now` on.
     func resize(slots newSlots: Int, now: Int64) {
         guard newSlots != slots else { return }
-        let fresh = Column<Double>(count: channels * newSlots * n, repeating: 0)
+        let fresh = Column<Double>(count: channels * newSlots * n, repeating: 0, hugeFrom: InputBuffer.hugeFrom)
         for c in 0..<channels {
             for ahead in 0..<min(slots, newSlots) {
                 let from = (c * slots + Int((now + Int64(ahead)) % Int64(slots))) * n
@@ -90,7 +104,7 @@ public final class InputBuffer: @unchecked Sendable {
     public var snapshot: [Double] { data.array }
 
     func restore(_ values: [Double], slots newSlots: Int) {
-        let fresh = Column<Double>(count: channels * newSlots * n, repeating: 0)
+        let fresh = Column<Double>(count: channels * newSlots * n, repeating: 0, hugeFrom: InputBuffer.hugeFrom)
         for (i, v) in values.enumerated() where i < fresh.count { fresh[i] = v }
         data = fresh
         slots = newSlots

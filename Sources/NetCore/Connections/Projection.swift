@@ -6,16 +6,19 @@ import Foundation
 /// weight (8 bytes) and its delay (1 byte above the projection's shortest, 2 when the delays span
 /// more than 255 steps) when those are drawn per synapse rather than shared by the group.
 ///
-/// A connect call fills the wide columns (`targets`, `delays`); `compact` then moves them into
-/// the narrow ones. Rows stay sorted by target, so the order in which a cell's inputs are summed,
-/// and with it every result, does not depend on the storage.
+/// A connect call writes targets straight into their final column (2 or 4 bytes, known from the
+/// target population's size) and drawn delays into one byte each above one step; a call that
+/// draws a delay longer than 256 steps fills its rows again with the wide delay column, which
+/// `compact` then narrows if it can.
+/// Rows stay sorted by target, so the order in which a cell's inputs are summed, and with it
+/// every result, does not depend on the storage.
 final class Projection: @unchecked Sendable {
     let sourceNode: Int
     let targetPop: Int
     let sourceCount: Int
     /// Row of source `i`: positions `offsets[i]..<offsets[i+1]`, targets ascending.
     let offsets: Column<Int>
-    /// Target indices while the connect call fills them, and afterwards when they need 4 bytes.
+    /// Target indices: 2 bytes each when the target population has at most 65,536 cells, else 4.
     private(set) var targets: Column<UInt32>?
     private(set) var targets16: Column<UInt16>?
     var weight: Double
@@ -28,8 +31,8 @@ final class Projection: @unchecked Sendable {
     private(set) var delayBase = 0
     let minDelay: Int, maxDelay: Int
 
-    init(sourceNode: Int, targetPop: Int, sourceCount: Int, counts: [Int], weight: Double, randomWeights: Bool,
-         delay: Int, randomDelays: Bool, minDelay: Int, maxDelay: Int) {
+    init(sourceNode: Int, targetPop: Int, targetCount: Int, sourceCount: Int, counts: [Int], weight: Double,
+         randomWeights: Bool, delay: Int, randomDelays: Bool, narrowDelays: Bool = false, minDelay: Int, maxDelay: Int) {
         self.sourceNode = sourceNode
         self.targetPop = targetPop
         self.sourceCount = sourceCount
@@ -37,11 +40,19 @@ final class Projection: @unchecked Sendable {
         for i in 0..<sourceCount { off[i + 1] = off[i] + counts[i] }
         offsets = off
         let total = off[sourceCount]
-        targets = Column(count: total, repeating: 0)
+        // Every position is written by the connect call's fill (pages touched first by the
+        // threads that fill them; a column filled wide and copied narrow would touch 6 bytes a
+        // synapse where 2 do).
+        if targetCount <= Int(UInt16.max) + 1 { targets16 = Column(unfilled: total) } else { targets = Column(unfilled: total) }
         self.weight = weight
-        weights = randomWeights ? Column(count: total, repeating: 0) : nil
+        weights = randomWeights ? Column(unfilled: total) : nil
         self.delay = delay
-        delays = randomDelays ? Column(count: total, repeating: 0) : nil
+        if randomDelays && narrowDelays {
+            delays8 = Column(unfilled: total)
+            delayBase = 1
+        } else if randomDelays {
+            delays = Column(unfilled: total)
+        }
         self.minDelay = minDelay
         self.maxDelay = maxDelay
     }
@@ -69,20 +80,46 @@ final class Projection: @unchecked Sendable {
         return delay
     }
 
-    /// The wide fill columns, for the connect call that fills them.
-    var fillTargets: UnsafeMutablePointer<UInt32> { targets!.ptr }
-    var fillDelays: UnsafeMutablePointer<UInt16>? { delays?.ptr }
+    /// The columns a connect call fills.
+    var fillTargets: TargetColumn { TargetColumn(narrow: targets16?.ptr, wide: targets?.ptr) }
+    var fillDelays: DelayColumn { DelayColumn(narrow: delays8?.ptr, wide: delays?.ptr) }
 
-    /// Moves targets and delays into the narrowest columns that hold them (after the fill and
-    /// the sort), freeing the wide ones.
-    func compact(targetPopulationSize n: Int) {
-        let total = synapseCount
-        if let t = targets, n <= Int(UInt16.max) + 1 {
-            let narrow = Column<UInt16>(count: total, repeating: 0)
-            for k in 0..<total { narrow[k] = UInt16(truncatingIfNeeded: t[k]) }
-            targets16 = narrow
-            targets = nil
+    /// The longest delay in steps a one-byte fill column holds (as the steps above 1).
+    static let narrowDelayLimit = 256
+
+    /// Where a connect call writes drawn delays (in steps, 1 to `narrowDelayLimit` when narrow).
+    struct DelayColumn {
+        let narrow: UnsafeMutablePointer<UInt8>?, wide: UnsafeMutablePointer<UInt16>?
+
+        @inline(__always)
+        func set(_ k: Int, _ steps: Int) {
+            if let narrow { narrow[k] = UInt8(truncatingIfNeeded: steps - 1) } else { wide![k] = UInt16(truncatingIfNeeded: steps) }
         }
+    }
+
+    /// Where a connect call writes targets: 2-byte or 4-byte entries.
+    struct TargetColumn {
+        let narrow: UnsafeMutablePointer<UInt16>?, wide: UnsafeMutablePointer<UInt32>?
+
+        @inline(__always)
+        func set(_ k: Int, _ target: Int) {
+            if let narrow { narrow[k] = UInt16(truncatingIfNeeded: target) } else { wide![k] = UInt32(truncatingIfNeeded: target) }
+        }
+
+        /// Entries k..<k+count from `source`.
+        func copy(to k: Int, from source: UnsafePointer<UInt32>, count: Int) {
+            if let narrow {
+                for i in 0..<count { narrow[k + i] = UInt16(truncatingIfNeeded: source[i]) }
+            } else {
+                (wide! + k).update(from: source, count: count)
+            }
+        }
+    }
+
+    /// Moves drawn delays into one byte each above the shortest, when they span at most 255
+    /// steps (after the fill and the sort), freeing the wide column.
+    func compact() {
+        let total = synapseCount
         if let d = delays, total > 0 {
             var lo = UInt16.max, hi = UInt16.min
             for k in 0..<total {
@@ -90,7 +127,7 @@ final class Projection: @unchecked Sendable {
                 hi = Swift.max(hi, d[k])
             }
             if hi - lo <= UInt16(UInt8.max) {
-                let narrow = Column<UInt8>(count: total, repeating: 0)
+                let narrow = Column<UInt8>(unfilled: total)
                 for k in 0..<total { narrow[k] = UInt8(truncatingIfNeeded: d[k] - lo) }
                 delays8 = narrow
                 delayBase = Int(lo)
@@ -104,7 +141,6 @@ final class Projection: @unchecked Sendable {
     /// target << 32 | position, one pass per byte of the row's largest target (stable, so ties
     /// keep their fill order).
     func sortRows(_ pool: WorkerPool? = nil) {
-        guard targets != nil else { return }
         guard let pool, pool.count > 1 else {
             var scratch = RowSortScratch()
             for s in 0..<sourceCount { sortRow(s, &scratch) }
@@ -129,10 +165,13 @@ final class Projection: @unchecked Sendable {
     }
 
     private func sortRow(_ s: Int, _ x: inout RowSortScratch) {
-        guard let targets else { return }
+        if let t = targets16 { sortRow(s, t.ptr, &x) } else if let t = targets { sortRow(s, t.ptr, &x) }
+    }
+
+    private func sortRow<T: FixedWidthInteger & UnsignedInteger>(_ s: Int, _ targets: UnsafeMutablePointer<T>, _ x: inout RowSortScratch) {
         let lo = offsets[s], hi = offsets[s + 1], n = hi - lo
         if n < 2 { return }
-        var isSorted = true, largest: UInt32 = targets[lo]
+        var isSorted = true, largest: T = targets[lo]
         for k in (lo + 1)..<hi {
             if targets[k] < targets[k - 1] { isSorted = false }
             largest = Swift.max(largest, targets[k])
@@ -167,12 +206,16 @@ final class Projection: @unchecked Sendable {
         if let ds = delays {
             x.d.removeAll(keepingCapacity: true)
             for k in lo..<hi { x.d.append(ds[k]) }
+        } else if let ds = delays8 {
+            x.d.removeAll(keepingCapacity: true)
+            for k in lo..<hi { x.d.append(UInt16(ds[k])) }
         }
+        let ws = weights?.ptr, d16 = delays?.ptr, d8 = delays8?.ptr
         for (i, key) in x.keys.enumerated() {
             let from = Int(key & 0xFFFF_FFFF)
-            targets[lo + i] = UInt32(truncatingIfNeeded: key >> 32)
-            if let ws = weights { ws[lo + i] = x.w[from] }
-            if let ds = delays { ds[lo + i] = x.d[from] }
+            targets[lo + i] = T(truncatingIfNeeded: key >> 32)
+            if let ws { ws[lo + i] = x.w[from] }
+            if let d16 { d16[lo + i] = x.d[from] } else if let d8 { d8[lo + i] = UInt8(truncatingIfNeeded: x.d[from]) }
         }
     }
 
