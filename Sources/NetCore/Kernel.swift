@@ -47,6 +47,9 @@ public final class Kernel: @unchecked Sendable {
     /// Spikes per neuron id since t = 0 (or the last reset).
     public internal(set) var spikeCounts: [Int] = [0]
     var customModels: [String: (base: String, params: [String: ParamValue])] = [:]
+    /// The state at t = 0, for ResetNetwork: without the input rings, which hold nothing then and
+    /// which the reset clears (a copy of them would be the largest part of it: 115 MB for the
+    /// full-scale microcircuit).
     var initialState: KernelState?
     // Device lists by kind, refreshed before each run.
     var meters: [Multimeter] = []

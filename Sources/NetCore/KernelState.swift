@@ -49,13 +49,15 @@ public struct KernelState: Codable, Equatable, Sendable {
 }
 
 extension Kernel {
-    public func dynamicState() -> KernelState {
+    /// `includingInput`: false leaves the input rings out (their `input` empty, which a restore
+    /// takes as rings holding nothing).
+    public func dynamicState(includingInput: Bool = true) -> KernelState {
         let pops = populations.map { p -> KernelState.Population in
             var st: [String: [Double]] = [:]
             for name in p.stateNames { st[name] = (0..<p.count).map { p.getState(name, $0) } }
             for (k, v) in p.extraState { st["_" + k] = v }
             return .init(state: st, refractory: p.refractory.array, stimulus: p.stimulus.array,
-                         inputSlots: p.input.slots, input: p.input.snapshot)
+                         inputSlots: p.input.slots, input: includingInput ? p.input.snapshot : [])
         }
         var gens: [KernelState.Generator] = []
         var recs: [KernelState.Recorder] = []
@@ -136,10 +138,10 @@ extension Kernel {
         guard s.spikeCounts.count == spikeCounts.count else { throw NetError(f, "the state has \(s.spikeCounts.count - 1) nodes, the network \(nodeCount)") }
         try checkRanges(s)
         // A kernel never run keeps its t = 0 state for ResetNetwork, as its first run would have.
-        if initialState == nil && now == 0 { initialState = dynamicState() }
+        if initialState == nil && now == 0 { initialState = dynamicState(includingInput: false) }
         for (p, ps) in zip(populations, s.populations) {
             guard ps.refractory.count == p.count, ps.stimulus.count == p.count,
-                  ps.input.count == p.input.channels * ps.inputSlots * p.count else {
+                  ps.input.isEmpty || ps.input.count == p.input.channels * ps.inputSlots * p.count else {
                 throw NetError(f, model: p.spec.name, "population of \(p.count) does not match the saved state")
             }
             // Named state first, then the internal columns, which are the exact values where they overlap.
@@ -159,7 +161,7 @@ extension Kernel {
                 p.refractory[i] = ps.refractory[i]
                 p.stimulus[i] = ps.stimulus[i]
             }
-            p.input.restore(ps.input, slots: ps.inputSlots)
+            if ps.input.isEmpty { p.input.clear() } else { p.input.restore(ps.input, slots: ps.inputSlots) }
         }
         for g in s.generators {
             guard let b = blockInfo(of: g.id), b.kind == .generator else { throw NetError(f, "node \(g.id) is not a generator") }

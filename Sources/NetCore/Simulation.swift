@@ -61,7 +61,7 @@ extension Kernel {
             let pop = populations[b.index]
             probeTarget = (b.index, id - b.firstID, pop.reader("V_m")!)
         }
-        if initialState == nil { initialState = dynamicState() }
+        if initialState == nil { initialState = dynamicState(includingInput: false) }
     }
 
     /// NEST's Simulate: advances model time by `ms`, in slices of min_delay steps.

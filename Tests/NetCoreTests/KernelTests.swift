@@ -1,5 +1,5 @@
 import XCTest
-import NetCore
+@testable import NetCore
 
 /// A small balanced network built through the Swift API, as a PyNEST user would.
 func smallBrunel(threads: Int = 1, seed: UInt64 = 1, order: Int = 50) throws -> (Kernel, NodeCollection) {
@@ -220,6 +220,23 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(a.time, 0)
         try a.simulate(50)
         XCTAssertEqual(a.spikeCounts, first)
+    }
+
+    func testTheResetStateLeavesOutTheRingsAndTheResetClearsThem() throws {
+        let (a, _) = try smallBrunel()
+        try a.simulate(50)
+        let state = a.dynamicState()
+        // Spikes on their way at t = 50 ms (delays of 1.5 ms).
+        XCTAssertTrue(state.populations.contains { $0.input.contains { $0 != 0 } })
+        XCTAssertTrue(a.initialState!.populations.allSatisfy(\.input.isEmpty))
+        a.resetNetwork()
+        XCTAssertTrue(a.dynamicState().populations.allSatisfy { $0.input.allSatisfy { $0 == 0 } })
+        // A state without rings restores as rings holding nothing.
+        let (b, _) = try smallBrunel()
+        try b.restoreDynamicState(a.dynamicState(includingInput: false))
+        try a.simulate(50)
+        try b.simulate(50)
+        XCTAssertEqual(a.dynamicState(), b.dynamicState())
     }
 
     func testDefaultsMirrorGetDefaults() throws {
