@@ -40,8 +40,9 @@ extension Kernel {
             deliveredEvents &+= poissonEvents.array.reduce(0, &+)
             poissonEvents = Column(count: threads, repeating: 0)
         }
-        for d in drivesByPop.joined() where d.tables.count != threads {
-            d.tables = Column(count: threads, repeating: PoissonTable())
+        for d in drivesByPop.joined() {
+            if d.tables.count != threads { d.tables = Column(count: threads, repeating: PoissonTable()) }
+            d.findUniform()
         }
         for p in outgoing.joined() where p.splitWorkers != threads {
             p.computeSplits(workers: threads, bounds: (0...threads).map { part(p.targetPop, min($0, threads - 1), threads).lowerBound })
@@ -257,6 +258,21 @@ extension Kernel {
             let rng = pop.stimulus.ptr
             let single = pop.singleSpikeChannel
             let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
+            if let u = drive.uniform {
+                // The same draws and adds as the loop over the links below, without reading them.
+                let s = step - Int64(u.delay)
+                guard g.isActive(emitStep: s) else { return }
+                table.pointee.prepare(g.rate.value(at: s) * h / 1000)
+                let w = u.weight, into = w > 0 ? ex : inh
+                for j in (u.firstTarget + range.lowerBound)..<(u.firstTarget + range.upperBound) {
+                    var stream = RandomStream(state: rng[j])
+                    let k = table.pointee.sample(&stream)
+                    rng[j] = stream.state
+                    drawn &+= k
+                    into[j] += Double(k) * w
+                }
+                return
+            }
             drive.targets.withUnsafeBufferPointer { targets in
                 drive.weights.withUnsafeBufferPointer { weights in
                     drive.delays.withUnsafeBufferPointer { delays in

@@ -348,6 +348,23 @@ final class Drive: @unchecked Sendable {
     /// The shortest and longest delay of the links, in steps (set by `sortByTarget`).
     private(set) var delaySpan = 0...0
 
+    /// Set when the links share one weight and one delay and their targets are consecutive
+    /// cells, one link each (a generator connected all_to_all to a population): the drive then
+    /// runs over the cells without reading the links. Found again before each run, as a live
+    /// edit may change the weights.
+    private(set) var uniform: (weight: Double, delay: Int, firstTarget: Int)?
+
+    /// Whether `findUniform` looks (a variable so that tests can compare with the loop over links).
+    nonisolated(unsafe) static var findsUniform = true
+
+    func findUniform() {
+        uniform = nil
+        guard Drive.findsUniform, let w = weights.first, let d = delays.first else { return }
+        let first = Int(targets[0])
+        for e in targets.indices where weights[e] != w || delays[e] != d || Int(targets[e]) != first + e { return }
+        uniform = (w, d, first)
+    }
+
     func sortByTarget() {
         let order = targets.indices.sorted { (targets[$0], $0) < (targets[$1], $1) }
         targets = order.map { targets[$0] }
