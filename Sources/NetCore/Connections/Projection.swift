@@ -82,18 +82,20 @@ final class Projection: @unchecked Sendable {
 
     /// The columns a connect call fills.
     var fillTargets: TargetColumn { TargetColumn(narrow: targets16?.ptr, wide: targets?.ptr) }
-    var fillDelays: DelayColumn { DelayColumn(narrow: delays8?.ptr, wide: delays?.ptr) }
+    var fillDelays: DelayColumn { DelayColumn(narrow: delays8?.ptr, wide: delays?.ptr, base: delayBase) }
 
     /// The longest delay in steps a one-byte fill column holds (as the steps above 1).
     static let narrowDelayLimit = 256
 
-    /// Where a connect call writes drawn delays (in steps, 1 to `narrowDelayLimit` when narrow).
+    /// Where a connect call writes drawn delays in steps: one byte above `base` (as `delaySteps`
+    /// reads them back), or two.
     struct DelayColumn {
         let narrow: UnsafeMutablePointer<UInt8>?, wide: UnsafeMutablePointer<UInt16>?
+        let base: Int
 
         @inline(__always)
         func set(_ k: Int, _ steps: Int) {
-            if let narrow { narrow[k] = UInt8(truncatingIfNeeded: steps - 1) } else { wide![k] = UInt16(truncatingIfNeeded: steps) }
+            if let narrow { narrow[k] = UInt8(truncatingIfNeeded: steps - base) } else { wide![k] = UInt16(truncatingIfNeeded: steps) }
         }
     }
 
