@@ -39,4 +39,36 @@ extension SIMD4 where Scalar == Double {
     @inline(__always)
     static func -= (a: inout Self, b: Self) { a = a - b }
 }
+
+/// Lane masks and selections as single AVX instructions, for the same reason.
+extension SIMD4 where Scalar == Double {
+    @inline(__always)
+    func replacing(with other: Self, where m: SIMDMask<SIMD4<Int64>>) -> Self {
+        _mm256_blendv_pd(self, other, unsafeBitCast(m, to: SIMD4<Double>.self))
+    }
+
+    @inline(__always)
+    mutating func replace(with other: Self, where m: SIMDMask<SIMD4<Int64>>) { self = replacing(with: other, where: m) }
+}
+
+extension SIMDMask where Storage == SIMD4<Int64> {
+    @inline(__always)
+    static func .& (a: Self, b: Self) -> Self { mask(_mm256_and_pd(bits(a), bits(b))) }
+
+    @inline(__always)
+    static func .| (a: Self, b: Self) -> Self { mask(_mm256_or_pd(bits(a), bits(b))) }
+
+    @inline(__always)
+    static prefix func .! (a: Self) -> Self { mask(_mm256_xor_pd(bits(a), bits(Self(repeating: true)))) }
+
+    @inline(__always)
+    private static func bits(_ m: Self) -> SIMD4<Double> { unsafeBitCast(m, to: SIMD4<Double>.self) }
+
+    @inline(__always)
+    private static func mask(_ v: SIMD4<Double>) -> Self { unsafeBitCast(v, to: Self.self) }
+
+    /// The lanes' sign bits as the low four bits of an integer.
+    @inline(__always)
+    var laneBits: Int32 { _mm256_movemask_pd(unsafeBitCast(self, to: SIMD4<Double>.self)) }
+}
 #endif

@@ -156,6 +156,10 @@ enum LaneExp {
 /// Whether every lane of the mask is set.
 @inline(__always)
 func allLanes(_ m: LaneMask) -> Bool {
+    #if arch(x86_64)
+    return m.laneBits == 0xf
+    #else
     let v = unsafeBitCast(m, to: LaneInt.self)
     return (v[0] & v[1] & v[2] & v[3]) != 0
+    #endif
 }

@@ -112,8 +112,12 @@ func select(_ m: LaneMask, _ a: LaneInt, _ b: LaneInt) -> LaneInt { b.replacing(
 /// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
 @inline(__always)
 func anyLane(_ m: LaneMask) -> Bool {
+    #if arch(x86_64)
+    return m.laneBits != 0
+    #else
     let v = unsafeBitCast(m, to: LaneInt.self)
     return (v[0] | v[1] | v[2] | v[3]) != 0
+    #endif
 }
 
 /// A right-hand side for a group of cells, constant in time within a step.
