@@ -258,19 +258,23 @@ extension Kernel {
             let rng = pop.stimulus.ptr
             let single = pop.singleSpikeChannel
             let ex = pop.input.row(0, slot), inh = single ? ex : pop.input.row(1, slot)
+            // Cell j's Poisson count this step, from its own stream, times w into its input. No
+            // branch on the count (0 in a fifth of draws at the rates of cortical background
+            // input, which the processor cannot foresee): adding 0 * w leaves the +0-started sum
+            // as it was.
+            @inline(__always) func drawAndAdd(_ j: Int, _ w: Double) {
+                var stream = RandomStream(state: rng[j])
+                let k = table.pointee.sample(&stream)
+                rng[j] = stream.state
+                drawn &+= k
+                if w > 0 { ex[j] += Double(k) * w } else { inh[j] += Double(k) * w }
+            }
             if let u = drive.uniform {
-                // The same draws and adds as the loop over the links below, without reading them.
+                // The loop over the links below, without reading them.
                 let s = step - Int64(u.delay)
                 guard g.isActive(emitStep: s) else { return }
                 table.pointee.prepare(g.rate.value(at: s) * h / 1000)
-                let w = u.weight, into = w > 0 ? ex : inh
-                for j in (u.firstTarget + range.lowerBound)..<(u.firstTarget + range.upperBound) {
-                    var stream = RandomStream(state: rng[j])
-                    let k = table.pointee.sample(&stream)
-                    rng[j] = stream.state
-                    drawn &+= k
-                    into[j] += Double(k) * w
-                }
+                for j in (u.firstTarget + range.lowerBound)..<(u.firstTarget + range.upperBound) { drawAndAdd(j, u.weight) }
                 return
             }
             drive.targets.withUnsafeBufferPointer { targets in
@@ -283,17 +287,7 @@ extension Kernel {
                                 active = g.isActive(emitStep: s)
                                 table.pointee.prepare(g.rate.value(at: s) * h / 1000)
                             }
-                            if !active { continue }
-                            let j = Int(targets[e])
-                            var stream = RandomStream(state: rng[j])
-                            let k = table.pointee.sample(&stream)
-                            rng[j] = stream.state
-                            drawn &+= k
-                            // No branch on k (0 in a fifth of draws at the rates of cortical
-                            // background input, which the processor cannot foresee): adding
-                            // 0 * w leaves the +0-started sum as it was.
-                            let w = weights[e]
-                            if w > 0 { ex[j] += Double(k) * w } else { inh[j] += Double(k) * w }
+                            if active { drawAndAdd(Int(targets[e]), weights[e]) }
                         }
                     }
                 }
