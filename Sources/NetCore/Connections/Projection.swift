@@ -336,9 +336,9 @@ final class Projection: @unchecked Sendable {
 final class Drive: @unchecked Sendable {
     let generatorNode: Int
     let targetPop: Int
-    var targets: [Int32] = []
-    var weights: [Double] = []
-    var delays: [Int] = []
+    var targets: [Int32] = [] { didSet { uniformFound = false } }
+    var weights: [Double] = [] { didSet { uniformFound = false } }
+    var delays: [Int] = [] { didSet { uniformFound = false } }
     /// One Poisson table per worker thread, kept while the rate stays.
     var tables = Column<PoissonTable>(count: 1, repeating: PoissonTable())
 
@@ -352,14 +352,17 @@ final class Drive: @unchecked Sendable {
 
     /// Set when the links share one weight and one delay and their targets are consecutive
     /// cells, one link each (a generator connected all_to_all to a population): the drive then
-    /// runs over the cells without reading the links. Found again before each run, as a live
-    /// edit may change the weights.
+    /// runs over the cells without reading the links. Found before a run when the links have
+    /// changed since it was last looked for (a live edit may change the weights).
     private(set) var uniform: (weight: Double, delay: Int, firstTarget: Int)?
+    private var uniformFound = false
 
     /// Whether `findUniform` looks (a variable so that tests can compare with the loop over links).
     nonisolated(unsafe) static var findsUniform = true
 
     func findUniform() {
+        if uniformFound { return }
+        uniformFound = true
         uniform = nil
         guard Drive.findsUniform, let w = weights.first, let d = delays.first else { return }
         let first = Int(targets[0])
