@@ -41,6 +41,10 @@ public final class Kernel: @unchecked Sendable {
     var blockOf: [Int32] = [-1]
     /// Projections leaving each block.
     var outgoing: [[Projection]] = []
+    /// The projections leaving each block with their target populations, for the delivery of a
+    /// run: block b's are routes[routeStart[b]..<routeStart[b + 1]] (set before each run).
+    var routes: [Route] = []
+    var routeStart: [Int] = []
     var drivesByPop: [[Drive]] = []
     public internal(set) var connections: [ConnectionRecord] = []
     var minDelaySteps = Int.max, maxDelaySteps = 0

@@ -44,6 +44,12 @@ extension Kernel {
             if d.tables.count != threads { d.tables = Column(count: threads, repeating: PoissonTable()) }
             d.findUniform()
         }
+        routes = []
+        routeStart = [0]
+        for projections in outgoing {
+            routes += projections.map { Route(projection: $0, target: populations[$0.targetPop]) }
+            routeStart.append(routes.count)
+        }
         for p in outgoing.joined() where p.splitWorkers != threads {
             p.computeSplits(workers: threads, bounds: (0...threads).map { part(p.targetPop, min($0, threads - 1), threads).lowerBound })
         }
@@ -187,38 +193,82 @@ extension Kernel {
         }
     }
 
+    /// A projection and its target population, held by the kernel for the whole run: the delivery
+    /// reads them through unowned references, so that the workers do not count references to the
+    /// same objects for every spike (an atomic operation on memory every worker writes).
+    struct Route {
+        unowned(unsafe) let projection: Projection
+        unowned(unsafe) let target: NeuronPopulation
+    }
+
     private func deliver(_ events: [SliceEvent], thread t: Int, of n: Int) {
         var count = 0
-        for ev in events {
-            let id = Int(ev.id)
-            let b = Int(blockOf[id])
-            let local = id - blocks[b].firstID
-            for p in outgoing[b] {
-                let pop = populations[p.targetPop]
-                p.deliver(local, step: ev.step, multiplicity: ev.factor, into: pop, worker: t)
-                if t == 0 { count += p.offsets[local + 1] - p.offsets[local] }
+        let routes = self.routes, routeStart = self.routeStart, blockOf = self.blockOf, blocks = self.blocks
+        withExtendedLifetime((outgoing, populations)) {
+            for ev in events {
+                let id = Int(ev.id)
+                let b = Int(blockOf[id])
+                let local = id - blocks[b].firstID
+                for r in routes[routeStart[b]..<routeStart[b + 1]] {
+                    unowned(unsafe) let p = r.projection
+                    p.deliver(local, step: ev.step, multiplicity: ev.factor, into: r.target, worker: t)
+                    if t == 0 { count += p.offsets[local + 1] - p.offsets[local] }
+                }
             }
         }
         if t == 0 { deliveredEvents += count }
     }
 
+    /// A worker's part of a population for a slice, and the drives that reach it. The kernel
+    /// holds the population and the drives for the whole slice: the step loop reads them through
+    /// unowned references, so that the workers do not count references to the same objects at
+    /// every step (an atomic operation on memory every worker writes).
+    private struct SliceWork {
+        unowned(unsafe) let pop: NeuronPopulation
+        let index: Int
+        let cells: Range<Int>
+        let drives: [SliceDrive]
+    }
+
+    private struct SliceDrive {
+        unowned(unsafe) let drive: Drive
+        unowned(unsafe) let generator: Device
+        let links: Range<Int>
+    }
+
     private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
         var local: [Int32] = []
         local.reserveCapacity(256)
-        // Each worker's share of every drive, found once per slice.
-        // Drives whose generator cannot reach a target in this slice get an empty share.
-        var driveRanges: [[Range<Int>]] = []
-        for (p, drives) in drivesByPop.enumerated() {
+        // Each worker's share of every population and drive, found once per slice. Drives whose
+        // generator cannot reach a target in this slice are left out.
+        var work: [SliceWork] = []
+        for (p, pop) in populations.enumerated() {
             let r = part(p, t, n)
-            driveRanges.append(drives.map { $0.canArrive(from: from, to: to, generator: devices[$0.generatorNode]) ? $0.range(for: r) : 0..<0 })
+            if r.isEmpty { continue }
+            var drives: [SliceDrive] = []
+            for d in drivesByPop[p] {
+                let g = devices[d.generatorNode], links = d.range(for: r)
+                if !links.isEmpty && d.canArrive(from: from, to: to, generator: g) {
+                    drives.append(SliceDrive(drive: d, generator: g, links: links))
+                }
+            }
+            work.append(SliceWork(pop: pop, index: p, cells: r, drives: drives))
         }
+        try withExtendedLifetime((populations, drivesByPop, devices)) {
+            try updateNeurons(work, thread: t, from: from, to: to, local: &local, into: &out)
+        }
+    }
+
+    private func updateNeurons(_ work: [SliceWork], thread t: Int, from: Int64, to: Int64, local: inout [Int32],
+                               into out: inout [SliceEvent]) throws {
+        let n = threads
         for step in from..<to {
-            for (p, pop) in populations.enumerated() {
-                let r = part(p, t, n)
-                if r.isEmpty { continue }
+            for w in work {
+                unowned(unsafe) let pop = w.pop
+                let p = w.index, r = w.cells
                 let slot = pop.input.slot(for: step)
-                for (k, drive) in drivesByPop[p].enumerated() {
-                    applyDrive(drive, range: driveRanges[p][k], pop: pop, step: step, slot: slot, thread: t)
+                for d in w.drives {
+                    applyDrive(d.drive, generator: d.generator, range: d.links, pop: pop, step: step, slot: slot, thread: t)
                 }
                 local.removeAll(keepingCapacity: true)
                 try pop.update(r.lowerBound, r.upperBound, slot: slot, spikes: &local)
@@ -245,9 +295,8 @@ extension Kernel {
     /// Poisson and DC input for step `step`: an event emitted `d` steps earlier arrives now, so the
     /// generator's state at step - d decides, as if the event had travelled.
     @inline(__always)
-    private func applyDrive(_ drive: Drive, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int, thread: Int) {
-        if range.isEmpty { return }
-        let dev = devices[drive.generatorNode]
+    private func applyDrive(_ drive: Drive, generator dev: Device, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int,
+                            thread: Int) {
         let h = grid.resolution
         if let g = dev as? PoissonGenerator {
             var lastDelay = -1
