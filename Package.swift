@@ -5,14 +5,19 @@ import PackageDescription
 // <- Session (background runs, snapshots) <- Workbench (the screen) <- netview (commands);
 // Interop (compare output folders, export to PyNEST and PyNN) sits beside Session on ModelFiles.
 // CPrefetch is one C header: the cache prefetch hint NetCore's synapse scatter asks for ahead.
-// Release builds drop dynamic exclusivity checks in the hot loops and, on x86-64, use AVX2
-// (Haswell and later): the SIMD4 integrator state then fits one register.
+// On x86-64 every build uses AVX2 (Haswell and later): the SIMD4 integrator state then fits one
+// register, and NetCore's lane operations are AVX instructions (LaneArithmetic.swift), which
+// the compiler cannot emit for an older processor. Release builds also drop dynamic exclusivity
+// checks in the hot loops.
 #if arch(x86_64)
-let releaseFlags = ["-enforce-exclusivity=unchecked", "-target-cpu", "haswell"]
+let cpuFlags = ["-target-cpu", "haswell"]
 #else
-let releaseFlags = ["-enforce-exclusivity=unchecked"]
+let cpuFlags: [String] = []
 #endif
-let optimize: [SwiftSetting] = [.unsafeFlags(releaseFlags, .when(configuration: .release))]
+let optimize: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "netview",
