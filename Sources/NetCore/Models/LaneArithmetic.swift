@@ -72,3 +72,25 @@ extension SIMDMask where Storage == SIMD4<Int64> {
     var laneBits: Int32 { _mm256_movemask_pd(unsafeBitCast(self, to: SIMD4<Double>.self)) }
 }
 #endif
+
+/// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
+@inline(__always)
+func anyLane(_ m: LaneMask) -> Bool {
+    #if arch(x86_64)
+    return m.laneBits != 0
+    #else
+    let v = unsafeBitCast(m, to: LaneInt.self)
+    return (v[0] | v[1] | v[2] | v[3]) != 0
+    #endif
+}
+
+/// Whether every lane of the mask is set.
+@inline(__always)
+func allLanes(_ m: LaneMask) -> Bool {
+    #if arch(x86_64)
+    return m.laneBits == 0xf
+    #else
+    let v = unsafeBitCast(m, to: LaneInt.self)
+    return (v[0] & v[1] & v[2] & v[3]) != 0
+    #endif
+}

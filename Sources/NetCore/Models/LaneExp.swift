@@ -152,14 +152,3 @@ enum LaneExp {
         return e
     }
 }
-
-/// Whether every lane of the mask is set.
-@inline(__always)
-func allLanes(_ m: LaneMask) -> Bool {
-    #if arch(x86_64)
-    return m.laneBits == 0xf
-    #else
-    let v = unsafeBitCast(m, to: LaneInt.self)
-    return (v[0] & v[1] & v[2] & v[3]) != 0
-    #endif
-}

@@ -109,17 +109,6 @@ func select(_ m: LaneMask, _ a: Lane, _ b: Lane) -> Lane { b.replacing(with: a, 
 @inline(__always)
 func select(_ m: LaneMask, _ a: LaneInt, _ b: LaneInt) -> LaneInt { b.replacing(with: a, where: m) }
 
-/// Whether any lane of the mask is set (the standard library's `any` is not always inlined).
-@inline(__always)
-func anyLane(_ m: LaneMask) -> Bool {
-    #if arch(x86_64)
-    return m.laneBits != 0
-    #else
-    let v = unsafeBitCast(m, to: LaneInt.self)
-    return (v[0] | v[1] | v[2] | v[3]) != 0
-    #endif
-}
-
 /// A right-hand side for a group of cells, constant in time within a step.
 protocol LaneField {
     associatedtype State: LaneVector
