@@ -193,9 +193,9 @@ extension Kernel {
         }
     }
 
-    /// A projection and its target population, held by the kernel for the whole run: the delivery
-    /// reads them through unowned references, so that the workers do not count references to the
-    /// same objects for every spike (an atomic operation on memory every worker writes).
+    /// A projection and its target population, held by the kernel for the whole run. The workers
+    /// read them through unowned references: counting references to the same objects for every
+    /// spike or step is an atomic write to memory every worker writes.
     struct Route {
         unowned(unsafe) let projection: Projection
         unowned(unsafe) let target: NeuronPopulation
@@ -219,10 +219,8 @@ extension Kernel {
         if t == 0 { deliveredEvents += count }
     }
 
-    /// A worker's part of a population for a slice, and the drives that reach it. The kernel
-    /// holds the population and the drives for the whole slice: the step loop reads them through
-    /// unowned references, so that the workers do not count references to the same objects at
-    /// every step (an atomic operation on memory every worker writes).
+    /// A worker's part of a population for a slice, and the drives that reach it, read by the
+    /// step loop through unowned references as the delivery reads its routes (see `Route`).
     private struct SliceWork {
         unowned(unsafe) let pop: NeuronPopulation
         let index: Int
