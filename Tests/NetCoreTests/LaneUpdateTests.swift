@@ -1,8 +1,9 @@
 import XCTest
 import NetCore
 
-/// `iaf_psc_exp` updates four cells at a time where their threshold is deterministic: the lanes
-/// must give the numbers the one-cell path gives, refractoriness, spikes and input included.
+/// `iaf_psc_exp` updates four cells at a time where their threshold is deterministic, and
+/// `iaf_cond_exp` integrates four or eight at a time: the lanes must give the numbers the one-cell
+/// path gives, refractoriness, spikes, input and step-size control included.
 final class LaneUpdateTests: XCTestCase {
     /// 11 cells in one population (two groups of four and a tail of three; cell 5 with escape
     /// noise, so its group takes the one-cell path) against 11 populations of one cell.
@@ -43,6 +44,51 @@ final class LaneUpdateTests: XCTestCase {
             for key in ["V_m", "I_syn_ex", "I_syn_in"] {
                 let x = sa.first { $0.0 == key }?.1.number, y = sb.first { $0.0 == key }?.1.number
                 XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id)")
+            }
+        }
+    }
+
+    /// 21 `iaf_cond_exp` cells in one population (two pairs of groups, a group of four and one
+    /// cell; cells 5 and 10 with a synaptic time constant so short that the step control retries
+    /// and takes many substeps while the other lanes of their pack are done) against 21
+    /// populations of one cell, on one thread and on two.
+    func testConductanceLanesEqualOneAtATime() throws {
+        func network(grouped: Bool, threads: Int) throws -> (Kernel, [Int]) {
+            let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 3), threads: threads)
+            let cells: NodeCollection
+            if grouped {
+                cells = try k.create("iaf_cond_exp", n: 21)
+            } else {
+                var all = try k.create("iaf_cond_exp")
+                for _ in 1..<21 { all = all + (try k.create("iaf_cond_exp")) }
+                cells = all
+            }
+            for n in 0..<21 {
+                var p: [String: ParamValue] = ["I_e": .number(200 + 25 * Double(n)), "t_ref": .number(1 + 0.3 * Double(n % 4)),
+                                               "V_m": .number(-70 + Double(n % 5)), "tau_syn_in": .number(2 + Double(n % 3))]
+                if n == 5 || n == 10 { p["tau_syn_ex"] = .number(0.02) }
+                try k.setStatus(cells[n], p)
+            }
+            let input = try k.create("spike_generator", params: ["spike_times": .numbers((1...60).map { Double($0) * 4.7 })])
+            try k.connect(input, cells, ConnSpec(), SynSpec(weight: 40, delay: 1))
+            try k.connect(input, cells, ConnSpec(), SynSpec(weight: -30, delay: 2.3))
+            return (k, cells.ids)
+        }
+        for threads in [1, 2] {
+            let (a, idsA) = try network(grouped: true, threads: threads)
+            let (b, idsB) = try network(grouped: false, threads: threads)
+            XCTAssertEqual(idsA, idsB)
+            try a.simulate(300)
+            try b.simulate(300)
+            XCTAssertEqual(a.spikeCounts, b.spikeCounts)
+            XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 100)
+            for id in idsA {
+                let sa = try a.getStatus(id), sb = try b.getStatus(id)
+                for key in ["V_m", "g_ex", "g_in"] {
+                    let x = sa.first { $0.0 == key }?.1.number, y = sb.first { $0.0 == key }?.1.number
+                    XCTAssertNotNil(x, key)
+                    XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id), \(threads) thread(s)")
+                }
             }
         }
     }

@@ -20,15 +20,15 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         super.init(spec: d, count: count, grid: grid)
     }
 
-    /// The right-hand side for a group of cells: NEST's `iaf_cond_exp_dynamics` operation for
-    /// operation, so that each lane computes the doubles NEST computes.
-    struct Field: LaneField {
-        let refractory: LaneMask
-        let vReset: Lane, vTh: Lane, gL: Lane, eL: Lane, eEx: Lane, eIn: Lane
-        let iStim: Lane, iE: Lane, cm: Lane, tauEx: Lane, tauIn: Lane
+    /// The right-hand side for a group of cells (or two): NEST's `iaf_cond_exp_dynamics` operation
+    /// for operation, so that each lane computes the doubles NEST computes.
+    struct Field<Pack: LanePack>: LaneField {
+        let refractory: Pack.Mask
+        let vReset: Pack, vTh: Pack, gL: Pack, eL: Pack, eEx: Pack, eIn: Pack
+        let iStim: Pack, iE: Pack, cm: Pack, tauEx: Pack, tauIn: Pack
 
         @inline(__always)
-        func f(_ y: LaneState3) -> LaneState3 {
+        func f(_ y: LaneState3<Pack>) -> LaneState3<Pack> {
             let v = select(refractory, vReset, vmin(y.x0, vTh))
             let iSynEx = y.x1 * (v - eEx)
             let iSynIn = y.x2 * (v - eIn)
@@ -37,7 +37,7 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
             sum = sum + iE
             sum = sum - iSynEx
             sum = sum - iSynIn
-            let dv = select(refractory, Lane(), sum / cm)
+            let dv = select(refractory, Pack(repeating: 0), sum / cm)
             return LaneState3(dv, -y.x1 / tauEx, -y.x2 / tauIn)
         }
     }
@@ -84,55 +84,105 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         let rows = StepInput(input, slot: slot), p = hot!
         var i = lo
         while i < hi {
-            if hi - i >= laneWidth {
-                try advance(CellRun(first: i), p, rows, spikes: &spikes)
+            if hi - i >= 2 * laneWidth {
+                try advance(CellRun(first: i), CellRun(first: i + laneWidth), p, rows, spikes: &spikes)
+                i += 2 * laneWidth
             } else {
-                try advance(CellList(first: i, count: hi - i), p, rows, spikes: &spikes)
+                if hi - i >= laneWidth {
+                    try advance(CellRun(first: i), p, rows, spikes: &spikes)
+                } else {
+                    try advance(CellList(first: i, count: hi - i), p, rows, spikes: &spikes)
+                }
+                i += laneWidth
             }
-            i += laneWidth
         }
+    }
+
+    /// A group's cells at the start of a step, as the integrator takes them and the end of the
+    /// step needs them.
+    private struct Group {
+        var field: Field<Lane>
+        var state: LaneState3<Lane>
+        var hStep: Lane
+        var rCount: LaneInt
+        let valid: LaneMask
     }
 
     /// Takes a group's cells through the step: every substep, then the step's input, the
     /// refractory count and the spike test.
     @inline(__always)
     private func advance<C: LaneCells>(_ cells: C, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) throws {
+        var g = start(cells, p)
+        try integrate(g.field, &g.state, &g.hStep, active: g.valid) { cells.cell($0) }
+        finish(cells, g, rows, spikes: &spikes)
+    }
+
+    /// Two groups of consecutive cells through the step, integrated side by side (see `LanePack`).
+    @inline(__always)
+    private func advance(_ a: CellRun, _ b: CellRun, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) throws {
+        var ga = start(a, p), gb = start(b, p)
+        var state = LaneState3(LanePair(ga.state.x0, gb.state.x0), LanePair(ga.state.x1, gb.state.x1),
+                               LanePair(ga.state.x2, gb.state.x2))
+        var hStep = LanePair(ga.hStep, gb.hStep)
+        try integrate(Field(ga.field, gb.field), &state, &hStep, active: LaneMaskPair(ga.valid, gb.valid)) {
+            $0 < laneWidth ? a.cell($0) : b.cell($0 - laneWidth)
+        }
+        ga.state = LaneState3(state.x0.lo, state.x1.lo, state.x2.lo)
+        gb.state = LaneState3(state.x0.hi, state.x1.hi, state.x2.hi)
+        ga.hStep = hStep.lo
+        gb.hStep = hStep.hi
+        finish(a, ga, rows, spikes: &spikes)
+        finish(b, gb, rows, spikes: &spikes)
+    }
+
+    @inline(__always)
+    private func start<C: LaneCells>(_ cells: C, _ p: Hot) -> Group {
+        let rCount = cells.load(refractory.ptr)
+        let field = Field(refractory: rCount .> 0, vReset: cells.load(p.V_reset), vTh: cells.load(p.V_th),
+                          gL: cells.load(p.g_L), eL: cells.load(p.E_L), eEx: cells.load(p.E_ex),
+                          eIn: cells.load(p.E_in), iStim: cells.load(iStim.ptr), iE: cells.load(p.I_e),
+                          cm: cells.load(p.C_m), tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
+        return Group(field: field, state: cells.load(y), hStep: cells.load(hInt.ptr), rCount: rCount, valid: cells.valid)
+    }
+
+    /// Every substep of the step (NEST's loop of `gsl_odeiv_evolve_apply` until the step's end).
+    /// `cell` names the cell of a lane.
+    @inline(__always)
+    private func integrate<P: LanePack>(_ field: Field<P>, _ state: inout LaneState3<P>, _ hStep: inout P,
+                                        active valid: P.Mask, cell: (Int) -> Int) throws {
         let h = grid.stepMs
-        let ctl = ControlY(epsAbs: Lane(repeating: 1e-3), epsRel: Lane(repeating: 0))
-        let r = refractory.ptr
-        var rCount = cells.load(r)
-        let vReset = cells.load(p.V_reset), vTh = cells.load(p.V_th)
-        let field = Field(refractory: rCount .> 0, vReset: vReset, vTh: vTh, gL: cells.load(p.g_L),
-                          eL: cells.load(p.E_L), eEx: cells.load(p.E_ex), eIn: cells.load(p.E_in),
-                          iStim: cells.load(iStim.ptr), iE: cells.load(p.I_e), cm: cells.load(p.C_m),
-                          tauEx: cells.load(p.tau_syn_ex), tauIn: cells.load(p.tau_syn_in))
-        var state: LaneState3 = cells.load(y)
-        var t = Lane(repeating: 0)
-        var hStep = cells.load(hInt.ptr)
-        var active = cells.valid
+        let ctl = ControlY(epsAbs: P(repeating: 1e-3), epsRel: P(repeating: 0))
+        var t = P(repeating: 0)
+        var active = valid
         var k1 = field.f(state)
         var substeps = 0
-        while anyLane(active) {
+        while active.anySet {
             k1 = RKF45.evolve(field, ctl, t: &t, t1: h, h: &hStep, y: &state, k1: k1, active: active)
-            active = active .& (t .< h)
+            active = active .& (t .< P(repeating: h))
             substeps += 1
-            if substeps > RKF45.maxSubsteps, anyLane(active) {
-                throw RKF45.tooStiff(spec.name, neuron: firstID + cells.cell((0..<cells.n).first { active[$0] }!), h: h)
+            if substeps > RKF45.maxSubsteps, active.anySet {
+                throw RKF45.tooStiff(spec.name, neuron: firstID + cell((0..<P.width).first { active[$0] }!), h: h)
             }
         }
-        let valid = cells.valid
-        state = state.flushingTiny(where: valid)
+    }
+
+    /// The end of the step: the step's input, the refractory count and the spike test.
+    @inline(__always)
+    private func finish<C: LaneCells>(_ cells: C, _ g: Group, _ rows: StepInput, spikes: inout [Int32]) {
+        let valid = g.valid, vReset = g.field.vReset
+        var state = g.state.flushingTiny(where: valid)
+        var rCount = g.rCount
         state.x1 += cells.take(rows.ex, where: valid)
         state.x2 -= cells.take(rows.inh, where: valid)
         let refractoryNow = rCount .> 0
-        let spiking = .!refractoryNow .& (state.x0 .>= vTh) .& valid
+        let spiking = .!refractoryNow .& (state.x0 .>= g.field.vTh) .& valid
         rCount = select(refractoryNow, rCount &- 1, rCount)
         rCount = select(spiking, cells.load(refCounts.ptr), rCount)
         state.x0 = select(refractoryNow .| spiking, vReset, state.x0)
         cells.store(state, y)
-        cells.store(hStep, hInt.ptr)
+        cells.store(g.hStep, hInt.ptr)
         cells.store(cells.take(rows.cur, where: valid), iStim.ptr)
-        cells.store(rCount, r)
+        cells.store(rCount, refractory.ptr)
         if anyLane(spiking) {
             for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
         }
@@ -142,5 +192,17 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
         super.resetDynamicState()
         iStim.fill(0)
         hInt.fill(grid.stepMs)
+    }
+}
+
+extension IafCondExp.Field where Pack == LanePair {
+    /// Two groups' right-hand sides side by side.
+    @inline(__always)
+    init(_ a: IafCondExp.Field<Lane>, _ b: IafCondExp.Field<Lane>) {
+        self.init(refractory: LaneMaskPair(a.refractory, b.refractory), vReset: LanePair(a.vReset, b.vReset),
+                  vTh: LanePair(a.vTh, b.vTh), gL: LanePair(a.gL, b.gL), eL: LanePair(a.eL, b.eL),
+                  eEx: LanePair(a.eEx, b.eEx), eIn: LanePair(a.eIn, b.eIn), iStim: LanePair(a.iStim, b.iStim),
+                  iE: LanePair(a.iE, b.iE), cm: LanePair(a.cm, b.cm), tauEx: LanePair(a.tauEx, b.tauEx),
+                  tauIn: LanePair(a.tauIn, b.tauIn))
     }
 }

@@ -110,12 +110,12 @@ extension LaneCells {
 
     /// The cells' three state variables as lanes.
     @inline(__always)
-    func load(_ y: StateColumns) -> LaneState3 {
+    func load(_ y: StateColumns) -> LaneState3<Lane> {
         LaneState3(load(y.x0), load(y.x1), load(y.x2))
     }
 
     @inline(__always)
-    func store(_ s: LaneState3, _ y: StateColumns) {
+    func store(_ s: LaneState3<Lane>, _ y: StateColumns) {
         store(s.x0, y.x0)
         store(s.x1, y.x1)
         store(s.x2, y.x2)

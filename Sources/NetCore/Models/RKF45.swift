@@ -11,55 +11,59 @@ let laneWidth = 4
 /// The state variables of a group of cells, each variable a lane vector: what the integrator adds,
 /// scales, selects and measures, component by component.
 protocol LaneVector {
+    associatedtype Pack: LanePack
     static func + (a: Self, b: Self) -> Self
     static func * (s: Double, a: Self) -> Self
-    static func * (h: Lane, a: Self) -> Self
+    static func * (h: Pack, a: Self) -> Self
     /// The lanes where `m` is set taken from `other`.
-    func replacing(with other: Self, where m: LaneMask) -> Self
+    func replacing(with other: Self, where m: Pack.Mask) -> Self
     /// Tiny values set to 0 (see `flushTiny`) in the lanes where `m` is set.
-    func flushingTiny(where m: LaneMask) -> Self
+    func flushingTiny(where m: Pack.Mask) -> Self
     /// The worst ratio of error to tolerance over the components, per lane (at least DBL_MIN).
-    func ratio<C: StepControl>(_ ctl: C, err: Self, dydt: Self, h: Lane) -> Lane
+    func ratio<C: StepControl>(_ ctl: C, err: Self, dydt: Self, h: Pack) -> Pack where C.Pack == Pack
 }
 
-/// Three state variables of a group of cells (V_m, g_ex, g_in of `iaf_cond_exp`).
-struct LaneState3: LaneVector {
-    var x0: Lane, x1: Lane, x2: Lane
+/// Three state variables of a group of cells (V_m, g_ex, g_in of `iaf_cond_exp`), for one group
+/// of four cells or two.
+struct LaneState3<Pack: LanePack>: LaneVector {
+    var x0: Pack, x1: Pack, x2: Pack
 
-    init(_ x0: Lane, _ x1: Lane, _ x2: Lane) {
+    @inline(__always)
+    init(_ x0: Pack, _ x1: Pack, _ x2: Pack) {
         self.x0 = x0
         self.x1 = x1
         self.x2 = x2
     }
 
     @inline(__always)
-    func replacing(with other: LaneState3, where m: LaneMask) -> LaneState3 {
-        LaneState3(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2))
+    func replacing(with other: Self, where m: Pack.Mask) -> Self {
+        Self(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2))
     }
 
     @inline(__always)
-    static func + (a: LaneState3, b: LaneState3) -> LaneState3 { LaneState3(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2) }
+    static func + (a: Self, b: Self) -> Self { Self(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2) }
 
     @inline(__always)
-    static func * (s: Double, a: LaneState3) -> LaneState3 { LaneState3(s * a.x0, s * a.x1, s * a.x2) }
+    static func * (s: Double, a: Self) -> Self { Self(s * a.x0, s * a.x1, s * a.x2) }
 
     @inline(__always)
-    static func * (h: Lane, a: LaneState3) -> LaneState3 { LaneState3(h * a.x0, h * a.x1, h * a.x2) }
+    static func * (h: Pack, a: Self) -> Self { Self(h * a.x0, h * a.x1, h * a.x2) }
 
     @inline(__always)
-    func flushingTiny(where m: LaneMask) -> LaneState3 {
-        LaneState3(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m))
+    func flushingTiny(where m: Pack.Mask) -> Self {
+        Self(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m))
     }
 
     @inline(__always)
-    func ratio<C: StepControl>(_ ctl: C, err: LaneState3, dydt: LaneState3, h: Lane) -> Lane {
+    func ratio<C: StepControl>(_ ctl: C, err: Self, dydt: Self, h: Pack) -> Pack where C.Pack == Pack {
         let m = vmax(vmax(ctl.ratio(x0, err.x0, dydt.x0, h), ctl.ratio(x1, err.x1, dydt.x1, h)), ctl.ratio(x2, err.x2, dydt.x2, h))
-        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
+        return vmax(m, Pack(repeating: Double.leastNormalMagnitude))
     }
 }
 
 /// Four state variables of a group of cells (V_m, g_ex, g_in, w of `aeif_cond_exp`).
 struct LaneState: LaneVector {
+    typealias Pack = Lane
     var x0: Lane, x1: Lane, x2: Lane, x3: Lane
 
     init(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane) {
@@ -95,7 +99,7 @@ struct LaneState: LaneVector {
     }
 
     @inline(__always)
-    func ratio<C: StepControl>(_ ctl: C, err: LaneState, dydt: LaneState, h: Lane) -> Lane {
+    func ratio<C: StepControl>(_ ctl: C, err: LaneState, dydt: LaneState, h: Lane) -> Lane where C.Pack == Lane {
         let m = vmax(vmax(ctl.ratio(x0, err.x0, dydt.x0, h), ctl.ratio(x1, err.x1, dydt.x1, h)),
                      vmax(ctl.ratio(x2, err.x2, dydt.x2, h), ctl.ratio(x3, err.x3, dydt.x3, h)))
         return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
@@ -104,7 +108,7 @@ struct LaneState: LaneVector {
 
 /// `m ? a : b` lane by lane.
 @inline(__always)
-func select(_ m: LaneMask, _ a: Lane, _ b: Lane) -> Lane { b.replacing(with: a, where: m) }
+func select<P: LanePack>(_ m: P.Mask, _ a: P, _ b: P) -> P { b.replacing(with: a, where: m) }
 
 @inline(__always)
 func select(_ m: LaneMask, _ a: LaneInt, _ b: LaneInt) -> LaneInt { b.replacing(with: a, where: m) }
@@ -120,34 +124,35 @@ protocol LaneField {
 /// GSL's `y_new`) or (0, 1) (`ControlYP`, `yp_new`): the kind is a type, so the unused term is
 /// never computed.
 protocol StepControl {
-    var epsAbs: Lane { get }
-    var epsRel: Lane { get }
+    associatedtype Pack: LanePack
+    var epsAbs: Pack { get }
+    var epsRel: Pack { get }
     /// Whether the control reads y' at the new y (GSL computes it after every step; a control
     /// that does not read it leaves it to the next step's start, where GSL computes it again).
     static var readsDerivative: Bool { get }
     /// The quantity D scales with: |y| or |h y'|.
-    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane
+    static func scale(_ y: Pack, _ dydt: Pack, _ h: Pack) -> Pack
 }
 
-struct ControlY: StepControl {
-    let epsAbs: Lane, epsRel: Lane
+struct ControlY<Pack: LanePack>: StepControl {
+    let epsAbs: Pack, epsRel: Pack
     static var readsDerivative: Bool { false }
     @inline(__always)
-    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(y) }
+    static func scale(_ y: Pack, _ dydt: Pack, _ h: Pack) -> Pack { vabs(y) }
 }
 
-struct ControlYP: StepControl {
-    let epsAbs: Lane, epsRel: Lane
+struct ControlYP<Pack: LanePack>: StepControl {
+    let epsAbs: Pack, epsRel: Pack
     static var readsDerivative: Bool { true }
     @inline(__always)
-    static func scale(_ y: Lane, _ dydt: Lane, _ h: Lane) -> Lane { vabs(h * dydt) }
+    static func scale(_ y: Pack, _ dydt: Pack, _ h: Pack) -> Pack { vabs(h * dydt) }
 }
 
 extension StepControl {
     /// The ratio of error to tolerance of one component, |err| / |D|.
     @inline(__always)
-    func ratio(_ y: Lane, _ err: Lane, _ dydt: Lane, _ h: Lane) -> Lane {
-        let d0: Lane = epsRel * Self.scale(y, dydt, h) + epsAbs
+    func ratio(_ y: Pack, _ err: Pack, _ dydt: Pack, _ h: Pack) -> Pack {
+        let d0: Pack = epsRel * Self.scale(y, dydt, h) + epsAbs
         return vabs(err) / vabs(d0)
     }
 }
@@ -182,7 +187,7 @@ enum RKF45 {
     /// left, each product rounded (no fused multiply-adds), so that each lane computes the very
     /// doubles GSL computes.
     @inline(__always)
-    static func step<F: LaneField>(_ sys: F, _ y: F.State, _ k1: F.State, _ h: Lane, derivative: Bool)
+    static func step<F: LaneField>(_ sys: F, _ y: F.State, _ k1: F.State, _ h: F.State.Pack, derivative: Bool)
         -> (y: F.State, err: F.State, dydt: F.State) {
         let k2 = sys.f(y + (ah.0 * h) * k1)
         let s3 = b3.0 * k1 + b3.1 * k2
@@ -218,34 +223,36 @@ enum RKF45 {
     /// the result is y' at the new y, the next call's k1 while the field stays the same (lanes
     /// that have reached t1 are left out: their next step starts with a new field).
     @inline(__always)
-    static func evolve<F: LaneField, C: StepControl>(_ sys: F, _ ctl: C, t: inout Lane, t1: Double, h: inout Lane,
-                                     y: inout F.State, k1: F.State, active: LaneMask) -> F.State {
+    static func evolve<F: LaneField, C: StepControl>(_ sys: F, _ ctl: C, t: inout C.Pack, t1: Double, h: inout C.Pack,
+                                                     y: inout F.State, k1: F.State, active: C.Pack.Mask) -> F.State
+        where F.State.Pack == C.Pack {
+        typealias P = C.Pack
         let t0 = t
-        let dt = t1 - t0
+        let dt = P(repeating: t1) - t0
         var h0 = h
         var pending = active
         var dydtOut = k1
-        while anyLane(pending) {
+        while pending.anySet {
             let finalStep = h0 .> dt
-            h0.replace(with: dt, where: finalStep)
+            h0 = h0.replacing(with: dt, where: finalStep)
             let (yNew, err, dydt) = step(sys, y, k1, h0, derivative: C.readsDerivative)
-            let tNew = select(finalStep, Lane(repeating: t1), t0 + h0)
+            let tNew = select(finalStep, P(repeating: t1), t0 + h0)
             let rmax = yNew.ratio(ctl, err: err, dydt: dydt, h: h0)
             // GSL's hadjust, lane by lane: shrink by S / rmax^(1/5) (at most 5 times) above 1.1,
             // grow by S / rmax^(1/6) (between 1 and 5 times) below 0.5, S = 0.9.
-            let decrease = pending .& (rmax .> 1.1)
+            let decrease = pending .& (rmax .> P(repeating: 1.1))
             // A lane that grows its step from a whole step t1 suggests at least t1, and every later
             // call cuts a suggestion of t1 or more to its remaining time (at most t1) all the same:
             // such a lane keeps h0 and the growth factor is not computed.
-            let increase = pending .& (rmax .< 0.5) .& (h0 .< t1)
+            let increase = pending .& (rmax .< P(repeating: 0.5)) .& (h0 .< P(repeating: t1))
             var hNext = h0
-            var retry = LaneMask(repeating: false)
-            if anyLane(decrease .| increase) {
+            var retry = P.Mask(repeating: false)
+            if (decrease .| increase).anySet {
                 // S / rmax^(1/ord) with the C library's pow, as GSL computes it (ord = 5). Where
                 // the factor is sure to be clamped (below 0.2 for rmax > 4.5^5 = 1845, above 5 for
                 // rmax < (0.9 / 5)^6 = 3.4e-5), the clamp's value is used without computing it.
-                var factor = Lane(repeating: 1)
-                for k in 0..<laneWidth where decrease[k] || increase[k] {
+                var factor = P(repeating: 1)
+                for k in 0..<P.width where decrease[k] || increase[k] {
                     let x = rmax[k]
                     if decrease[k] {
                         factor[k] = x > 1900 ? 0.2 : 0.9 / pow(x, 1.0 / 5.0)
@@ -253,40 +260,42 @@ enum RKF45 {
                         factor[k] = x < 3e-5 ? 5 : 0.9 / pow(x, 1.0 / 6.0)
                     }
                 }
-                let hNew = vmax(factor, Lane(repeating: 0.2)) * h0
+                let hNew = vmax(factor, P(repeating: 0.2)) * h0
                 // A smaller step is retried only if it really is smaller and moves t by at least an ulp.
                 retry = decrease .& (vabs(hNew) .< vabs(h0)) .& (tNew + hNew .!= tNew)
-                hNext.replace(with: hNew, where: retry)
-                hNext.replace(with: vmin(vmax(factor, Lane(repeating: 1)), Lane(repeating: 5)) * h0, where: increase)
+                hNext = hNext.replacing(with: hNew, where: retry)
+                hNext = hNext.replacing(with: vmin(vmax(factor, P(repeating: 1)), P(repeating: 5)) * h0, where: increase)
             }
             let accept = pending .& .!retry
             y = y.replacing(with: yNew, where: accept)
             dydtOut = dydtOut.replacing(with: dydt, where: accept)
-            t.replace(with: tNew, where: accept)
-            h.replace(with: hNext, where: accept)
+            t = t.replacing(with: tNew, where: accept)
+            h = h.replacing(with: hNext, where: accept)
             h0 = hNext
             pending = retry
         }
         if C.readsDerivative { return dydtOut }
-        return anyLane(active .& (t .< t1)) ? sys.f(y) : k1
+        return (active .& (t .< P(repeating: t1))).anySet ? sys.f(y) : k1
     }
 }
 
 @inline(__always)
-func vabs(_ v: Lane) -> Lane { v.replacing(with: -v, where: v .< 0) }
+func vabs<P: LanePack>(_ v: P) -> P { v.replacing(with: -v, where: v .< P(repeating: 0)) }
 
 @inline(__always)
-func vmin(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .< a) }
+func vmin<P: LanePack>(_ a: P, _ b: P) -> P { a.replacing(with: b, where: b .< a) }
 
 @inline(__always)
-func vmax(_ a: Lane, _ b: Lane) -> Lane { a.replacing(with: b, where: b .> a) }
+func vmax<P: LanePack>(_ a: P, _ b: P) -> P { a.replacing(with: b, where: b .> a) }
 
 /// Decaying state variables reach subnormal numbers after seconds without input, and rounding
 /// holds them there (a few units of the last place, a rate times a step rounds to 0), where every
 /// operation on them costs a hundred times more. Values below the smallest normal number
 /// (2.2e-308) are set to 0: NEST keeps the subnormal; no other value can differ by it.
 @inline(__always)
-func flushTiny(_ v: Lane, where m: LaneMask) -> Lane { select(m .& (vabs(v) .< Double.leastNormalMagnitude), Lane(), v) }
+func flushTiny<P: LanePack>(_ v: P, where m: P.Mask) -> P {
+    select(m .& (vabs(v) .< P(repeating: Double.leastNormalMagnitude)), P(repeating: 0), v)
+}
 
 /// e^x lane by lane, the C library's bits in every lane: `LaneExp.vector` with `table` where it
 /// has been found to give them (`LaneExp.verifiedTable`), else `exp` lane by lane.
