@@ -46,6 +46,8 @@ public final class Kernel: @unchecked Sendable {
     var routes: [Route] = []
     var routeStart: [Int] = []
     var drivesByPop: [[Drive]] = []
+    /// Each worker's share of the populations and drives for a run (set before each run).
+    var workPlans: [[SliceWork]] = []
     public internal(set) var connections: [ConnectionRecord] = []
     var minDelaySteps = Int.max, maxDelaySteps = 0
     /// Spikes per neuron id since t = 0 (or the last reset).

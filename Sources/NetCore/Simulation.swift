@@ -44,6 +44,7 @@ extension Kernel {
             if d.tables.count != threads { d.tables = Column(count: threads, repeating: PoissonTable()) }
             d.findUniform()
         }
+        workPlans = makeWorkPlans()
         routes = []
         routeStart = [0]
         for projections in outgoing {
@@ -219,54 +220,79 @@ extension Kernel {
         if t == 0 { deliveredEvents += count }
     }
 
-    /// A worker's part of a population for a slice, and the drives that reach it, read by the
-    /// step loop through unowned references as the delivery reads its routes (see `Route`).
-    private struct SliceWork {
+    /// A worker's part of a population for a run, and the drives that reach it, read by the step
+    /// loop through unowned references as the delivery reads its routes (see `Route`).
+    struct SliceWork {
         unowned(unsafe) let pop: NeuronPopulation
         let index: Int
         let cells: Range<Int>
         let drives: [SliceDrive]
     }
 
-    private struct SliceDrive {
+    struct SliceDrive {
+        enum Kind { case poisson, dc, other }
         unowned(unsafe) let drive: Drive
         unowned(unsafe) let generator: Device
+        /// What the generator is, found once per run rather than asked every step.
+        let kind: Kind
         let links: Range<Int>
+
+        init(drive: Drive, generator: Device, links: Range<Int>) {
+            self.drive = drive
+            self.generator = generator
+            kind = generator is PoissonGenerator ? .poisson : generator is DCGenerator ? .dc : .other
+            self.links = links
+        }
+    }
+
+    /// Each worker's share of every population and of the drives that reach it, for a run.
+    func makeWorkPlans() -> [[SliceWork]] {
+        (0..<threads).map { t in
+            populations.indices.compactMap { p in
+                let cells = part(p, t, threads)
+                if cells.isEmpty { return nil }
+                let drives = drivesByPop[p].compactMap { d in
+                    let links = d.range(for: cells)
+                    return links.isEmpty ? nil : SliceDrive(drive: d, generator: devices[d.generatorNode], links: links)
+                }
+                return SliceWork(pop: populations[p], index: p, cells: cells, drives: drives)
+            }
+        }
     }
 
     private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
         var local: [Int32] = []
         local.reserveCapacity(256)
-        // Each worker's share of every population and drive, found once per slice. Drives whose
-        // generator cannot reach a target in this slice are left out.
-        var work: [SliceWork] = []
-        for (p, pop) in populations.enumerated() {
-            let r = part(p, t, n)
-            if r.isEmpty { continue }
-            var drives: [SliceDrive] = []
-            for d in drivesByPop[p] {
-                let g = devices[d.generatorNode], links = d.range(for: r)
-                if !links.isEmpty && d.canArrive(from: from, to: to, generator: g) {
-                    drives.append(SliceDrive(drive: d, generator: g, links: links))
+        let work = workPlans[t]
+        // Which drives can reach a target in this slice, in the order of the plan: the others
+        // are left out of the step loop.
+        let driveCount = work.reduce(0) { $0 + $1.drives.count }
+        try withUnsafeTemporaryAllocation(of: Bool.self, capacity: driveCount) { reach in
+            var k = 0
+            for w in work {
+                for d in w.drives {
+                    reach[k] = d.drive.canArrive(from: from, to: to, generator: d.generator)
+                    k += 1
                 }
             }
-            work.append(SliceWork(pop: pop, index: p, cells: r, drives: drives))
-        }
-        try withExtendedLifetime((populations, drivesByPop, devices)) {
-            try updateNeurons(work, thread: t, from: from, to: to, local: &local, into: &out)
+            try withExtendedLifetime((populations, drivesByPop, devices)) {
+                try updateNeurons(work, reach: UnsafeBufferPointer(reach), thread: t, from: from, to: to, local: &local, into: &out)
+            }
         }
     }
 
-    private func updateNeurons(_ work: [SliceWork], thread t: Int, from: Int64, to: Int64, local: inout [Int32],
-                               into out: inout [SliceEvent]) throws {
+    private func updateNeurons(_ work: [SliceWork], reach: UnsafeBufferPointer<Bool>, thread t: Int, from: Int64, to: Int64,
+                               local: inout [Int32], into out: inout [SliceEvent]) throws {
         let n = threads
         for step in from..<to {
+            var k = 0
             for w in work {
                 unowned(unsafe) let pop = w.pop
                 let p = w.index, r = w.cells
                 let slot = pop.input.slot(for: step)
                 for d in w.drives {
-                    applyDrive(d.drive, generator: d.generator, range: d.links, pop: pop, step: step, slot: slot, thread: t)
+                    if reach[k] { applyDrive(d, pop: pop, step: step, slot: slot, thread: t) }
+                    k += 1
                 }
                 local.removeAll(keepingCapacity: true)
                 try pop.update(r.lowerBound, r.upperBound, slot: slot, spikes: &local)
@@ -293,10 +319,12 @@ extension Kernel {
     /// Poisson and DC input for step `step`: an event emitted `d` steps earlier arrives now, so the
     /// generator's state at step - d decides, as if the event had travelled.
     @inline(__always)
-    private func applyDrive(_ drive: Drive, generator dev: Device, range: Range<Int>, pop: NeuronPopulation, step: Int64, slot: Int,
-                            thread: Int) {
+    private func applyDrive(_ d: SliceDrive, pop: NeuronPopulation, step: Int64, slot: Int, thread: Int) {
         let h = grid.resolution
-        if let g = dev as? PoissonGenerator {
+        let drive = d.drive, range = d.links
+        switch d.kind {
+        case .poisson:
+            let g = unsafeDowncast(d.generator, to: PoissonGenerator.self)
             var lastDelay = -1
             var active = false
             let table = drive.tables.ptr + thread
@@ -339,7 +367,8 @@ extension Kernel {
                     }
                 }
             }
-        } else if let g = dev as? DCGenerator {
+        case .dc:
+            let g = unsafeDowncast(d.generator, to: DCGenerator.self)
             let cur = pop.input.row(pop.currentChannel, slot)
             for e in range {
                 let s = step - Int64(drive.delays[e])
@@ -347,6 +376,8 @@ extension Kernel {
                     cur[Int(drive.targets[e])] += drive.weights[e] * g.amplitude.value(at: s)
                 }
             }
+        case .other:
+            break
         }
     }
 }
