@@ -53,22 +53,39 @@ final class LaneUpdateTests: XCTestCase {
     /// and takes many substeps while the other lanes of their pack are done) against 21
     /// populations of one cell, on one thread and on two.
     func testConductanceLanesEqualOneAtATime() throws {
+        try assertLanesEqualOneAtATime("iaf_cond_exp", state: ["V_m", "g_ex", "g_in"]) { n in
+            var p: [String: ParamValue] = ["I_e": .number(200 + 25 * Double(n)), "t_ref": .number(1 + 0.3 * Double(n % 4)),
+                                           "V_m": .number(-70 + Double(n % 5)), "tau_syn_in": .number(2 + Double(n % 3))]
+            if n == 5 || n == 10 { p["tau_syn_ex"] = .number(0.02) }
+            return p
+        }
+    }
+
+    /// The same for `aeif_cond_exp`, whose cells spike within substeps and finish the step in a
+    /// second pass (cell 7 without the exponential term, Delta_T = 0).
+    func testAdaptiveLanesEqualOneAtATime() throws {
+        try assertLanesEqualOneAtATime("aeif_cond_exp", state: ["V_m", "g_ex", "g_in", "w"]) { n in
+            var p: [String: ParamValue] = ["I_e": .number(500 + 40 * Double(n)), "t_ref": .number(0.5 * Double(n % 3)),
+                                           "V_m": .number(-70 + Double(n % 5)), "b": .number(20 + 10 * Double(n % 4))]
+            if n == 5 || n == 10 { p["tau_syn_ex"] = .number(0.02) }
+            if n == 7 { p["Delta_T"] = .number(0) }
+            return p
+        }
+    }
+
+    private func assertLanesEqualOneAtATime(_ model: String, state keys: [String], params: (Int) -> [String: ParamValue],
+                                            file: StaticString = #filePath, line: UInt = #line) throws {
         func network(grouped: Bool, threads: Int) throws -> (Kernel, [Int]) {
             let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 3), threads: threads)
             let cells: NodeCollection
             if grouped {
-                cells = try k.create("iaf_cond_exp", n: 21)
+                cells = try k.create(model, n: 21)
             } else {
-                var all = try k.create("iaf_cond_exp")
-                for _ in 1..<21 { all = all + (try k.create("iaf_cond_exp")) }
+                var all = try k.create(model)
+                for _ in 1..<21 { all = all + (try k.create(model)) }
                 cells = all
             }
-            for n in 0..<21 {
-                var p: [String: ParamValue] = ["I_e": .number(200 + 25 * Double(n)), "t_ref": .number(1 + 0.3 * Double(n % 4)),
-                                               "V_m": .number(-70 + Double(n % 5)), "tau_syn_in": .number(2 + Double(n % 3))]
-                if n == 5 || n == 10 { p["tau_syn_ex"] = .number(0.02) }
-                try k.setStatus(cells[n], p)
-            }
+            for n in 0..<21 { try k.setStatus(cells[n], params(n)) }
             let input = try k.create("spike_generator", params: ["spike_times": .numbers((1...60).map { Double($0) * 4.7 })])
             try k.connect(input, cells, ConnSpec(), SynSpec(weight: 40, delay: 1))
             try k.connect(input, cells, ConnSpec(), SynSpec(weight: -30, delay: 2.3))
@@ -77,17 +94,17 @@ final class LaneUpdateTests: XCTestCase {
         for threads in [1, 2] {
             let (a, idsA) = try network(grouped: true, threads: threads)
             let (b, idsB) = try network(grouped: false, threads: threads)
-            XCTAssertEqual(idsA, idsB)
+            XCTAssertEqual(idsA, idsB, file: file, line: line)
             try a.simulate(300)
             try b.simulate(300)
-            XCTAssertEqual(a.spikeCounts, b.spikeCounts)
-            XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 100)
+            XCTAssertEqual(a.spikeCounts, b.spikeCounts, file: file, line: line)
+            XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 100, file: file, line: line)
             for id in idsA {
                 let sa = try a.getStatus(id), sb = try b.getStatus(id)
-                for key in ["V_m", "g_ex", "g_in"] {
+                for key in keys {
                     let x = sa.first { $0.0 == key }?.1.number, y = sb.first { $0.0 == key }?.1.number
-                    XCTAssertNotNil(x, key)
-                    XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id), \(threads) thread(s)")
+                    XCTAssertNotNil(x, key, file: file, line: line)
+                    XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id), \(threads) thread(s)", file: file, line: line)
                 }
             }
         }

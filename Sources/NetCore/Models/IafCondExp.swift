@@ -121,14 +121,13 @@ final class IafCondExp: NeuronPopulation, @unchecked Sendable {
     @inline(__always)
     private func advance(_ a: CellRun, _ b: CellRun, _ p: Hot, _ rows: StepInput, spikes: inout [Int32]) throws {
         var ga = start(a, p), gb = start(b, p)
-        var state = LaneState3(LanePair(ga.state.x0, gb.state.x0), LanePair(ga.state.x1, gb.state.x1),
-                               LanePair(ga.state.x2, gb.state.x2))
+        var state = LaneState3(ga.state, gb.state)
         var hStep = LanePair(ga.hStep, gb.hStep)
         try integrate(Field(ga.field, gb.field), &state, &hStep, active: LaneMaskPair(ga.valid, gb.valid)) {
             $0 < laneWidth ? a.cell($0) : b.cell($0 - laneWidth)
         }
-        ga.state = LaneState3(state.x0.lo, state.x1.lo, state.x2.lo)
-        gb.state = LaneState3(state.x0.hi, state.x1.hi, state.x2.hi)
+        ga.state = state.lo
+        gb.state = state.hi
         ga.hStep = hStep.lo
         gb.hStep = hStep.hi
         finish(a, ga, rows, spikes: &spikes)

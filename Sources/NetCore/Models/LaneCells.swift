@@ -96,12 +96,12 @@ extension LaneCells {
 
     /// The cells' four state variables as lanes.
     @inline(__always)
-    func load(_ y: StateColumns) -> LaneState {
+    func load(_ y: StateColumns) -> LaneState<Lane> {
         LaneState(load(y.x0), load(y.x1), load(y.x2), load(y.x3!))
     }
 
     @inline(__always)
-    func store(_ s: LaneState, _ y: StateColumns) {
+    func store(_ s: LaneState<Lane>, _ y: StateColumns) {
         store(s.x0, y.x0)
         store(s.x1, y.x1)
         store(s.x2, y.x2)

@@ -20,7 +20,10 @@ protocol LanePack {
     func replacing(with other: Self, where m: Mask) -> Self
     static func .< (a: Self, b: Self) -> Mask
     static func .> (a: Self, b: Self) -> Mask
+    static func .>= (a: Self, b: Self) -> Mask
     static func .!= (a: Self, b: Self) -> Mask
+    /// `f` applied to each group of four lanes.
+    func map(_ f: (Lane) -> Lane) -> Self
 }
 
 protocol LanePackMask {
@@ -35,6 +38,9 @@ protocol LanePackMask {
 
 extension SIMD4: LanePack where Scalar == Double {
     static var width: Int { laneWidth }
+
+    @inline(__always)
+    func map(_ f: (Lane) -> Lane) -> Self { f(self) }
 }
 
 extension SIMDMask: LanePackMask where Storage == LaneInt {
@@ -95,7 +101,13 @@ struct LanePair: LanePack {
     static func .> (a: Self, b: Self) -> LaneMaskPair { LaneMaskPair(a.lo .> b.lo, a.hi .> b.hi) }
 
     @inline(__always)
+    static func .>= (a: Self, b: Self) -> LaneMaskPair { LaneMaskPair(a.lo .>= b.lo, a.hi .>= b.hi) }
+
+    @inline(__always)
     static func .!= (a: Self, b: Self) -> LaneMaskPair { LaneMaskPair(a.lo .!= b.lo, a.hi .!= b.hi) }
+
+    @inline(__always)
+    func map(_ f: (Lane) -> Lane) -> Self { Self(f(lo), f(hi)) }
 }
 
 struct LaneMaskPair: LanePackMask {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Cells are integrated four at a time, one SIMD lane per cell (an AVX2 register of doubles): every
-/// lane keeps its own time, step size and state, and masks say which lanes an operation touches.
+/// Cells are integrated four at a time, one SIMD lane per cell (an AVX2 register of doubles), or
+/// eight as two such groups side by side (`LanePack`): every lane keeps its own time, step size
+/// and state, and masks say which lanes an operation touches.
 typealias Lane = SIMD4<Double>
 typealias LaneInt = SIMD4<Int64>
 typealias LaneBits = SIMD4<UInt64>
@@ -61,12 +62,13 @@ struct LaneState3<Pack: LanePack>: LaneVector {
     }
 }
 
-/// Four state variables of a group of cells (V_m, g_ex, g_in, w of `aeif_cond_exp`).
-struct LaneState: LaneVector {
-    typealias Pack = Lane
-    var x0: Lane, x1: Lane, x2: Lane, x3: Lane
+/// Four state variables of a group of cells (V_m, g_ex, g_in, w of `aeif_cond_exp`), for one
+/// group of four cells or two.
+struct LaneState<Pack: LanePack>: LaneVector {
+    var x0: Pack, x1: Pack, x2: Pack, x3: Pack
 
-    init(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane) {
+    @inline(__always)
+    init(_ x0: Pack, _ x1: Pack, _ x2: Pack, _ x3: Pack) {
         self.x0 = x0
         self.x1 = x1
         self.x2 = x2
@@ -74,35 +76,60 @@ struct LaneState: LaneVector {
     }
 
     @inline(__always)
-    func replacing(with other: LaneState, where m: LaneMask) -> LaneState {
-        LaneState(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2), select(m, other.x3, x3))
+    func replacing(with other: Self, where m: Pack.Mask) -> Self {
+        Self(select(m, other.x0, x0), select(m, other.x1, x1), select(m, other.x2, x2), select(m, other.x3, x3))
     }
 
     @inline(__always)
-    static func + (a: LaneState, b: LaneState) -> LaneState {
-        LaneState(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2, a.x3 + b.x3)
+    static func + (a: Self, b: Self) -> Self { Self(a.x0 + b.x0, a.x1 + b.x1, a.x2 + b.x2, a.x3 + b.x3) }
+
+    @inline(__always)
+    static func * (s: Double, a: Self) -> Self { Self(s * a.x0, s * a.x1, s * a.x2, s * a.x3) }
+
+    @inline(__always)
+    static func * (h: Pack, a: Self) -> Self { Self(h * a.x0, h * a.x1, h * a.x2, h * a.x3) }
+
+    @inline(__always)
+    func flushingTiny(where m: Pack.Mask) -> Self {
+        Self(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m), flushTiny(x3, where: m))
     }
 
     @inline(__always)
-    static func * (s: Double, a: LaneState) -> LaneState {
-        LaneState(s * a.x0, s * a.x1, s * a.x2, s * a.x3)
-    }
-
-    @inline(__always)
-    static func * (h: Lane, a: LaneState) -> LaneState {
-        LaneState(h * a.x0, h * a.x1, h * a.x2, h * a.x3)
-    }
-
-    @inline(__always)
-    func flushingTiny(where m: LaneMask) -> LaneState {
-        LaneState(flushTiny(x0, where: m), flushTiny(x1, where: m), flushTiny(x2, where: m), flushTiny(x3, where: m))
-    }
-
-    @inline(__always)
-    func ratio<C: StepControl>(_ ctl: C, err: LaneState, dydt: LaneState, h: Lane) -> Lane where C.Pack == Lane {
+    func ratio<C: StepControl>(_ ctl: C, err: Self, dydt: Self, h: Pack) -> Pack where C.Pack == Pack {
         let m = vmax(vmax(ctl.ratio(x0, err.x0, dydt.x0, h), ctl.ratio(x1, err.x1, dydt.x1, h)),
                      vmax(ctl.ratio(x2, err.x2, dydt.x2, h), ctl.ratio(x3, err.x3, dydt.x3, h)))
-        return vmax(m, Lane(repeating: Double.leastNormalMagnitude))
+        return vmax(m, Pack(repeating: Double.leastNormalMagnitude))
+    }
+}
+
+/// Two groups' state variables side by side, and each group's.
+extension LaneState3 where Pack == LanePair {
+    @inline(__always)
+    init(_ a: LaneState3<Lane>, _ b: LaneState3<Lane>) {
+        self.init(LanePair(a.x0, b.x0), LanePair(a.x1, b.x1), LanePair(a.x2, b.x2))
+    }
+
+    var lo: LaneState3<Lane> {
+        @inline(__always) get { LaneState3<Lane>(x0.lo, x1.lo, x2.lo) }
+    }
+
+    var hi: LaneState3<Lane> {
+        @inline(__always) get { LaneState3<Lane>(x0.hi, x1.hi, x2.hi) }
+    }
+}
+
+extension LaneState where Pack == LanePair {
+    @inline(__always)
+    init(_ a: LaneState<Lane>, _ b: LaneState<Lane>) {
+        self.init(LanePair(a.x0, b.x0), LanePair(a.x1, b.x1), LanePair(a.x2, b.x2), LanePair(a.x3, b.x3))
+    }
+
+    var lo: LaneState<Lane> {
+        @inline(__always) get { LaneState<Lane>(x0.lo, x1.lo, x2.lo, x3.lo) }
+    }
+
+    var hi: LaneState<Lane> {
+        @inline(__always) get { LaneState<Lane>(x0.hi, x1.hi, x2.hi, x3.hi) }
     }
 }
 
