@@ -210,6 +210,13 @@ final class KernelTests: XCTestCase {
         XCTAssertThrowsError(try k.simulate(10)) { e in
             XCTAssertTrue("\(e)".contains("NumericalInstability in neuron 1"), "\(e)")
         }
+        // In eight cells integrated side by side, the second group's cell is named.
+        let k8 = try Kernel()
+        let cells = try k8.create("aeif_cond_exp", n: 16)
+        try k8.setStatus(cells[5], ["I_e": .number(-1e7)])
+        XCTAssertThrowsError(try k8.simulate(10)) { e in
+            XCTAssertTrue("\(e)".contains("NumericalInstability in neuron 6"), "\(e)")
+        }
     }
 
     func testResetNetworkReturnsToTheFirstRun() throws {
