@@ -36,7 +36,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// The parameters of a group of cells lane by lane (or of two groups), with two derived ones:
     /// g_L Delta_T, and Delta_T itself made infinite where it is 0 (the plain integrate-and-fire
     /// limit), so that the spike current is g_L Delta_T e^0 = 0 there, as NEST's is.
-    struct Params<Pack: LanePack>: LaneParams {
+    struct Params<Pack: LanePack> {
         var vReset = Pack(repeating: 0), vPeak = Pack(repeating: 0), vTh = Pack(repeating: 0)
         var deltaT = Pack(repeating: 0), gLDeltaT = Pack(repeating: 0), gL = Pack(repeating: 0)
         var eL = Pack(repeating: 0), eEx = Pack(repeating: 0), eIn = Pack(repeating: 0)
@@ -302,6 +302,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         hInt.fill(grid.stepMs)
     }
 }
+
+/// A group's parameters may be gathered lane by lane (`LaneCells.withParams`).
+extension AeifCondExp.Params: LaneParams where Pack == Lane {}
 
 extension AeifCondExp.Params where Pack == LanePair {
     /// Two groups' parameters side by side.
