@@ -473,6 +473,9 @@ public final class Kernel: @unchecked Sendable {
         devices = []
         blockOf = [-1]
         outgoing = []
+        routes = []
+        routeStart = []
+        workPlans = []
         drivesByPop = []
         connections = []
         minDelaySteps = Int.max

@@ -12,7 +12,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     let refCounts: Column<Int32>
     /// What a step reads of the parameters, for each group of four consecutive cells (`prepare`).
     let params: Column<Params<Lane>>
-    /// The same for each two groups of eight consecutive cells side by side (`LanePair`).
+    /// The same for each eight consecutive cells (two groups of four side by side, `LanePair`).
     let pairParams: Column<Params<LanePair>>
     /// Within a step: the time a cell has reached after its first pass, and the cells left for the
     /// second pass (each worker uses the part of the list from its first cell on).
@@ -218,7 +218,7 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// `LanePack`); returns each group's lanes that have not finished the step.
     @inline(__always)
     private func advance(_ a: CellRun, _ b: CellRun, _ rows: StepInput, spikes: inout [Int32]) throws -> (LaneMask, LaneMask) {
-        assert(a.first % (2 * laneWidth) == 0 && b.first == a.first + laneWidth, "a pair of groups starts on a multiple of 8")
+        precondition(a.first % (2 * laneWidth) == 0 && b.first == a.first + laneWidth, "a pair of groups starts on a multiple of 8")
         let q = UnsafePointer(pairParams.ptr + a.first / (2 * laneWidth))
         var ga = start(a, UnsafePointer(params.ptr + a.first / laneWidth), resuming: false)
         var gb = start(b, UnsafePointer(params.ptr + b.first / laneWidth), resuming: false)
