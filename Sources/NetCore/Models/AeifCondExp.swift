@@ -204,7 +204,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         var substeps = 0
         repeat {
             k1 = RKF45.evolve(g.field, ctl, t: &g.t, t1: h, h: &g.hStep, y: &g.state, k1: k1, active: g.active)
-            try afterSubstep(cells, &g, &k1, spikes: &spikes)
+            let spiking = try afterSubstep(cells, &g, spikes: &spikes)
+            // Another substep starts from y' with the reset.
+            if resuming && anyLane(spiking) { k1 = k1.replacing(with: g.field.f(g.state), where: spiking) }
             substeps += 1
             if substeps > RKF45.maxSubsteps, anyLane(g.active) {
                 cells.store(g.state, y)
@@ -227,16 +229,14 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
         var state = LaneState(ga.state, gb.state)
         var t = LanePair(ga.t, gb.t), hStep = LanePair(ga.hStep, gb.hStep)
         let ctl = ControlYP(epsAbs: q.pointee.tol, epsRel: q.pointee.tol)
-        let k1 = field.f(state)
-        var k1a = k1.lo, k1b = k1.hi
-        _ = RKF45.evolve(field, ctl, t: &t, t1: grid.stepMs, h: &hStep, y: &state, k1: k1,
+        _ = RKF45.evolve(field, ctl, t: &t, t1: grid.stepMs, h: &hStep, y: &state, k1: field.f(state),
                          active: LaneMaskPair(ga.active, gb.active))
         ga.state = state.lo
         gb.state = state.hi
         (ga.t, gb.t) = (t.lo, t.hi)
         (ga.hStep, gb.hStep) = (hStep.lo, hStep.hi)
-        try afterSubstep(a, &ga, &k1a, spikes: &spikes)
-        try afterSubstep(b, &gb, &k1b, spikes: &spikes)
+        _ = try afterSubstep(a, &ga, spikes: &spikes)
+        _ = try afterSubstep(b, &gb, spikes: &spikes)
         return (finish(a, ga, rows), finish(b, gb, rows))
     }
 
@@ -249,10 +249,9 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     }
 
     /// After a substep: the instability test, the spike test and reset (so that adaptation follows
-    /// each spike at once), and which lanes are still within the step.
+    /// each spike at once), and which lanes are still within the step. Returns the lanes that spiked.
     @inline(__always)
-    private func afterSubstep<C: LaneCells>(_ cells: C, _ g: inout Group, _ k1: inout LaneState<Lane>,
-                                            spikes: inout [Int32]) throws {
+    private func afterSubstep<C: LaneCells>(_ cells: C, _ g: inout Group, spikes: inout [Int32]) throws -> LaneMask {
         let q = g.field.q, h = grid.stepMs
         let unstable = g.active .& ((g.state.x0 .< -1e3) .| (g.state.x3 .< -1e6) .| (g.state.x3 .> 1e6)
             .| (g.state.x0 .!= g.state.x0))
@@ -269,10 +268,10 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
             g.state.x3 = select(spiking, g.state.x3 + q.pointee.b, g.state.x3)
             g.rCount = select(spiking, select(g.refCount .> 0, g.refCount &+ 1, LaneInt()), g.rCount)
             g.field.refractory = g.rCount .> 0
-            k1 = k1.replacing(with: g.field.f(g.state), where: spiking)
             for k in 0..<cells.n where spiking[k] { spikes.append(Int32(cells.cell(k))) }
         }
         g.active = g.active .& (g.t .< h)
+        return spiking
     }
 
     /// The end of the step for the cells that are through it: refractory count, the step's input,
