@@ -87,27 +87,48 @@ extension Kernel {
         var counts: [Column<Int>] = []
         var countPtrs: [UnsafeMutablePointer<Int>] = []
         var total = 0
-        e.forEachRow { row, pairs in
-            total += pairs.count
-            for (k, (s, t)) in pairs.enumerated() {
-                inP[t] += 1
-                outP[s] += 1
-                let pop = dstPop[t]
-                if srcClass[s] == 2 || pop < 0 {
-                    recorderLinks.append((s, t))
-                } else if srcClass[s] == 1 {
-                    driveLinks.append((s, t, row, k))
-                } else {
-                    let slot = srcBlock[s] * nPops + pop
-                    var pi = projIndex[slot]
-                    if pi < 0 {
-                        pi = keys.count
-                        projIndex[slot] = pi
-                        keys.append(Key(src: srcBlock[s], pop: pop))
-                        counts.append(Column(count: blocks[srcBlock[s]].count, repeating: 0))
-                        countPtrs.append(counts[pi].ptr)
+        // The projection from source `s`'s block to population `pop`, made when first met.
+        func newProjection(_ s: Int, _ pop: Int) -> Int {
+            let slot = srcBlock[s] * nPops + pop
+            projIndex[slot] = keys.count
+            keys.append(Key(src: srcBlock[s], pop: pop))
+            counts.append(Column(count: blocks[srcBlock[s]].count, repeating: 0))
+            countPtrs.append(counts[counts.count - 1].ptr)
+            return keys.count - 1
+        }
+        // A large fixed_total_number call between neurons on several threads: the workers make
+        // its chunks of pairs and count them.
+        var chunkBatches: ChunkBatches?
+        if case let .fixedTotalNumber(n) = conn.rule, threads > 1, n >= Kernel.parallelDrawMinimum,
+           srcClass.allSatisfy({ $0 == 0 }), dstPop.allSatisfy({ $0 >= 0 }) {
+            chunkBatches = ChunkBatches(enumerator: e, n: n, pool: workers(threads))
+        }
+        if let chunkBatches {
+            total = chunkBatches.n
+            for (pop, bySource) in chunkBatches.countPairs(targetPops: dstPop, populations: nPops, indegrees: inP) {
+                for s in 0..<pre.count where bySource[s] > 0 {
+                    outP[s] += bySource[s]
+                    var pi = projIndex[srcBlock[s] * nPops + pop]
+                    if pi < 0 { pi = newProjection(s, pop) }
+                    countPtrs[pi][srcLocal[s]] += bySource[s]
+                }
+            }
+        } else {
+            e.forEachRow { row, pairs in
+                total += pairs.count
+                for (k, (s, t)) in pairs.enumerated() {
+                    inP[t] += 1
+                    outP[s] += 1
+                    let pop = dstPop[t]
+                    if srcClass[s] == 2 || pop < 0 {
+                        recorderLinks.append((s, t))
+                    } else if srcClass[s] == 1 {
+                        driveLinks.append((s, t, row, k))
+                    } else {
+                        var pi = projIndex[srcBlock[s] * nPops + pop]
+                        if pi < 0 { pi = newProjection(s, pop) }
+                        countPtrs[pi][srcLocal[s]] += 1
                     }
-                    countPtrs[pi][srcLocal[s]] += 1
                 }
             }
         }
@@ -242,11 +263,15 @@ extension Kernel {
                         }
                         batch.clear()
                     }
-                    e.forEachRow { row, pairs in
-                        batch.add(row, pairs)
-                        if batch.full { drawAndPlace() }
+                    if let chunkBatches {
+                        chunkBatches.forEach(into: batch, drawAndPlace)
+                    } else {
+                        e.forEachRow { row, pairs in
+                            batch.add(row, pairs)
+                            if batch.full { drawAndPlace() }
+                        }
+                        drawAndPlace()
                     }
-                    drawAndPlace()
                     for t in 0..<drawn.count {
                         let x = drawn[t]
                         minD = min(minD, x.min)
@@ -488,6 +513,18 @@ final class ParallelDraws {
         t.ptr.update(from: targets.ptr, count: count)
         sources = s
         targets = t
+    }
+
+    /// Rows for chunks `chunks` of a fixed_total_number call of `n` pairs after the batch's
+    /// rows; their pairs are left for the caller to write.
+    func addChunks(_ chunks: Range<Int>, of n: Int) {
+        let end = count + chunks.reduce(0) { $0 + PairEnumerator.chunkSize($1, of: n) }
+        if end > sources.count { grow(to: end) }
+        for c in chunks {
+            rows.append(PairEnumerator.chunkKey(c))
+            count += PairEnumerator.chunkSize(c, of: n)
+            starts.append(count)
+        }
     }
 
     func clear() {

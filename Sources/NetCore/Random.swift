@@ -52,11 +52,17 @@ public struct RandomStream: Equatable, Sendable {
         finalize(a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1) ^ finalize(b &+ 0x632B_E59B_D9B4_E019))
     }
 
+    /// What a draw adds to the state.
+    @inline(__always) static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+
     @inline(__always)
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= RandomStream.gamma
         return RandomStream.finalize(state)
     }
+
+    /// The stream `draws` draws further on.
+    func advanced(by draws: Int) -> RandomStream { RandomStream(state: state &+ RandomStream.gamma &* UInt64(truncatingIfNeeded: draws)) }
 
     /// Uniform in [0, 1).
     @inline(__always)

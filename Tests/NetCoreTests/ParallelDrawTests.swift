@@ -27,6 +27,8 @@ final class ParallelDrawTests: XCTestCase {
         try k.connect(i, all, ConnSpec(.fixedIndegree(40)), SynSpec(weight: .random(.normal(mean: -351, std: 35, min: nil, max: 0)), delay: .random(delay)))
         try k.connect(e, i, ConnSpec(.fixedOutdegree(30), allowAutapses: false), SynSpec(weight: w, delay: .constant(1)))
         try k.connect(i, e, ConnSpec(.pairwiseBernoulli(p: 0.1, maxIndegree: nil)), SynSpec(weight: .constant(2), delay: .random(delay)))
+        // Autapses skipped: chunks made at once start from wrong guesses and are made again.
+        try k.connect(all, e, ConnSpec(.fixedTotalNumber(50_000), allowAutapses: false), SynSpec(weight: w, delay: .random(delay)))
         return k
     }
 
@@ -45,6 +47,33 @@ final class ParallelDrawTests: XCTestCase {
         for threads in [1, 2] {
             XCTAssertThrowsError(try network(threads: threads, delay: .normal(mean: 1, std: 2, min: nil, max: nil)), "\(threads) threads") {
                 XCTAssertTrue("\($0)".contains("below the resolution or too long"), "\($0)")
+            }
+        }
+    }
+
+    /// fixed_total_number's chunks made on two workers, batch by batch, are the rows `forEachRow`
+    /// makes in turn: with autapses allowed (every guessed start right) and skipped (guesses
+    /// wrong from the first skip on), in chunks short enough for both to happen in one batch.
+    func testChunksMadeAtOnceAreTheRowsMadeInTurn() {
+        let pool = WorkerPool(count: 2)
+        defer { pool.shutdown() }
+        for (chunk, n) in [(4096, 3 * ParallelDraws.pairs + 1000), (64, 30_000)] {
+            PairEnumerator.chunk = chunk
+            defer { PairEnumerator.chunk = 4096 }
+            for autapses in [true, false] {
+                let e = PairEnumerator(spec: ConnSpec(.fixedTotalNumber(n), allowAutapses: autapses),
+                                       sources: Array(1...200), targets: Array(1...300), seed: 5, call: 3)
+                var inTurn: [UInt64: [Int32]] = [:]
+                e.forEachRow { key, pairs in inTurn[key] = pairs.flatMap { [Int32($0.0), Int32($0.1)] } }
+                var atOnce: [UInt64: [Int32]] = [:]
+                let batch = ParallelDraws()
+                ChunkBatches(enumerator: e, n: n, pool: pool).forEach(into: batch) {
+                    for (r, key) in batch.rows.enumerated() {
+                        atOnce[key] = (batch.starts[r]..<batch.starts[r + 1]).flatMap { [batch.sources[$0], batch.targets[$0]] }
+                    }
+                }
+                XCTAssertEqual(inTurn.count, (n + chunk - 1) / chunk)
+                XCTAssertTrue(atOnce == inTurn, "chunks of \(chunk), autapses \(autapses)")
             }
         }
     }

@@ -122,19 +122,11 @@ struct PairEnumerator {
                 row(UInt64(sources[s]) | (1 << 62), pairs)
             }
         case let .fixedTotalNumber(n):
-            var rng = RandomStream(seed: seed, call, 0, 3)
-            var made = 0
-            var chunk: UInt64 = 0
-            while made < n {
+            var rng = totalStream
+            for c in 0..<PairEnumerator.chunkCount(n) {
                 pairs.removeAll(keepingCapacity: true)
-                while pairs.count < 4096 && made < n {
-                    let s = rng.below(ns), t = rng.below(nt)
-                    if !spec.allowAutapses && sources[s] == targets[t] { continue }
-                    pairs.append((s, t))
-                    made += 1
-                }
-                row(chunk | (1 << 61), pairs)
-                chunk += 1
+                makeChunk(PairEnumerator.chunkSize(c, of: n), &rng) { pairs.append(($0, $1)) }
+                row(PairEnumerator.chunkKey(c), pairs)
             }
         case let .pairwiseBernoulli(p, cap):
             let limit = cap ?? Int.max
@@ -151,3 +143,73 @@ struct PairEnumerator {
         }
     }
 }
+
+/// fixed_total_number draws all its pairs from one stream, in chunks of `chunk` pairs; a chunk is
+/// a row of the enumeration (weights and delays come from a stream of the chunk's own). A chunk
+/// starts where the one before left the stream, so chunks made at once start from a guess:
+/// a pair takes two draws unless a draw is retried (Lemire's rejection, about once in 2^64 / n
+/// draws) or the pair is an autapse and skipped. A chunk whose guessed start was wrong is made
+/// again from its true start, so the pairs are always the ones a single pass makes.
+extension PairEnumerator {
+    /// Pairs per chunk (a variable so that tests can make chunks short).
+    nonisolated(unsafe) static var chunk = 4096
+
+    static func chunkCount(_ n: Int) -> Int { (n + chunk - 1) / chunk }
+    static func chunkSize(_ c: Int, of n: Int) -> Int { min(chunk, n - c * chunk) }
+    static func chunkKey(_ c: Int) -> UInt64 { UInt64(c) | (1 << 61) }
+
+    /// The stream chunk 0 starts from.
+    var totalStream: RandomStream { RandomStream(seed: seed, call, 0, 3) }
+
+    /// Draws `count` pairs from `rng`, calling `pair(source index, target index)` for each.
+    @inline(__always)
+    func makeChunk(_ count: Int, _ rng: inout RandomStream, _ pair: (Int, Int) -> Void) {
+        let ns = sources.count, nt = targets.count
+        var made = 0
+        while made < count {
+            let s = rng.below(ns), t = rng.below(nt)
+            if !spec.allowAutapses && sources[s] == targets[t] { continue }
+            pair(s, t)
+            made += 1
+        }
+    }
+
+    /// Makes chunks `chunks` of a fixed_total_number call of `n` pairs on the pool's workers,
+    /// chunk `c`'s pairs at `(c - chunks.lowerBound) * chunk` in `sources` and `targets`, the first
+    /// chunk from `start`; returns the stream where the last chunk left it.
+    func makeChunks(_ chunks: Range<Int>, of n: Int, from start: RandomStream, pool: WorkerPool,
+                    sources: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>) -> RandomStream {
+        let size = PairEnumerator.chunk, first = chunks.lowerBound
+        func make(_ c: Int, _ rng: inout RandomStream) {
+            let at = (c - first) * size
+            var k = 0
+            makeChunk(PairEnumerator.chunkSize(c, of: n), &rng) { s, t in
+                sources[at + k] = Int32(truncatingIfNeeded: s)
+                targets[at + k] = Int32(truncatingIfNeeded: t)
+                k += 1
+            }
+        }
+        func guess(_ c: Int) -> RandomStream { start.advanced(by: 2 * size * (c - first)) }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: chunks.count) { ends in
+            let workers = pool.count
+            pool.run { w in
+                for c in stride(from: first + w, to: chunks.upperBound, by: workers) {
+                    var rng = guess(c)
+                    make(c, &rng)
+                    ends[c - first] = rng.state
+                }
+            }
+            var at = start
+            for c in chunks {
+                if at != guess(c) {
+                    var rng = at
+                    make(c, &rng)
+                    ends[c - first] = rng.state
+                }
+                at = RandomStream(state: ends[c - first])
+            }
+            return at
+        }
+    }
+}
+
