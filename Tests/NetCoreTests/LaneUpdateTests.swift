@@ -1,5 +1,5 @@
 import XCTest
-import NetCore
+@testable import NetCore
 
 /// `iaf_psc_exp` updates four cells at a time where their threshold is deterministic, and
 /// `iaf_cond_exp` integrates four or eight at a time: the lanes must give the numbers the one-cell
@@ -46,6 +46,49 @@ final class LaneUpdateTests: XCTestCase {
                 XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of \(id)")
             }
         }
+    }
+
+    /// 11 `iaf_psc_exp` cells with the same parameters (read once a step, not per cell) and
+    /// their own initial V_m and input, against 11 populations of one cell; then one cell's
+    /// tau_m changed mid-run, after which the population's parameters are per cell again.
+    func testSharedParametersEqualOneAtATime() throws {
+        func network(grouped: Bool) throws -> (Kernel, NodeCollection) {
+            let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 3))
+            var cells = try k.create("iaf_psc_exp", n: grouped ? 11 : 1)
+            if !grouped { for _ in 1..<11 { cells = cells + (try k.create("iaf_psc_exp")) } }
+            try k.setStatus(cells, ["I_e": .number(390), "t_ref": .number(1.5), "tau_syn_in": .number(3.7)])
+            for n in 0..<11 {
+                try k.setStatus(cells[n], ["V_m": .number(-70 + 1.3 * Double(n))])
+                let times = (1...40).map { Double($0) * (3.1 + 0.4 * Double(n)) }
+                let input = try k.create("spike_generator", params: ["spike_times": .numbers(times)])
+                try k.connect(input, cells[n], ConnSpec(), SynSpec(weight: 700 + 40 * Double(n), delay: 1))
+                try k.connect(input, cells[n], ConnSpec(), SynSpec(weight: -500, delay: 2.3))
+            }
+            return (k, cells)
+        }
+        let (a, cellsA) = try network(grouped: true)
+        let (b, cellsB) = try network(grouped: false)
+        func assertSameState(_ when: String) throws {
+            XCTAssertEqual(a.spikeCounts, b.spikeCounts, when)
+            for n in 0..<11 {
+                let sa = try a.getStatus(cellsA.ids[n]), sb = try b.getStatus(cellsB.ids[n])
+                for key in ["V_m", "I_syn_ex", "I_syn_in"] {
+                    let x = sa.first { $0.0 == key }?.1.number, y = sb.first { $0.0 == key }?.1.number
+                    XCTAssertEqual(x?.bitPattern, y?.bitPattern, "\(key) of cell \(n) \(when)")
+                }
+            }
+        }
+        try a.simulate(150)
+        try b.simulate(150)
+        XCTAssertNotNil((a.populations[0] as? IafPscExp)?.shared)
+        try assertSameState("with shared parameters")
+        XCTAssertGreaterThan(a.spikeCounts.reduce(0, +), 40)
+        try a.setStatus(cellsA[6], ["tau_m": .number(14)])
+        try b.setStatus(cellsB[6], ["tau_m": .number(14)])
+        try a.simulate(150)
+        try b.simulate(150)
+        XCTAssertNil((a.populations[0] as? IafPscExp)?.shared)
+        try assertSameState("after one cell's tau_m changed")
     }
 
     /// 21 `iaf_cond_exp` cells in one population (two pairs of groups, a group of four and one
