@@ -43,7 +43,7 @@ public final class Kernel: @unchecked Sendable {
     var outgoing: [[Projection]] = []
     /// The projections leaving each block with their target populations, for the delivery of a
     /// run: block b's are routes[routeStart[b]..<routeStart[b + 1]] (set before each run).
-    var routes: [Route] = []
+    var routes: [Projection.Delivery] = []
     var routeStart: [Int] = []
     var drivesByPop: [[Drive]] = []
     /// Each worker's share of the populations and drives for a run (set before each run).

@@ -45,14 +45,14 @@ extension Kernel {
             d.findUniform()
         }
         workPlans = makeWorkPlans()
+        for p in outgoing.joined() where p.splitWorkers != threads {
+            p.computeSplits(workers: threads, bounds: (0...threads).map { part(p.targetPop, min($0, threads - 1), threads).lowerBound })
+        }
         routes = []
         routeStart = [0]
         for projections in outgoing {
-            routes += projections.map { Route(projection: $0, target: populations[$0.targetPop]) }
+            routes += projections.map { $0.delivery(into: populations[$0.targetPop]) }
             routeStart.append(routes.count)
-        }
-        for p in outgoing.joined() where p.splitWorkers != threads {
-            p.computeSplits(workers: threads, bounds: (0...threads).map { part(p.targetPop, min($0, threads - 1), threads).lowerBound })
         }
         meters = devices.compactMap { $0 as? Multimeter }
         sampling = meters.map { m in
@@ -194,13 +194,6 @@ extension Kernel {
         }
     }
 
-    /// A projection and its target population, held by the kernel for the whole run. The workers
-    /// read them through unowned references: counting references to the same objects for every
-    /// spike or step is an atomic write to memory every worker writes.
-    struct Route {
-        unowned(unsafe) let projection: Projection
-        unowned(unsafe) let target: NeuronPopulation
-    }
 
     private func deliver(_ events: [SliceEvent], thread t: Int, of n: Int) {
         var count = 0
@@ -211,9 +204,8 @@ extension Kernel {
                 let b = Int(blockOf[id])
                 let local = id - blocks[b].firstID
                 for r in routes[routeStart[b]..<routeStart[b + 1]] {
-                    unowned(unsafe) let p = r.projection
-                    p.deliver(local, step: ev.step, multiplicity: ev.factor, into: r.target, worker: t)
-                    if t == 0 { count += p.offsets[local + 1] - p.offsets[local] }
+                    r.deliver(local, step: ev.step, multiplicity: ev.factor, worker: t)
+                    if t == 0 { count += r.count(local) }
                 }
             }
         }
@@ -221,7 +213,9 @@ extension Kernel {
     }
 
     /// A worker's part of a population for a run, and the drives that reach it, read by the step
-    /// loop through unowned references as the delivery reads its routes (see `Route`).
+    /// loop through unowned references: counting references to the same objects every step is
+    /// an atomic write to memory every worker writes (the delivery reads raw pointers for the same
+    /// reason, see `Projection.Delivery`).
     struct SliceWork {
         unowned(unsafe) let pop: NeuronPopulation
         let index: Int

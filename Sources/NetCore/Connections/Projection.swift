@@ -248,85 +248,89 @@ final class Projection: @unchecked Sendable {
         splitWorkers = n
     }
 
-    /// Adds the spike of source `s` emitted in step `step` to worker `t`'s targets.
-    @inline(__always)
-    func deliver(_ s: Int, step: Int64, multiplicity: Double, into pop: NeuronPopulation, worker t: Int) {
-        var lo = offsets[s], hi = offsets[s + 1]
-        if lo == hi { return }
-        if let sp = splits {
-            let n = splitWorkers + 1
-            lo = sp[s * n + t]
-            hi = sp[s * n + t + 1]
-        }
-        let buf = pop.input
-        if weights == nil && !hasDelays {
-            let w = weight * multiplicity
-            let base = buf.row(pop.channel(forWeight: w), buf.slot(for: step + Int64(delay)))
-            if let t16 = targets16 {
-                let p = t16.ptr
-                for k in lo..<hi { base[Int(p[k])] += w }
-            } else {
-                let p = targets!.ptr
-                for k in lo..<hi { base[Int(p[k])] += w }
-            }
-            return
-        }
-        let ring = Ring(buf, now: buf.slot(for: step), single: pop.singleSpikeChannel)
-        let ws = weights?.ptr
-        switch (targets16?.ptr, delays8?.ptr) {
-        case let (t16?, d8):
-            scatterBody(ring, t16, d8, delayBase, delays?.ptr, ws, lo, hi, multiplicity)
-        case let (nil, d8):
-            scatterBody(ring, targets!.ptr, d8, delayBase, delays?.ptr, ws, lo, hi, multiplicity)
-        }
-    }
-
     /// How many synapses ahead the scatter loop asks for the ring's cache line it will add to:
     /// with a weight and a delay per synapse each add goes to a line of its own, which the
     /// loop would otherwise wait for (microcircuit at scale 0.1, 1 thread: 32 ahead simulates
     /// in about 0.8 of the time of none, 16 in 0.9; 64 is no better than 32).
     static let prefetchDistance = 32
 
-    /// A population's input ring as the scatter loop reads it: slot and channel arithmetic
-    /// without a division per synapse.
-    struct Ring {
-        let data: UnsafeMutablePointer<Double>
-        let slots: Int, n: Int, now: Int
+    /// The projection and its target population's input ring as a run's delivery reads them.
+    func delivery(into pop: NeuronPopulation) -> Delivery {
+        let buf = pop.input
+        return Delivery(offsets: offsets.ptr, splits: splits?.ptr, splitStride: splitWorkers + 1,
+                        targets16: targets16?.ptr, targets32: targets?.ptr, weights: weights?.ptr,
+                        delays8: delays8?.ptr, delays16: delays?.ptr, delayBase: delayBase, delay: delay, weight: weight,
+                        ring: buf.data.ptr, slots: buf.slots, n: buf.n, single: pop.singleSpikeChannel)
+    }
+
+    /// A projection's columns and its target's input ring as raw pointers, taken once per run: the
+    /// kernel holds both objects for the run and neither changes its columns meanwhile, so a spike
+    /// costs no reference counting (an atomic write to memory every worker writes).
+    struct Delivery {
+        let offsets: UnsafeMutablePointer<Int>
+        /// Where each worker's targets start in each row (nil for one worker): row s, worker t
+        /// covers `splits[s * splitStride + t] ..< splits[s * splitStride + t + 1]`.
+        let splits: UnsafeMutablePointer<Int>?
+        let splitStride: Int
+        let targets16: UnsafeMutablePointer<UInt16>?, targets32: UnsafeMutablePointer<UInt32>?
+        let weights: UnsafeMutablePointer<Double>?
+        let delays8: UnsafeMutablePointer<UInt8>?, delays16: UnsafeMutablePointer<UInt16>?
+        let delayBase: Int, delay: Int, weight: Double
+        /// The target population's input ring (see `InputBuffer`).
+        let ring: UnsafeMutablePointer<Double>
+        let slots: Int, n: Int
         let single: Bool
 
-        init(_ buf: InputBuffer, now: Int, single: Bool) {
-            data = buf.data.ptr
-            slots = buf.slots
-            n = buf.n
-            self.now = now
-            self.single = single
-        }
+        /// Synapses in row `s`.
+        @inline(__always)
+        func count(_ s: Int) -> Int { offsets[s + 1] - offsets[s] }
 
-        /// Row of channel `c` in the slot `d` steps after now (d < slots, as every delay is). The
+        /// Row of channel `c` in the slot `d` steps after `now` (d < slots, as every delay is). The
         /// wrap is a select, not a branch: with delays drawn per synapse it goes either way from
         /// one synapse to the next.
         @inline(__always)
-        func row(_ c: Int, after d: Int) -> UnsafeMutablePointer<Double> {
+        func row(_ c: Int, now: Int, after d: Int) -> UnsafeMutablePointer<Double> {
             let slot = now + d, wrapped = slot - slots
-            return data + (c * slots + (wrapped >= 0 ? wrapped : slot)) * n
+            return ring + (c * slots + (wrapped >= 0 ? wrapped : slot)) * n
         }
-    }
 
-    /// Per-synapse weights and/or delays: each synapse into its own slot and channel, in row order.
-    @inline(__always)
-    private func scatterBody<T: FixedWidthInteger>(_ ring: Ring, _ tg: UnsafeMutablePointer<T>, _ d8: UnsafeMutablePointer<UInt8>?,
-                                                 _ base: Int, _ d16: UnsafeMutablePointer<UInt16>?,
-                                                 _ ws: UnsafeMutablePointer<Double>?, _ lo: Int, _ hi: Int, _ multiplicity: Double) {
-        let ahead = Projection.prefetchDistance
-        for k in lo..<hi {
-            let w = (ws?[k] ?? weight) * multiplicity
-            let d = d8.map { base + Int($0[k]) } ?? d16.map { Int($0[k]) } ?? delay
-            let channel = ring.single || w > 0 ? 0 : 1
-            if k + ahead < hi {
-                let da = d8.map { base + Int($0[k + ahead]) } ?? d16.map { Int($0[k + ahead]) } ?? delay
-                netview_prefetch_write(ring.row(channel, after: da) + Int(tg[k + ahead]))
+        /// Adds the spike of source `s` emitted in step `step` to worker `t`'s targets.
+        @inline(__always)
+        func deliver(_ s: Int, step: Int64, multiplicity: Double, worker t: Int) {
+            var lo = offsets[s], hi = offsets[s + 1]
+            if lo == hi { return }
+            if let splits {
+                lo = splits[s * splitStride + t]
+                hi = splits[s * splitStride + t + 1]
             }
-            ring.row(channel, after: d)[Int(tg[k])] += w
+            let now = Int(step % Int64(slots))
+            if weights == nil && delays8 == nil && delays16 == nil {
+                let w = weight * multiplicity
+                let base = row(single || w > 0 ? 0 : 1, now: now, after: delay)
+                if let t16 = targets16 {
+                    for k in lo..<hi { base[Int(t16[k])] += w }
+                } else if let t32 = targets32 {
+                    for k in lo..<hi { base[Int(t32[k])] += w }
+                }
+                return
+            }
+            if let t16 = targets16 { scatter(t16, now, lo, hi, multiplicity) } else if let t32 = targets32 { scatter(t32, now, lo, hi, multiplicity) }
+        }
+
+        /// Per-synapse weights and/or delays: each synapse into its own slot and channel, in row order.
+        @inline(__always)
+        private func scatter<T: FixedWidthInteger>(_ tg: UnsafeMutablePointer<T>, _ now: Int, _ lo: Int, _ hi: Int, _ multiplicity: Double) {
+            let ahead = Projection.prefetchDistance, base = delayBase
+            for k in lo..<hi {
+                let w = (weights?[k] ?? weight) * multiplicity
+                let d = delays8.map { base + Int($0[k]) } ?? delays16.map { Int($0[k]) } ?? delay
+                let channel = single || w > 0 ? 0 : 1
+                if k + ahead < hi {
+                    let da = delays8.map { base + Int($0[k + ahead]) } ?? delays16.map { Int($0[k + ahead]) } ?? delay
+                    netview_prefetch_write(row(channel, now: now, after: da) + Int(tg[k + ahead]))
+                }
+                row(channel, now: now, after: d)[Int(tg[k])] += w
+            }
         }
     }
 }
