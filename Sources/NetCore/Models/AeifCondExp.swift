@@ -36,13 +36,12 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
     /// The parameters of a group of cells lane by lane (or of two groups), with two derived ones:
     /// g_L Delta_T, and Delta_T itself made infinite where it is 0 (the plain integrate-and-fire
     /// limit), so that the spike current is g_L Delta_T e^0 = 0 there, as NEST's is.
+    /// No field has a default value: the initializers below must name every field, so one added
+    /// later cannot be left 0 in one of them.
     struct Params<Pack: LanePack> {
-        var vReset = Pack(repeating: 0), vPeak = Pack(repeating: 0), vTh = Pack(repeating: 0)
-        var deltaT = Pack(repeating: 0), gLDeltaT = Pack(repeating: 0), gL = Pack(repeating: 0)
-        var eL = Pack(repeating: 0), eEx = Pack(repeating: 0), eIn = Pack(repeating: 0)
-        var iE = Pack(repeating: 0), cm = Pack(repeating: 0), tauEx = Pack(repeating: 0)
-        var tauIn = Pack(repeating: 0), a = Pack(repeating: 0), tauW = Pack(repeating: 0)
-        var b = Pack(repeating: 0), spikeAt = Pack(repeating: 0), tol = Pack(repeating: 0)
+        var vReset: Pack, vPeak: Pack, vTh: Pack, deltaT: Pack, gLDeltaT: Pack, gL: Pack
+        var eL: Pack, eEx: Pack, eIn: Pack, iE: Pack, cm: Pack, tauEx: Pack
+        var tauIn: Pack, a: Pack, tauW: Pack, b: Pack, spikeAt: Pack, tol: Pack
     }
 
     /// The right-hand side for a group of cells (or two), reading its parameters in place: NEST's
@@ -304,6 +303,15 @@ final class AeifCondExp: NeuronPopulation, @unchecked Sendable {
 
 /// A group's parameters may be gathered lane by lane (`LaneCells.withParams`).
 extension AeifCondExp.Params: LaneParams where Pack == Lane {}
+
+extension AeifCondExp.Params {
+    /// Every parameter 0 (a table's entries before `prepare` fills them).
+    init() {
+        let z = Pack(repeating: 0)
+        self.init(vReset: z, vPeak: z, vTh: z, deltaT: z, gLDeltaT: z, gL: z, eL: z, eEx: z, eIn: z,
+                  iE: z, cm: z, tauEx: z, tauIn: z, a: z, tauW: z, b: z, spikeAt: z, tol: z)
+    }
+}
 
 extension AeifCondExp.Params where Pack == LanePair {
     /// Two groups' parameters side by side.
