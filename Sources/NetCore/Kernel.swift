@@ -47,7 +47,7 @@ public final class Kernel: @unchecked Sendable {
     var routeStart: [Int] = []
     var drivesByPop: [[Drive]] = []
     /// Each worker's share of the populations and drives for a run (set before each run).
-    var workPlans: [[SliceWork]] = []
+    var workPlans: [[RunPart]] = []
     public internal(set) var connections: [ConnectionRecord] = []
     var minDelaySteps = Int.max, maxDelaySteps = 0
     /// Spikes per neuron id since t = 0 (or the last reset).

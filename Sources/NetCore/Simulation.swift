@@ -102,12 +102,12 @@ extension Kernel {
         var spikeLists = [[SliceEvent]](repeating: [], count: n)
         var errors = [Error?](repeating: nil, count: n)
         if n == 1 {
-            do { try updateNeurons(thread: 0, of: 1, from: from, to: to, into: &spikeLists[0]) } catch { errors[0] = error }
+            do { try updateNeurons(thread: 0, from: from, to: to, into: &spikeLists[0]) } catch { errors[0] = error }
         } else {
             spikeLists.withUnsafeMutableBufferPointer { lists in
                 errors.withUnsafeMutableBufferPointer { errs in
                     workers(n).run { t in
-                        do { try self.updateNeurons(thread: t, of: n, from: from, to: to, into: &lists[t]) } catch { errs[t] = error }
+                        do { try self.updateNeurons(thread: t, from: from, to: to, into: &lists[t]) } catch { errs[t] = error }
                     }
                 }
             }
@@ -150,9 +150,9 @@ extension Kernel {
         // Deliver: each worker adds into the ring buffers of the neurons it owns.
         if events.isEmpty { return }
         if n == 1 {
-            deliver(events, thread: 0, of: 1)
+            deliver(events, thread: 0)
         } else {
-            workers(n).run { t in self.deliver(events, thread: t, of: n) }
+            workers(n).run { t in self.deliver(events, thread: t) }
         }
     }
 
@@ -195,7 +195,7 @@ extension Kernel {
     }
 
 
-    private func deliver(_ events: [SliceEvent], thread t: Int, of n: Int) {
+    private func deliver(_ events: [SliceEvent], thread t: Int) {
         var count = 0
         let routes = self.routes, routeStart = self.routeStart, blockOf = self.blockOf, blocks = self.blocks
         withExtendedLifetime((outgoing, populations)) {
@@ -216,14 +216,14 @@ extension Kernel {
     /// loop through unowned references: counting references to the same objects every step is
     /// an atomic write to memory every worker writes (the delivery reads raw pointers for the same
     /// reason, see `Projection.Delivery`).
-    struct SliceWork {
+    struct RunPart {
         unowned(unsafe) let pop: NeuronPopulation
         let index: Int
         let cells: Range<Int>
-        let drives: [SliceDrive]
+        let drives: [RunDrive]
     }
 
-    struct SliceDrive {
+    struct RunDrive {
         enum Kind { case poisson, dc, other }
         unowned(unsafe) let drive: Drive
         unowned(unsafe) let generator: Device
@@ -240,21 +240,21 @@ extension Kernel {
     }
 
     /// Each worker's share of every population and of the drives that reach it, for a run.
-    func makeWorkPlans() -> [[SliceWork]] {
+    func makeWorkPlans() -> [[RunPart]] {
         (0..<threads).map { t in
             populations.indices.compactMap { p in
                 let cells = part(p, t, threads)
                 if cells.isEmpty { return nil }
                 let drives = drivesByPop[p].compactMap { d in
                     let links = d.range(for: cells)
-                    return links.isEmpty ? nil : SliceDrive(drive: d, generator: devices[d.generatorNode], links: links)
+                    return links.isEmpty ? nil : RunDrive(drive: d, generator: devices[d.generatorNode], links: links)
                 }
-                return SliceWork(pop: populations[p], index: p, cells: cells, drives: drives)
+                return RunPart(pop: populations[p], index: p, cells: cells, drives: drives)
             }
         }
     }
 
-    private func updateNeurons(thread t: Int, of n: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
+    private func updateNeurons(thread t: Int, from: Int64, to: Int64, into out: inout [SliceEvent]) throws {
         var local: [Int32] = []
         local.reserveCapacity(256)
         let work = workPlans[t]
@@ -275,7 +275,7 @@ extension Kernel {
         }
     }
 
-    private func updateNeurons(_ work: [SliceWork], reach: UnsafeBufferPointer<Bool>, thread t: Int, from: Int64, to: Int64,
+    private func updateNeurons(_ work: [RunPart], reach: UnsafeBufferPointer<Bool>, thread t: Int, from: Int64, to: Int64,
                                local: inout [Int32], into out: inout [SliceEvent]) throws {
         let n = threads
         for step in from..<to {
@@ -313,7 +313,7 @@ extension Kernel {
     /// Poisson and DC input for step `step`: an event emitted `d` steps earlier arrives now, so the
     /// generator's state at step - d decides, as if the event had travelled.
     @inline(__always)
-    private func applyDrive(_ d: SliceDrive, pop: NeuronPopulation, step: Int64, slot: Int, thread: Int) {
+    private func applyDrive(_ d: RunDrive, pop: NeuronPopulation, step: Int64, slot: Int, thread: Int) {
         let h = grid.resolution
         let drive = d.drive, range = d.links
         switch d.kind {
