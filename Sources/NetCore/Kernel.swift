@@ -45,6 +45,10 @@ public final class Kernel: @unchecked Sendable {
     /// run: block b's are routes[routeStart[b]..<routeStart[b + 1]] (set before each run).
     var routes: [Projection.Delivery] = []
     var routeStart: [Int] = []
+    /// The error that stopped a run inside a step, after which the cells are part way through
+    /// that step: the kernel refuses to simulate (and sessions to be saved) until its state is
+    /// replaced (ResetNetwork, ResetKernel, a restored state).
+    public internal(set) var halted: String?
     var drivesByPop: [[Drive]] = []
     /// Each worker's share of the populations and drives for a run (set before each run).
     var workPlans: [[RunPart]] = []
@@ -483,6 +487,7 @@ public final class Kernel: @unchecked Sendable {
         spikeCounts = [0]
         customModels = [:]
         initialState = nil
+        halted = nil
     }
 
     /// The PyNEST 2 ResetNetwork: back to t = 0 and the state the network had when it was first
@@ -490,6 +495,7 @@ public final class Kernel: @unchecked Sendable {
     public func resetNetwork() {
         if let s = initialState { try? restoreDynamicState(s) }
         now = 0
+        halted = nil
         for p in populations { p.input.clear() }
         for d in devices { d.resetDynamicState() }
         for i in spikeCounts.indices { spikeCounts[i] = 0 }

@@ -184,5 +184,6 @@ extension Kernel {
         }
         spikeCounts = s.spikeCounts
         now = s.now
+        halted = nil
     }
 }

@@ -78,12 +78,22 @@ extension Kernel {
         guard grid.isOnGrid(ms) else {
             throw NetError("Simulate", "time \(formatNumber(ms)) ms is not a multiple of the resolution \(grid.resolution) ms")
         }
+        if let halted {
+            throw NetError("Simulate", "the network stopped part way through the step at \(formatNumber(grid.ms(now))) ms (\(halted)) and cannot go on from there: ResetNetwork, ResetKernel or a restored state start it again")
+        }
         try prepareRun()
         let end = now + grid.steps(ms)
         let slice = Int64(minDelaySteps == Int.max ? 1 : max(1, minDelaySteps))
         while now < end {
             let sliceEnd = min(end, (now / slice + 1) * slice)
-            try runSlice(from: now, to: sliceEnd)
+            do {
+                try runSlice(from: now, to: sliceEnd)
+            } catch {
+                // Some cells have taken the step and others not (each worker stops where it
+                // meets the error): the state is whole again only when it is replaced.
+                halted = "\(error)"
+                throw error
+            }
             now = sliceEnd
         }
     }

@@ -341,7 +341,7 @@ public final class LiveSession: @unchecked Sendable {
         } catch {
             sealPending(from: from)
             running = false
-            publish(message: "stopped: \(error)")
+            publish(message: "stopped: \(error)" + (k.halted == nil ? "" : " (R restarts from t = 0)"))
             return false
         }
         let wall = Date().timeIntervalSince(t0)

@@ -42,7 +42,10 @@ public enum Snapshot {
     @discardableResult
     public static func save(built: BuiltModel, edits: [String], log: [(step: Int64, command: String)],
                             workbench: [String: String] = [:], screen: ScreenHistory? = nil, wallSeconds: Double, to path: String) throws -> Int {
-        try save(built: built, edits: edits, log: log, workbench: workbench, screen: screen, wallSeconds: wallSeconds, to: path,
+        if let halted = built.kernel.halted {
+            throw SnapshotError(path, "cannot save: the network stopped part way through a step (\(halted)); nothing was written")
+        }
+        return try save(built: built, edits: edits, log: log, workbench: workbench, screen: screen, wallSeconds: wallSeconds, to: path,
                  state: built.kernel.dynamicState())
     }
 

@@ -219,6 +219,40 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// An error inside a step leaves some cells past it and others not: the kernel refuses to go
+    /// on until its state is replaced, and then runs as a kernel that never stopped.
+    func testAStepStoppedByAnErrorIsNotContinued() throws {
+        func network() throws -> (Kernel, NodeCollection) {
+            let k = try Kernel(resolution: 0.1, seeds: Seeds(master: 2), threads: 2)
+            let cells = try k.create("aeif_cond_exp", n: 24, params: ["I_e": .number(1000)])
+            return (k, cells)
+        }
+        let (k, cells) = try network()
+        try k.simulate(5)
+        let before = k.dynamicState()
+        try k.setStatus(cells[13], ["I_e": .number(-1e7)])
+        XCTAssertThrowsError(try k.simulate(10))
+        XCTAssertNotNil(k.halted)
+        XCTAssertThrowsError(try k.simulate(1)) { e in
+            XCTAssertTrue("\(e)".contains("part way through the step"), "\(e)")
+        }
+        try k.setStatus(cells[13], ["I_e": .number(1000)])
+        try k.restoreDynamicState(before)
+        XCTAssertNil(k.halted)
+        try k.simulate(20)
+        let (fresh, _) = try network()
+        try fresh.simulate(25)
+        XCTAssertEqual(k.dynamicState(), fresh.dynamicState())
+        XCTAssertGreaterThan(fresh.spikeCounts.reduce(0, +), 0)
+        try k.setStatus(cells[13], ["I_e": .number(-1e7)])
+        XCTAssertThrowsError(try k.simulate(10))
+        try k.setStatus(cells[13], ["I_e": .number(1000)])
+        k.resetNetwork()
+        XCTAssertNil(k.halted)
+        try k.simulate(25)
+        XCTAssertEqual(k.dynamicState(), fresh.dynamicState())
+    }
+
     func testResetNetworkReturnsToTheFirstRun() throws {
         let (a, _) = try smallBrunel()
         try a.simulate(50)

@@ -27,6 +27,22 @@ final class ResumeTests: XCTestCase {
         return path
     }
 
+    /// A run stopped by an error inside a step leaves the cells part way through it: such a
+    /// state is not saved.
+    func testAStateStoppedInsideAStepIsNotSaved() throws {
+        let dir = Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let b = try Scenario.destexhe.model().build()
+        try b.kernel.simulate(5)
+        try b.kernel.setStatus(NodeCollection([7]), ["I_e": .number(-1e7)])
+        XCTAssertThrowsError(try b.kernel.simulate(10))
+        let path = dir + "/stopped" + Snapshot.fileExtension
+        XCTAssertThrowsError(try Snapshot.save(built: b, edits: [], log: [], wallSeconds: 0, to: path)) { e in
+            XCTAssertTrue("\(e)".contains("part way through a step"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
     /// Both halves: loaded in this process and in a new `netview` process, against one go.
     func checkResumeIsExact(_ s: Scenario, file: StaticString = #filePath, line: UInt = #line) throws {
         let dir = Support.temporaryFolder()
