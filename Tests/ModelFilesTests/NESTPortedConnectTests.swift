@@ -131,6 +131,15 @@ final class NESTPortedConnectTests: XCTestCase {
             try k.connect(pop, pop, ConnSpec(rule, allowAutapses: true, allowMultapses: false))
             XCTAssertTrue(matrix(k, pop, pop).joined().allSatisfy { $0 == 1 }, "\(rule)")
         }
+        // One neuron to itself without autapses: no pair exists, refused rather than drawn for ever.
+        let k = try Kernel()
+        let one = try k.create("iaf_psc_alpha")
+        XCTAssertThrowsError(try k.connect(one, one, ConnSpec(.fixedTotalNumber(5), allowAutapses: false))) { e in
+            XCTAssertTrue("\(e)".contains("no pair to draw"), "\(e)")
+        }
+        try k.connect(one, one, ConnSpec(.fixedTotalNumber(0), allowAutapses: false))
+        try k.connect(one, one, ConnSpec(.fixedTotalNumber(5), allowAutapses: true))
+        XCTAssertEqual(k.synapses(from: one, to: one).count, 5)
     }
 
     // MARK: statistics

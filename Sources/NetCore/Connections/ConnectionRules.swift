@@ -40,6 +40,9 @@ struct PairEnumerator {
             if n < 0 { throw NetError(function, "N must be >= 0, got \(n)") }
             if !spec.allowMultapses { throw NetError(function, "fixed_total_number requires allow_multapses true (as in NEST)") }
             if n > 0 && (ns == 0 || nt == 0) { throw NetError(function, "fixed_total_number needs sources and targets") }
+            if n > 0 && !spec.allowAutapses && Set(sources).count == 1 && Set(sources) == Set(targets) {
+                throw NetError(function, "fixed_total_number with allow_autapses false has no pair to draw: the one source is the one target")
+            }
         case let .pairwiseBernoulli(p, cap):
             if !(p >= 0 && p <= 1) { throw NetError(function, "p must be within [0, 1], got \(formatNumber(p))") }
             if let cap, cap < 0 { throw NetError(function, "max_indegree must be >= 0, got \(cap)") }
