@@ -341,7 +341,8 @@ public final class LiveSession: @unchecked Sendable {
         } catch {
             sealPending(from: from)
             running = false
-            publish(message: "stopped: \(error)" + (k.halted == nil ? "" : " (R restarts from t = 0)"))
+            // The hint first: a status line cuts a long error at the screen's width.
+            publish(message: (k.halted == nil ? "stopped: " : "stopped (R restarts from t = 0): ") + "\(error)")
             return false
         }
         let wall = Date().timeIntervalSince(t0)
