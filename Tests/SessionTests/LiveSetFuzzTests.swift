@@ -73,6 +73,34 @@ final class LiveSessionEditTests: XCTestCase {
         }
     }
 
+    /// A step stopped by an error inside it halts the session: it says R restarts, refuses to
+    /// step on, and R brings back a network at t = 0 that runs.
+    func testARunHaltedInsideAStepIsRestartedByR() throws {
+        let text = """
+        {"name": "stiff", "kernel": {"resolution": 0.1, "seed": 1},
+         "nodes": [{"name": "cells", "model": "iaf_cond_exp", "n": 16},
+                   {"name": "kick", "model": "spike_generator", "params": {"spike_times": [2.0]}}],
+         "connections": [{"source": "kick", "target": "cells[9]", "syn_spec": {"weight": 1e300, "delay": 1.0}}],
+         "simulate": 10}
+        """
+        let live = try LiveSession(model: try ModelFile.parse(text: text), running: false)
+        live.start()
+        defer { live.stop() }
+        live.send(.command("step 5"))
+        live.send(.step)
+        XCTAssertNotNil(live.sync { $0.kernel.halted })
+        XCTAssertTrue(live.frame.message.hasPrefix("stopped (R restarts from t = 0): "), live.frame.message)
+        live.send(.step)
+        XCTAssertEqual(live.sync { $0.kernel.now }, 30)
+        XCTAssertTrue(live.frame.message.contains("part way through the step"), live.frame.message)
+        live.send(.restart)
+        XCTAssertNil(live.sync { $0.kernel.halted })
+        XCTAssertEqual(live.sync { $0.kernel.now }, 0)
+        live.send(.command("step 1"))
+        live.send(.step)
+        XCTAssertEqual(live.sync { $0.kernel.time }, 1, accuracy: 1e-9)
+    }
+
     /// Run lengths beyond what the clock counts, off the grid or not finite are refused in one
     /// line and the network stays where it was; a step of 2 ms then steps 2 ms.
     func testRunLengthsAreChecked() throws {
